@@ -1,0 +1,41 @@
+"""replycoach: tells a support agent, before they press send, what in a draft reply will land badly."""
+
+from __future__ import annotations
+
+from .coach import Coach, Draft
+from .config import ChannelPolicy, Config, load_config
+from .errors import ConfigError, InputError, ReplycoachError, RuleError
+from .models import CATEGORIES, SCHEMA_VERSION, Finding, Metrics, Report, Severity, Strength
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CATEGORIES",
+    "SCHEMA_VERSION",
+    "ChannelPolicy",
+    "Coach",
+    "Config",
+    "ConfigError",
+    "Draft",
+    "Finding",
+    "InputError",
+    "Metrics",
+    "Report",
+    "ReplycoachError",
+    "RuleError",
+    "Severity",
+    "Strength",
+    "__version__",
+    "check",
+    "load_config",
+]
+
+_default: Coach | None = None
+
+
+def check(draft: str, *, customer: str | None = None, channel: str | None = None) -> Report:
+    """Check one draft with the shipped rules and default config (the Coach is built once)."""
+    global _default
+    if _default is None:
+        _default = Coach()
+    return _default.check(draft, customer=customer, channel=channel)

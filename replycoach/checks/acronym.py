@@ -1,0 +1,69 @@
+"""`acronym`: capitalised abbreviations the reply does not spell out and the customer did not use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from ..context import Context
+from ..models import Finding, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec
+from .base import Check, register_kind
+
+_SHAPE = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
+
+
+class AcronymSpec(RuleSpec):
+    kind: Literal["acronym"]
+    allow: tuple[str, ...] = Field(default=(), description="Acronyms every customer knows (OK, TV, PIN).")
+    known: dict[str, str] = Field(default_factory=dict, description="Acronym -> its spelled-out form.")
+    known_message: str | None = Field(None, description="Message when the expansion is known; "
+                                                        "{expansion} is available.")
+
+
+def _defined(text: str, acronym: str) -> bool:
+    """Spelled out in the reply: 'service level agreement (SLA)' or 'SLA (service level agreement)'."""
+    return (f"({acronym})" in text or f"({acronym}s)" in text
+            or re.search(rf"\b{re.escape(acronym)}s? \((?:[a-z]|the |an? )", text, re.IGNORECASE) is not None)
+
+
+@register_kind("acronym")
+class Acronym(Check[AcronymSpec]):
+    Spec = AcronymSpec
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        if not self.applies(a, ctx):
+            return
+        allow = {x.upper() for x in self.spec.allow} | {x.upper() for x in ctx.allow}
+        known = {k.upper(): v for k, v in self.spec.known.items()}
+        text = a.clean.analysed
+        seen: set[str] = set()
+        lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
+        for s in a.sentences:
+            tokens = [t for t in a.doc[s.tok_start:s.tok_end] if a.is_word[t.i]]
+            upper = sum(1 for t in tokens if t.is_upper)
+            if tokens and upper > 2 and upper >= 0.6 * len(tokens):
+                continue  # a shouted sentence, not acronyms (the tone rules see it)
+            for t in tokens:
+                if not _SHAPE.match(t.text) or not (lo <= t.idx < hi):
+                    continue
+                acronym = t.text[:-1] if t.text.endswith("s") and t.text[:-1].isupper() else t.text
+                if acronym in allow or acronym in seen or len(acronym) < 2:
+                    continue
+                seen.add(acronym)
+                if _defined(text, acronym):
+                    continue
+                if ctx.customer and re.search(rf"\b{re.escape(acronym)}", ctx.customer.analysis.clean.analysed):
+                    continue
+                expansion = known.get(acronym)
+                if expansion:
+                    yield self.finding(a, t.idx, t.idx + len(t.text),
+                                       message=self.spec.known_message or self.spec.message,
+                                       suggestions=(f"{expansion} ({acronym})", expansion),
+                                       expansion=expansion)
+                else:
+                    yield self.finding(a, t.idx, t.idx + len(t.text), expansion="")

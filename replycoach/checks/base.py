@@ -1,0 +1,178 @@
+"""The contract between rule kinds and the engine: Check, the shared MatcherBank, the registry.
+
+A rule kind is one module with a spec model (strict pydantic, the YAML's shape) and a Check
+that registers its phrases or token patterns with the bank when compiled, then reads the
+bank's hits when run. The bank runs every rule's phrases in one pass over the Doc, so adding
+rules costs little at check time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from ..context import Context
+from ..models import Finding, Severity, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec, expand_phrases
+
+__all__ = ["KINDS", "Check", "MatcherBank", "Rule", "register_kind"]
+
+S = TypeVar("S", bound=RuleSpec)
+
+
+@dataclass(frozen=True)
+class Rule(Generic[S]):
+    """A validated rule: its id (from its path), its spec and where it came from."""
+
+    id: str
+    spec: S
+    path: Path
+    severity: Severity  # after the team's config re-levels it
+
+    @property
+    def category(self) -> str:
+        return self.spec.category
+
+
+class MatcherBank:
+    """All rules' phrases and token patterns, matched in one pass per Doc."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
+        self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._tokens = Matcher(nlp.vocab, validate=True)
+        self._phrase_norms: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> None:
+        """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless exact."""
+        texts = expand_phrases(list(phrases))
+        docs = list(self.nlp.pipe(texts)) if not exact else [self.nlp.make_doc(t) for t in texts]
+        (self._by_lower if exact else self._by_norm).add(key, docs)
+        self._phrase_norms.setdefault(key, {}).update(
+            {t: tuple(tok.norm_ for tok in d) for t, d in zip(texts, docs)})
+
+    def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        """Register spaCy token patterns under `key` (validated by spaCy)."""
+        self._tokens.add(key, patterns)
+
+    def run(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """Token spans per key, sorted, longest first at one start, no exact duplicates."""
+        hits: dict[str, set[tuple[int, int]]] = {}
+        strings = self.nlp.vocab.strings
+        for matcher in (self._by_norm, self._by_lower, self._tokens):
+            if len(matcher):
+                for match_id, start, end in matcher(doc):
+                    hits.setdefault(strings[match_id], set()).add((start, end))
+        return {k: sorted(v, key=lambda se: (se[0], -se[1])) for k, v in hits.items()}
+
+
+class Check(Generic[S]):
+    """A compiled rule. Subclasses set `Spec` and implement `compile` and `run`."""
+
+    Spec: ClassVar[type[RuleSpec]]
+    kind: ClassVar[str]
+    # Word-level findings are scaled by reply length when scoring; presence checks are not.
+    density_scaled: ClassVar[bool] = True
+
+    def __init__(self, rule: Rule[S]) -> None:
+        self.rule = rule
+        self.spec: S = rule.spec
+
+    @property
+    def key(self) -> str:
+        return self.rule.id
+
+    def compile(self, bank: MatcherBank) -> None:
+        """Register phrases and patterns; raise ValueError with a remedy if the spec cannot work."""
+        if self.spec.exceptions:
+            bank.add_phrases(self.key + "#except", self.spec.exceptions)
+        if self.spec.when and self.spec.when.contains:
+            bank.add_phrases(self.key + "#when", self.spec.when.contains)
+
+    def applies(self, a: Analysis, ctx: Context) -> bool:
+        return ctx.holds(self.spec.when, a, self.key + "#when")
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        raise NotImplementedError
+
+    # --- helpers shared by kinds ---------------------------------------------------------
+
+    def token_hits(self, a: Analysis, ctx: Context, key: str | None = None) -> list[tuple[int, int]]:
+        """Hits for this rule inside its scope, minus protected tokens, exceptions and overlaps."""
+        hits = ctx.hits.get(key or self.key, [])
+        if not hits:
+            return []
+        lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
+        exceptions = ctx.hits.get(self.key + "#except", [])
+        kept: list[tuple[int, int]] = []
+        last_end = -1
+        for start, end in hits:
+            if start < last_end:
+                continue  # overlaps a longer hit already kept
+            first, last = a.doc[start], a.doc[end - 1]
+            if first.idx < lo or last.idx >= hi:
+                continue
+            if any(a.protected[i] for i in range(start, end)):
+                continue
+            if any(es <= start and end <= ee for es, ee in exceptions):
+                continue
+            kept.append((start, end))
+            last_end = end
+        return kept
+
+    def finding(self, a: Analysis, start: int, end: int, *, message: str | None = None,
+                suggestions: tuple[str, ...] | list[str] = (), **fields: Any) -> Finding:
+        """A finding over character range [start, end) of the draft; message placeholders filled."""
+        text = a.text[start:end]
+        values = {"match": text, **fields}
+        return Finding(
+            rule=self.rule.id, category=self.spec.category, severity=self.rule.severity,
+            start=start, end=end, text=text,
+            message=_fill(message or self.spec.message, values),
+            why=_fill(self.spec.why, values), suggestions=tuple(suggestions), link=self.spec.link)
+
+    def token_finding(self, a: Analysis, start: int, end: int, **kwargs: Any) -> Finding:
+        span = a.doc[start:end]
+        return self.finding(a, span.start_char, span.start_char + len(span.text.rstrip()), **kwargs)
+
+    def missing_finding(self, a: Analysis, **kwargs: Any) -> Finding:
+        """A finding for something absent, placed on the scope's first words (opening, reply)
+        or last words (closing) so a reader sees where it belongs."""
+        body = [s for s in a.sentences if s.words]
+        if not body:
+            return self.finding(a, 0, 0, **kwargs)
+        sentence = body[-1] if self.spec.scope == "closing" else body[0]
+        return self.finding(a, sentence.start, sentence.end, **kwargs)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
+
+
+def _fill(template: str, values: dict[str, Any]) -> str:
+    """Plain `{name}` substitution; unlike str.format it cannot reach attributes."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), template)
+
+
+KINDS: dict[str, type[Check[Any]]] = {}
+
+
+def register_kind(name: str) -> Callable[[type[Check[Any]]], type[Check[Any]]]:
+    """Class decorator: `@register_kind("phrases") class Phrases(Check[PhrasesSpec])`."""
+
+    def decorate(cls: type[Check[Any]]) -> type[Check[Any]]:
+        if name in KINDS and KINDS[name] is not cls:
+            raise ValueError(f"rule kind {name!r} is registered twice")
+        cls.kind = name
+        KINDS[name] = cls
+        return cls
+
+    return decorate

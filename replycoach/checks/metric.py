@@ -1,0 +1,81 @@
+"""`metric`: a readability measure of the reply or of each sentence, against a band."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+import textstat
+from pydantic import Field, model_validator
+
+from ..context import Context
+from ..models import Finding, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec
+from .base import Check, register_kind
+
+# Extra whole-reply measures computed by textstat on the analysed text (slower: opt-in).
+TEXTSTAT_MEASURES = ("flesch_reading_ease", "smog_index", "coleman_liau_index",
+                     "automated_readability_index", "dale_chall_readability_score", "gunning_fog")
+
+
+class MetricSpec(RuleSpec):
+    kind: Literal["metric"]
+    measure: Literal["grade", "words", "flesch_reading_ease", "smog_index", "coleman_liau_index",
+                     "automated_readability_index", "dale_chall_readability_score", "gunning_fog"] = Field(
+        description="grade: Flesch-Kincaid on our tokens; words: sentence or reply length; others: textstat.")
+    above: float | Literal["channel"] | None = Field(
+        None, description="Fire when the value is above this; 'channel' uses the channel's grade target.")
+    below: float | None = Field(None, description="Fire when the value is below this.")
+    min_words: int = Field(0, ge=0, description="Ignore sentences or replies shorter than this.")
+    suggestions: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _band(self) -> MetricSpec:
+        if self.above is None and self.below is None:
+            raise ValueError("set `above`, `below` or both")
+        if self.scope == "sentence" and self.measure not in ("grade", "words"):
+            raise ValueError("per-sentence measures are `grade` and `words`")
+        if self.scope in ("opening", "closing"):
+            raise ValueError("metric scope is `reply` or `sentence`")
+        return self
+
+
+@register_kind("metric")
+class Metric(Check[MetricSpec]):
+    Spec = MetricSpec
+    density_scaled = False
+
+    def _limit(self, ctx: Context) -> float | None:
+        return ctx.policy.grade if self.spec.above == "channel" else self.spec.above  # type: ignore[return-value]
+
+    def _fires(self, value: float, above: float | None) -> bool:
+        return (above is None or value > above) and (self.spec.below is None or value < self.spec.below)
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        if not self.applies(a, ctx):
+            return
+        above = self._limit(ctx)
+        limit = above if above is not None else self.spec.below
+        if self.spec.scope == "sentence":
+            for s in a.sentences:
+                if s.words < max(1, self.spec.min_words):
+                    continue
+                value = s.grade if self.spec.measure == "grade" else s.words
+                if self._fires(value, above):
+                    yield self.finding(a, s.start, s.end, suggestions=self.spec.suggestions,
+                                       value=value, limit=limit, words=s.words)
+            return
+        if a.words < max(1, self.spec.min_words):
+            return
+        if self.spec.measure == "grade":
+            value = a.grade
+        elif self.spec.measure == "words":
+            value = a.words
+        else:
+            value = round(getattr(textstat, self.spec.measure)(a.clean.analysed), 1)
+        if self._fires(value, above):
+            # Point at the hardest sentence: the place to start simplifying.
+            hardest = max((s for s in a.sentences if s.words), key=lambda s: (s.grade, s.words))
+            yield self.finding(a, hardest.start, hardest.end, suggestions=self.spec.suggestions,
+                               value=value, limit=limit, words=a.words)

@@ -1,0 +1,48 @@
+"""`phrases`: any of these phrases, matched on lemmas ("apologised" finds "apologize")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from ..context import Context
+from ..models import Finding, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec
+from .base import Check, MatcherBank, register_kind
+
+
+class PhrasesSpec(RuleSpec):
+    kind: Literal["phrases"]
+    phrases: tuple[str, ...] = Field(min_length=1, description="`{a|b|}` alternations expand.")
+    match: Literal["lemma", "lower"] = Field(
+        "lemma", description="lemma: small variations match (tense, plural, British spelling); "
+                             "lower: the exact words, any case.")
+    suggestions: tuple[str, ...] = ()
+    credit: bool = Field(False, description="A strength of the reply rather than a problem.")
+
+
+@register_kind("phrases")
+class Phrases(Check[PhrasesSpec]):
+    Spec = PhrasesSpec
+
+    def compile(self, bank: MatcherBank) -> None:
+        super().compile(bank)
+        bank.add_phrases(self.key, self.spec.phrases, exact=self.spec.match == "lower")
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        if not self.applies(a, ctx):
+            return
+        for start, end in self.token_hits(a, ctx):
+            span = a.doc[start:end]
+            if self.spec.skip_if_customer_used and ctx.customer and ctx.customer.used(
+                    tuple(t.norm_ for t in span), span.text):
+                continue
+            if self.spec.credit:
+                finding = self.token_finding(a, start, end)
+                yield Strength(rule=finding.rule, category=finding.category, start=finding.start,
+                               end=finding.end, text=finding.text, message=finding.message)
+            else:
+                yield self.token_finding(a, start, end, suggestions=self.spec.suggestions)

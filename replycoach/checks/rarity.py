@@ -1,0 +1,58 @@
+"""`rarity`: words rare in everyday English (wordfreq's Zipf scale), which customers may not know."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+
+from ..context import Context
+from ..models import Finding, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec
+from .base import Check, register_kind
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+class RaritySpec(RuleSpec):
+    kind: Literal["rarity"]
+    zipf_below: float | None = Field(None, ge=0, le=8,
+                                     description="Threshold; unset uses the config's `rarity_zipf`.")
+    min_length: int = Field(4, ge=1)
+    allow: tuple[str, ...] = ()
+
+
+@register_kind("rarity")
+class Rarity(Check[RaritySpec]):
+    Spec = RaritySpec
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        if not self.applies(a, ctx):
+            return
+        threshold = self.spec.zipf_below if self.spec.zipf_below is not None else ctx.config.rarity_zipf
+        allow = {w.lower() for w in self.spec.allow} | ctx.allow
+        seen: set[str] = set()
+        for s in a.sentences:
+            for t in a.doc[s.tok_start:s.tok_end]:
+                if not a.is_word[t.i] or len(t.text) < self.spec.min_length or not t.is_alpha:
+                    continue
+                if t.is_upper or (t.is_title and t.i != s.tok_start):
+                    continue  # acronyms and names: other rules, or not jargon at all
+                lower = t.lower_
+                if lower in seen or lower in allow:
+                    continue
+                seen.add(lower)
+                if zipf(lower) >= threshold or zipf(t.norm_) >= threshold:
+                    continue
+                if ctx.customer and ctx.customer.used((t.norm_,), t.text):
+                    continue
+                yield self.finding(a, t.idx, t.idx + len(t.text), zipf=round(zipf(lower), 1))

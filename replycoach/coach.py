@@ -1,0 +1,208 @@
+"""The Coach: loads config and rule packs once, then checks drafts.
+
+Data flows one way: draft -> clean (text.py) -> Doc and counts (pipeline.py) -> checks
+(checks/) -> findings -> scores (scoring.py) -> Report (models.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .checks.base import Check, MatcherBank, Rule
+from .config import Config, find_config, load_config
+from .context import Context, Customer
+from .errors import InputError, ReplycoachError, RuleError
+from .models import Finding, Metrics, Report, Strength
+from .pipeline import Analysis, analyse, build_nlp
+from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
+from .scoring import score
+from .text import CleanText, clean
+
+__all__ = ["Coach", "Draft"]
+
+Draft = str | tuple[str, str | None] | dict[str, Any]
+"""What `check_many` accepts: a draft, (draft, customer), or {"draft", "customer", "channel"}."""
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
+_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
+
+
+class Coach:
+    """Checks draft replies against the loaded rule packs. Build once, reuse for many drafts."""
+
+    def __init__(self, *, config: Config | str | Path | None = None,
+                 rules: Sequence[str | Path] = (), discover_config: bool = False) -> None:
+        if config is None and discover_config:
+            config = find_config()
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.nlp = build_nlp(self.config.model)
+        self.packs = self._load_packs([*self.config.packs, *map(Path, rules)])
+        self.rules: tuple[Rule[Any], ...] = tuple(
+            r for p in self.packs for r in p.rules if not self._disabled(r.id))
+        self._bank = MatcherBank(self.nlp)
+        self._checks: list[Check[Any]] = []
+        for rule in self.rules:
+            check = _kinds()[rule.spec.kind](rule)
+            try:
+                check.compile(self._bank)
+            except ValueError as err:
+                raise compile_error(rule, err) from None
+            self._checks.append(check)
+        self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
+        self._allow = frozenset(a.lower() for a in self.config.allow)
+
+    # --- loading ------------------------------------------------------------------------
+
+    def _load_packs(self, extra: list[Path]) -> tuple[RulePack, ...]:
+        folders = discover_packs(shipped_packs_dir()) if self.config.shipped_packs else []
+        for path in extra:
+            folders.extend(discover_packs(path))
+        packs = tuple(load_pack(f, relevel=self.config.severity) for f in folders)
+        seen: dict[str, Path] = {}
+        for pack in packs:
+            for rule in pack.rules:
+                if rule.id in seen:
+                    raise RuleError(f"rule id {rule.id!r} is defined twice (also in {seen[rule.id]})",
+                                    code="RC207", place=str(rule.path),
+                                    remedy="rename the pack folder or the file")
+                seen[rule.id] = rule.path
+        return packs
+
+    def _disabled(self, rule_id: str) -> bool:
+        return any(rule_id == p or rule_id.startswith(p + ".") for p in self.config.disable)
+
+    def rule(self, rule_id: str) -> Rule[Any]:
+        """A loaded rule by id, or RuleError RC206."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"no rule {rule_id!r}", code="RC206",
+                        remedy="list the loaded rules with `replycoach rules list`")
+
+    # --- checking -----------------------------------------------------------------------
+
+    def check(self, draft: str, *, customer: str | None = None, channel: str | None = None,
+              input_format: str = "auto") -> Report:
+        """Check one draft reply, optionally with the customer message it answers."""
+        cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
+        analysis = analyse(self.nlp, cleaned)
+        return self._report(analysis, self._customer(customer), channel or self.config.default_channel)
+
+    def check_many(self, drafts: Iterable[Draft], *, channel: str | None = None,
+                   input_format: str = "auto", batch_size: int = 256,
+                   errors: str = "return") -> Iterator[Report | ReplycoachError]:
+        """Check many drafts, streaming through `nlp.pipe`; yields one result per draft, in order.
+
+        With `errors="return"` a draft that cannot be checked yields its ReplycoachError and the
+        stream goes on; with `errors="raise"` the error is raised.
+        """
+        pending: list[tuple[int, CleanText | ReplycoachError, str | None, str]] = []
+
+        def flush() -> Iterator[Report | ReplycoachError]:
+            ok = [p for p in pending if isinstance(p[1], CleanText)]
+            docs = iter(self.nlp.pipe([p[1].analysed for p in ok], batch_size=batch_size))  # type: ignore[union-attr]
+            for _, item, cust, chan in pending:
+                if isinstance(item, ReplycoachError):
+                    result: Report | ReplycoachError = item
+                else:
+                    doc = next(docs)
+                    try:
+                        result = self._report(analyse(self.nlp, item, doc), self._customer(cust), chan)
+                    except ReplycoachError as err:
+                        result = err
+                if isinstance(result, ReplycoachError) and errors == "raise":
+                    raise result
+                yield result
+            pending.clear()
+
+        for i, item in enumerate(drafts):
+            text, cust, chan = _unpack(item)
+            try:
+                cleaned: CleanText | ReplycoachError = clean(
+                    text, input_format=input_format, max_chars=self.config.max_chars)
+            except ReplycoachError as err:
+                cleaned = err
+            pending.append((i, cleaned, cust, chan or channel or self.config.default_channel))
+            if len(pending) >= batch_size:
+                yield from flush()
+        yield from flush()
+
+    def _customer(self, customer: str | None) -> Customer | None:
+        if customer is None or not customer.strip():
+            return None
+        cleaned = clean(customer, max_chars=self.config.max_chars, name="customer message")
+        return Customer.from_analysis(analyse(self.nlp, cleaned), upset_at=self.config.upset_sentiment)
+
+    def _report(self, analysis: Analysis, customer: Customer | None, channel: str) -> Report:
+        _refuse_non_english(analysis)
+        policy = self.config.policy(channel)
+        ctx = Context(channel=channel, policy=policy, config=self.config, customer=customer,
+                      allow=self._allow, hits=self._bank.run(analysis.doc))
+        findings: list[Finding] = []
+        strengths: list[Strength] = []
+        for check in self._checks:
+            for item in check.run(analysis, ctx):
+                (strengths if isinstance(item, Strength) else findings).append(item)
+        findings = _dedupe(findings, self._scaled)
+        result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
+                       threshold=self.config.threshold, scaled_rules=self._scaled)
+        metrics = Metrics(
+            grade=analysis.grade, grade_target=policy.grade, words=analysis.words,
+            sentences=sum(1 for s in analysis.sentences if s.words), channel=channel,
+            customer_sentiment=customer.sentiment if customer else None,
+            customer_upset=bool(customer and customer.upset),
+            protected_spans=len(analysis.clean.protected))
+        return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
+                      categories=result.categories, metrics=metrics, findings=tuple(findings),
+                      strengths=tuple(strengths), text=analysis.text,
+                      input_format=analysis.clean.input_format)
+
+
+def _kinds() -> dict[str, type[Check[Any]]]:
+    from .rules.loader import kinds
+
+    return kinds()
+
+
+def _unpack(item: Draft) -> tuple[str, str | None, str | None]:
+    if isinstance(item, str):
+        return item, None, None
+    if isinstance(item, tuple):
+        return item[0], item[1], None
+    if isinstance(item, dict):
+        return item.get("draft", item.get("text", "")), item.get("customer"), item.get("channel")
+    return item, None, None  # type: ignore[return-value]  # clean() reports the wrong type
+
+
+def _refuse_non_english(analysis: Analysis) -> None:
+    """Say the text is not English rather than flag every word of it."""
+    from .checks.rarity import zipf
+
+    text = analysis.clean.analysed
+    letters = sum(1 for c in text if c.isalpha())
+    if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
+        raise InputError("the text does not look like English", code="RC105",
+                         remedy="replycoach checks English replies only")
+    words = [t.lower_ for t in analysis.doc if analysis.is_word[t.i]]
+    if len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words):
+        raise InputError("the text does not look like English", code="RC105",
+                         remedy="replycoach checks English replies only")
+
+
+def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding]:
+    """One word-level finding per span and category: where two overlap, keep the more severe,
+    then the one with suggestions, then the longer (a glossary hit beats a rare-word hit).
+    Sentence- and reply-level findings are kept as they are."""
+    ranked = sorted(findings, key=lambda f: (_SEVERITY_RANK[f.severity.value], -len(f.suggestions),
+                                             -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if f.rule in word_level and any(
+                k.rule in word_level and k.category == f.category and k.start < f.end and f.start < k.end
+                for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: (f.start, f.end, f.rule))

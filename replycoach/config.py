@@ -1,0 +1,100 @@
+"""Team configuration: `replycoach.toml`, or `[tool.replycoach]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+from .models import Severity
+
+__all__ = ["ChannelPolicy", "Config", "find_config", "load_config"]
+
+
+class ChannelPolicy(BaseModel):
+    """What a channel expects of a reply."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    grade: float = Field(8.0, description="Target reading grade (Flesch-Kincaid).")
+    thanks: bool = Field(True, description="A thank-you line is expected.")
+
+
+def _default_channels() -> dict[str, ChannelPolicy]:
+    return {"email": ChannelPolicy(grade=8, thanks=True), "chat": ChannelPolicy(grade=6, thanks=False)}
+
+
+class Config(BaseModel):
+    """Everything a team can set. Paths are relative to the config file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    packs: tuple[Path, ...] = Field(default=(), description="Extra rule packs (folders of YAML files).")
+    shipped_packs: bool = Field(True, description="Load the packs shipped with replycoach.")
+    disable: tuple[str, ...] = Field(default=(), description="Rule ids or id prefixes to switch off.")
+    severity: dict[str, Severity] = Field(default_factory=dict,
+                                          description="Re-level rules by id or prefix.")
+    threshold: int = Field(70, ge=0, le=100, description="Overall score needed to pass.")
+    channels: dict[str, ChannelPolicy] = Field(default_factory=_default_channels)
+    default_channel: str = "email"
+    allow: tuple[str, ...] = Field(default=(), description="Team terms never flagged as jargon.")
+    rarity_zipf: float = Field(2.6, ge=0, le=8, description="Words rarer than this Zipf value are flagged.")
+    upset_sentiment: float = Field(-0.35, ge=-1, le=1,
+                                   description="VADER compound at or below which a customer is upset.")
+    weights: dict[Severity, float] = Field(
+        default_factory=lambda: {Severity.suggestion: 2.0, Severity.warning: 6.0, Severity.error: 20.0})
+    max_chars: int = Field(100_000, ge=100)
+    model: str | None = Field(None, description="A trained spaCy pipeline to load instead of blank English.")
+
+    def policy(self, channel: str) -> ChannelPolicy:
+        try:
+            return self.channels[channel]
+        except KeyError:
+            raise ConfigError(f"unknown channel {channel!r}", code="RC302",
+                              remedy=f"use one of: {', '.join(sorted(self.channels))}, "
+                                     "or add it under [channels] in the config") from None
+
+    def merged(self, **changes: object) -> Config:
+        data = self.model_dump()
+        data.update(changes)
+        return Config.model_validate(data)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest replycoach.toml, or pyproject.toml with [tool.replycoach], from `start` upward."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "replycoach.toml").is_file():
+            return folder / "replycoach.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.replycoach" in pyproject.read_text(encoding="utf-8", errors="replace"):
+            return pyproject
+    return None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a config file; `None` gives the defaults."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ConfigError(f"cannot read config: {err.strerror}", code="RC301", place=str(path)) from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"not valid TOML: {err}", code="RC301", place=str(path),
+                          remedy="fix the TOML syntax") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("replycoach", {})
+    if "channels" in data:
+        defaults = {k: v.model_dump() for k, v in _default_channels().items()}
+        data["channels"] = {k: {**defaults.get(k, {}), **v} for k, v in data["channels"].items()}
+        data["channels"] = {**defaults, **data["channels"]}
+    data["packs"] = [str((path.parent / p).resolve()) for p in data.get("packs", [])]
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{field}: {first['msg']}", code="RC301", place=str(path),
+                          remedy="see the README's configuration reference") from None

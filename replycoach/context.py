@@ -1,0 +1,118 @@
+"""What checks know besides the draft: the channel's policy and the customer's message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .config import ChannelPolicy, Config
+from .pipeline import Analysis
+from .rules.schema import Condition
+
+__all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
+
+# Signs of frustration that VADER misses: repetition, waiting, escalation words, shouting.
+_UPSET_CUES = re.compile(
+    r"\b(?:again|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|still (?:not|no|nothing|waiting|"
+    r"haven'?t|hasn'?t|isn'?t|doesn'?t|don'?t|can'?t|broken)|yet again|ridiculous|unacceptable|"
+    r"worst|disgust(?:ed|ing)|furious|fed up|sick of|tired of|terrible|awful|useless|joke|"
+    r"no one|nobody|waste of|cancel my|never again|hours? on hold|days? (?:now|later)|weeks? (?:now|later))\b"
+    r"|!{2,}|\?{2,}|\b[A-Z]{4,}\b.{0,40}\b[A-Z]{4,}\b",
+    re.IGNORECASE,
+)
+# Words too common to show that a reply mirrors the customer's problem.
+_GENERIC = frozenset(
+    "hi hello thanks thank please sorry help issue problem account order get have make know "
+    "need want time day today like just still able use contact support team customer service "
+    "can could would will should may might also really very much any some one there here".split())
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def customer_sentiment(text: str) -> float:
+    """VADER compound score of the customer's message (never of the reply: see README)."""
+    return round(_vader().polarity_scores(text)["compound"], 3)
+
+
+def upset_cues(text: str) -> list[str]:
+    return [m.group() for m in _UPSET_CUES.finditer(text[:20000])]
+
+
+def content_norms(analysis: Analysis) -> frozenset[str]:
+    """Lemma keys of the content words: what a reply must echo to be about this customer."""
+    doc = analysis.doc
+    return frozenset(
+        t.norm_ for t in doc
+        if analysis.is_word[t.i] and len(t.text) > 2 and not t.is_stop and t.norm_ not in _GENERIC)
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The customer's message as the checks see it."""
+
+    analysis: Analysis
+    sentiment: float
+    upset: bool
+    cues: tuple[str, ...]
+    norms: frozenset[str]  # content-word keys
+    all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
+    lowered: str
+
+    @classmethod
+    def from_analysis(cls, analysis: Analysis, *, upset_at: float) -> Customer:
+        text = analysis.clean.analysed
+        sentiment = customer_sentiment(text)
+        cues = tuple(upset_cues(text))
+        return cls(analysis=analysis, sentiment=sentiment, upset=sentiment <= upset_at or bool(cues),
+                   cues=cues, norms=content_norms(analysis),
+                   all_norms=frozenset(t.norm_ for t in analysis.doc), lowered=text.lower())
+
+    def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
+        """True if the customer wrote this term (same lemma keys in a row, or the same text)."""
+        if len(term_norms) == 1:
+            return term_norms[0] in self.all_norms or surface.lower() in self.lowered
+        return surface.lower() in self.lowered or " ".join(term_norms) in " ".join(
+            t.norm_ for t in self.analysis.doc)
+
+
+@dataclass
+class Context:
+    """Everything a check may read besides the analysed draft."""
+
+    channel: str
+    policy: ChannelPolicy
+    config: Config
+    customer: Customer | None
+    allow: frozenset[str]  # lower-cased team allowlist
+    hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # matcher key -> token spans
+    _mirrors: bool | None = None
+
+    def mirrors_customer(self, analysis: Analysis) -> bool:
+        if self._mirrors is None:
+            self._mirrors = bool(self.customer and content_norms(analysis) & self.customer.norms)
+        return self._mirrors
+
+    def holds(self, when: Condition | None, analysis: Analysis, contains_key: str) -> bool:
+        """Does a rule's `when` condition hold for this draft?"""
+        if when is None:
+            return True
+        if when.channel is not None and self.channel not in when.channel:
+            return False
+        if when.customer_present is not None and (self.customer is not None) != when.customer_present:
+            return False
+        if when.customer_upset is not None and bool(self.customer and self.customer.upset) != when.customer_upset:
+            return False
+        if when.mirrors_customer is not None and (
+                self.customer is None or self.mirrors_customer(analysis) != when.mirrors_customer):
+            return False
+        if when.policy is not None and not getattr(self.policy, when.policy, False):
+            return False
+        if when.contains is not None and not self.hits.get(contains_key):
+            return False
+        return True

@@ -1,0 +1,78 @@
+"""One error hierarchy: every user-facing failure has a code, a place and a remedy.
+
+Codes by family:
+  RC1xx  input (the draft or customer message)
+  RC2xx  rule files and rule packs
+  RC3xx  configuration
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "InputError",
+    "ReplycoachError",
+    "RuleError",
+]
+
+
+class ReplycoachError(Exception):
+    """Base class; `str(err)` is one line: code, place, what is wrong, what to do."""
+
+    code = "RC000"
+
+    def __init__(self, message: str, *, code: str | None = None, place: str | None = None,
+                 remedy: str | None = None) -> None:
+        self.code = code or self.code
+        self.message = message
+        self.place = place
+        self.remedy = remedy
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f" {self.place}:" if self.place else ""
+        remedy = f"; {self.remedy}" if self.remedy else ""
+        return f"{self.code}{where} {self.message}{remedy}"
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The JSON form used by batch results and the HTTP service."""
+        return {"code": self.code, "message": str(self)}
+
+
+class InputError(ReplycoachError):
+    """The draft or customer message cannot be checked as given."""
+
+    code = "RC100"
+
+
+class RuleError(ReplycoachError):
+    """A rule file or pack is broken; `place` is `path:line`."""
+
+    code = "RC200"
+
+
+class ConfigError(ReplycoachError):
+    """A configuration file or option is wrong."""
+
+    code = "RC300"
+
+
+# The catalogue: code -> what it means. Kept here so docs and tests have one list.
+CODES: dict[str, str] = {
+    "RC101": "the draft is empty or only whitespace",
+    "RC102": "the input is binary, not text",
+    "RC103": "the input is not valid text in the expected encoding",
+    "RC104": "the input is larger than the configured limit",
+    "RC105": "the text does not look like English",
+    "RC106": "the input file cannot be read",
+    "RC201": "a rule file names an unknown kind",
+    "RC202": "a rule file has an unknown, missing or wrongly typed field",
+    "RC203": "a rule file is not valid YAML",
+    "RC204": "a rule's pattern is unsafe or invalid",
+    "RC205": "a rule pack path does not exist or holds no rules",
+    "RC206": "a rule id is unknown",
+    "RC207": "two rules share one id",
+    "RC208": "a rule kind plugin failed to load",
+    "RC301": "a configuration file is invalid",
+    "RC302": "an unknown channel was named",
+}

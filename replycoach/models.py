@@ -1,0 +1,106 @@
+"""The output contract: Finding, Strength, Metrics and Report (pydantic, frozen).
+
+The JSON form of `Report` is versioned by `SCHEMA_VERSION`; tools that read it rely on the
+field names below. Bump the version on any change that is not purely additive.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CATEGORIES",
+    "SCHEMA_VERSION",
+    "Finding",
+    "Metrics",
+    "Report",
+    "Severity",
+    "Strength",
+]
+
+SCHEMA_VERSION = "1.0"
+
+# The fixed categories; custom packs may add their own beside these.
+CATEGORIES: tuple[str, ...] = (
+    "jargon", "readability", "canned", "empathy", "gratitude", "tone", "ownership",
+)
+
+
+class Severity(str, Enum):
+    """How much a finding matters; `error` fails the check whatever the score."""
+
+    suggestion = "suggestion"
+    warning = "warning"
+    error = "error"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """One thing in the draft that will land badly, with its exact span."""
+
+    rule: str
+    category: str
+    severity: Severity
+    start: int = Field(ge=0, description="Half-open character offset into `Report.text`.")
+    end: int = Field(ge=0)
+    text: str = Field(description="`Report.text[start:end]`; empty for a missing-line finding.")
+    message: str
+    why: str = Field(description="Why this matters to the customer.")
+    suggestions: tuple[str, ...] = ()
+    link: str | None = None
+
+
+class Strength(_Frozen):
+    """Something the draft does well (clear ownership, a concrete next step); raises its category."""
+
+    rule: str
+    category: str
+    start: int
+    end: int
+    text: str
+    message: str
+
+
+class Metrics(_Frozen):
+    """Measurements of the draft and the customer message it answers."""
+
+    grade: float = Field(description="Flesch-Kincaid grade of the analysed text.")
+    grade_target: float
+    words: int
+    sentences: int
+    channel: str
+    customer_sentiment: float | None = Field(
+        default=None, description="VADER compound score of the customer message, -1..1.")
+    customer_upset: bool = False
+    protected_spans: int = 0
+
+
+class Report(_Frozen):
+    """The result of checking one draft."""
+
+    version: str = SCHEMA_VERSION
+    score: int = Field(ge=0, le=100)
+    passed: bool
+    threshold: int
+    categories: dict[str, int]
+    metrics: Metrics
+    findings: tuple[Finding, ...]
+    strengths: tuple[Strength, ...] = ()
+    text: str = Field(description="The text that offsets refer to: the draft, or its cleaned form for HTML.")
+    input_format: str = "text"
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The stable JSON form (see README, 'Output contract')."""
+        return self.model_dump_json(indent=indent)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def by_category(self, category: str) -> list[Finding]:
+        return [f for f in self.findings if f.category == category]

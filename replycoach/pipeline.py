@@ -1,0 +1,220 @@
+"""The spaCy pipeline (blank English by default) and the per-draft Analysis built on it.
+
+Nothing here downloads anything: the default pipeline is `spacy.blank("en")` plus rule-based
+components, and lemmas come from the lookup tables in `spacy-lookups-data`. A trained pipeline
+may be named instead, which lets token patterns use POS and dependency attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+import textstat
+from spacy.language import Language
+from spacy.lookups import Table, load_lookups
+from spacy.tokens import Doc, Span
+
+from .errors import ConfigError
+from .text import CleanText
+
+__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "norm_of"]
+
+# British spellings folded onto American ones so one phrase list matches both.
+_SPELLING = {
+    "apologise": "apologize", "realise": "realize", "recognise": "recognize", "organise": "organize",
+    "prioritise": "prioritize", "authorise": "authorize", "finalise": "finalize",
+    "customise": "customize", "emphasise": "emphasize", "minimise": "minimize", "maximise": "maximize",
+    "sympathise": "sympathize", "utilise": "utilize", "colour": "color", "behaviour": "behavior",
+    "favour": "favor", "centre": "center", "licence": "license", "cheque": "check",
+    "catalogue": "catalog", "honour": "honor", "apology": "apology", "whilst": "while",
+    "enquiry": "inquiry", "enquire": "inquire", "cancelled": "canceled", "cancelling": "canceling",
+    "’": "'",
+}
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> Table:
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+@lru_cache(maxsize=200_000)
+def norm_of(text: str) -> str:
+    """The matching key of a word: lower-cased, lemmatised, British spelling folded."""
+    lower = text.lower().replace("’", "'")
+    lemma = _lemma_table().get(lower, lower)
+    return _SPELLING.get(lemma, lemma)
+
+
+@Language.component("replycoach_norm")
+def _set_norms(doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = norm_of(token.text)
+    return doc
+
+
+@Language.component("replycoach_paragraphs")
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: replies often skip the full stop before one."""
+    for token in doc[:-1]:
+        if "\n" in token.text or (token.whitespace_ == "" and token.nbor().text.startswith("\n")):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def build_nlp(model: str | None = None) -> Language:
+    """The pipeline: blank English, paragraph and sentence splitting, norms (lemma keys)."""
+    if model:
+        try:
+            nlp = spacy.load(model, exclude=["ner", "textcat"])
+        except OSError:
+            raise ConfigError(f"spaCy pipeline {model!r} is not installed", code="RC301",
+                              remedy="install it as a package, or leave `model` unset for the "
+                                     "built-in blank English pipeline") from None
+    else:
+        nlp = spacy.blank("en")
+    nlp.max_length = 2_000_000
+    nlp.add_pipe("replycoach_paragraphs", first=True)
+    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
+        nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "…", "。", "！", "？"]})
+    nlp.add_pipe("replycoach_norm")
+    return nlp
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int  # character offsets
+    end: int
+    tok_start: int
+    tok_end: int
+    words: int
+    syllables: int
+
+    @property
+    def grade(self) -> float:
+        return fk_grade(self.words, 1, self.syllables)
+
+
+def fk_grade(words: int, sentences: int, syllables: int) -> float:
+    """Flesch-Kincaid grade, the formula textstat uses, on our own word and sentence counts."""
+    if not words or not sentences:
+        return 0.0
+    return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
+
+
+@lru_cache(maxsize=100_000)
+def syllables_of(word: str) -> int:
+    return max(1, textstat.syllable_count(word))
+
+
+_CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
+_GREETING = re.compile(
+    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b[^\n]{0,60}"
+    r"|(?:@\w{1,30}[ \t]*){1,5})[,!.:]?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SIGNOFF = re.compile(
+    r"^[ \t]*(?:(?:best|kind|warm|many)?[ \t]*regards|best(?: wishes)?|cheers|sincerely|yours[^\n]{0,20}"
+    r"|thanks(?: again)?|thank you|many thanks|take care|all the best|talk soon)[,!.]?[ \t]*$"
+    r"|^[ \t]*[\^~*-][A-Z]{1,4}[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A cleaned, tokenised draft with the counts every check shares."""
+
+    clean: CleanText
+    doc: Doc
+    protected: tuple[bool, ...]  # per token
+    is_word: tuple[bool, ...]  # per token: counts as a word for readability and word checks
+    sentences: tuple[Sentence, ...]
+    greeting: tuple[int, int] | None  # character range
+    signoff: tuple[int, int] | None
+
+    @property
+    def text(self) -> str:
+        return self.clean.text
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sentences)
+
+    @property
+    def grade(self) -> float:
+        counted = [s for s in self.sentences if s.words]
+        return fk_grade(sum(s.words for s in counted), len(counted), sum(s.syllables for s in counted))
+
+    def body_range(self) -> tuple[int, int]:
+        """The reply between greeting and sign-off, as character offsets."""
+        start = self.greeting[1] if self.greeting else 0
+        end = self.signoff[0] if self.signoff else len(self.clean.text)
+        return start, max(start, end)
+
+    def scope_range(self, scope: str) -> tuple[int, int]:
+        """Character range of a rule scope: reply, opening or closing."""
+        body = [s for s in self.sentences if s.words]
+        if scope == "opening":
+            end = body[min(1, len(body) - 1)].end if body else len(self.text)
+            return 0, end
+        if scope == "closing":
+            start = body[max(0, len(body) - 2)].start if body else 0
+            return start, len(self.text)
+        return 0, len(self.text)
+
+    def span(self, start: int, end: int) -> Span | None:
+        return self.doc.char_span(start, end, alignment_mode="expand")
+
+
+def _greeting_range(text: str) -> tuple[int, int] | None:
+    stripped = text.lstrip("\n ")
+    m = _GREETING.match(stripped)
+    if not m or not m.group().strip():
+        return None
+    offset = len(text) - len(stripped)
+    return offset + m.start(), offset + len(m.group().rstrip())
+
+
+def _signoff_range(text: str) -> tuple[int, int] | None:
+    end = len(text.rstrip())
+    for m in _SIGNOFF.finditer(text, max(0, end - 120)):
+        if m.group().strip() and text[m.end():end].count("\n") <= 2:
+            return m.start() + len(m.group()) - len(m.group().lstrip()), end
+    return None
+
+
+def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None) -> Analysis:
+    """Tokenise the cleaned draft (or take a Doc from `nlp.pipe`) and count what checks share.
+
+    Greeting and sign-off lines are kept as sentences but count no words, so "Hi Sam," does
+    not make a reply look easier to read than it is.
+    """
+    doc = doc if doc is not None else nlp(clean.analysed)
+    text = clean.analysed
+    mask = bytearray(len(text) + 1)
+    for s in clean.protected:
+        mask[s.start:s.end] = b"\x01" * (s.end - s.start)
+    protected = tuple(bool(mask[t.idx]) for t in doc)
+    is_word = tuple(
+        not p and not t.is_space and not t.is_punct and any(c.isalpha() for c in t.text)
+        and not _CLITIC.match(t.text)
+        for t, p in zip(doc, protected)
+    )
+    greeting, signoff = _greeting_range(text), _signoff_range(text)
+    body_start = greeting[1] if greeting else 0
+    body_end = signoff[0] if signoff else len(text)
+    sentences = []
+    for sent in doc.sents:
+        if all(t.is_space for t in sent):
+            continue
+        in_body = sent.end_char > body_start and sent.start_char < body_end
+        words = [t.text for t in sent if is_word[t.i]] if in_body else []
+        sentences.append(Sentence(
+            start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
+            tok_start=sent.start, tok_end=sent.end, words=len(words),
+            syllables=sum(syllables_of(w.lower()) for w in words)))
+    return Analysis(clean=clean, doc=doc, protected=protected, is_word=is_word,
+                    sentences=tuple(sentences), greeting=greeting, signoff=signoff)

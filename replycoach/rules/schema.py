@@ -1,0 +1,96 @@
+"""The fields every rule file shares, whatever its kind (strict: unknown fields are errors)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..models import Severity
+
+__all__ = ["Condition", "Example", "Examples", "RuleSpec", "Scope", "expand_phrases"]
+
+Scope = Literal["reply", "opening", "closing", "sentence"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Example(Strict):
+    """One example draft, with the customer message and channel it answers if they matter."""
+
+    draft: str
+    customer: str | None = None
+    channel: str | None = None
+
+
+class Examples(Strict):
+    """Drafts on which the rule must fire (`flag`) and must stay silent (`pass`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    flag: tuple[Example | str, ...] = Field(min_length=1)
+    pass_: tuple[Example | str, ...] = Field(alias="pass", min_length=1)
+
+
+class Condition(Strict):
+    """When a rule applies; every field given must hold."""
+
+    channel: tuple[str, ...] | None = None
+    customer_present: bool | None = None
+    customer_upset: bool | None = None
+    mirrors_customer: bool | None = Field(
+        default=None, description="The reply repeats a content word of the customer's message.")
+    contains: tuple[str, ...] | None = Field(
+        default=None, description="The reply contains one of these phrases.")
+    policy: str | None = Field(default=None, description="A channel policy flag, e.g. 'thanks'.")
+
+
+class RuleSpec(Strict):
+    """Fields common to every rule kind."""
+
+    kind: str
+    category: str = Field(pattern=r"^[a-z][a-z0-9_-]{1,30}$")
+    severity: Severity = Severity.warning
+    message: str = Field(min_length=3, description="Shown to the agent; may use {match} and kind placeholders.")
+    why: str = Field(min_length=3, description="Why it matters to the customer.")
+    link: str | None = None
+    scope: Scope = "reply"
+    when: Condition | None = None
+    exceptions: tuple[str, ...] = Field(
+        default=(), description="Phrases around a match that make it fine (matched on lemmas).")
+    skip_if_customer_used: bool = Field(
+        default=False, description="Stay silent on terms the customer used first.")
+    source: str | None = Field(default=None, description="Where the entries came from, for credit.")
+    examples: Examples
+
+    @field_validator("message")
+    @classmethod
+    def _balanced_braces(cls, value: str) -> str:
+        if value.count("{") != value.count("}"):
+            raise ValueError("unbalanced { } in message; placeholders look like {match}")
+        return value
+
+
+_ALTERNATION = re.compile(r"\{([^{}]*\|[^{}]*)\}")
+MAX_VARIANTS = 256
+
+
+def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:
+    """Expand `{a|b|}` alternations: "we {apologize|are sorry}" -> two phrases. Bounded."""
+    out: list[str] = []
+    for phrase in phrases:
+        parts = _ALTERNATION.split(phrase)
+        choices = [p.split("|") if i % 2 else [p] for i, p in enumerate(parts)]
+        count = 1
+        for c in choices:
+            count *= len(c)
+        if count > MAX_VARIANTS:
+            raise ValueError(f"{phrase!r} expands to {count} variants; the limit is {MAX_VARIANTS}")
+        for combo in itertools.product(*choices):
+            text = re.sub(r"\s+", " ", "".join(combo)).strip()
+            if text:
+                out.append(text)
+    return out

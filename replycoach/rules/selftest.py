@@ -1,0 +1,50 @@
+"""Run rules' own examples: each `flag` draft must fire the rule, each `pass` draft must not."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ReplycoachError
+from .schema import Example
+
+if TYPE_CHECKING:
+    from ..checks.base import Rule
+    from ..coach import Coach
+
+__all__ = ["ExampleResult", "run_examples"]
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule: str
+    expected: str  # "flag" or "pass"
+    draft: str
+    fired: bool
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.fired == (self.expected == "flag")
+
+
+def _as_example(item: Example | str) -> Example:
+    return item if isinstance(item, Example) else Example(draft=item)
+
+
+def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list[ExampleResult]:
+    """One result per example of every rule (default: every loaded rule)."""
+    results: list[ExampleResult] = []
+    for rule in rules if rules is not None else coach.rules:
+        for expected, items in (("flag", rule.spec.examples.flag), ("pass", rule.spec.examples.pass_)):
+            for item in items:
+                ex = _as_example(item)
+                try:
+                    report = coach.check(ex.draft, customer=ex.customer, channel=ex.channel)
+                except ReplycoachError as err:
+                    results.append(ExampleResult(rule.id, expected, ex.draft, False, str(err)))
+                    continue
+                fired = any(f.rule == rule.id for f in (*report.findings, *report.strengths))
+                results.append(ExampleResult(rule.id, expected, ex.draft, fired))
+    return results

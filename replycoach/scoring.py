@@ -1,0 +1,57 @@
+"""Findings -> category scores and an overall score.
+
+The formula (also in the README):
+
+    penalty(finding) = weight[severity] / length_factor   for word-level findings
+                     = weight[severity]                   for presence findings (missing thanks,
+                                                          reading grade, too many apologies)
+    length_factor    = max(1, words / 100)               a long reply may hold more of them
+    category score   = clamp(100 - sum(penalties) + min(credit, 10), 0, 100), credit = 5 per strength
+    overall score    = clamp(100 - sum over categories of (100 - category score), 0, 100)
+    passed           = overall >= threshold and no finding of severity `error`
+
+Default weights: suggestion 2, warning 6, error 20 (config `weights`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .models import CATEGORIES, Finding, Severity, Strength
+
+__all__ = ["Score", "score"]
+
+CREDIT_PER_STRENGTH = 5.0
+MAX_CREDIT = 10.0
+WORDS_PER_UNIT = 100
+
+
+class Score:
+    """Category scores, the overall score and whether the reply passes."""
+
+    __slots__ = ("categories", "overall", "passed")
+
+    def __init__(self, categories: dict[str, int], overall: int, passed: bool) -> None:
+        self.categories = categories
+        self.overall = overall
+        self.passed = passed
+
+
+def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: int,
+          weights: dict[Severity, float], threshold: int, scaled_rules: frozenset[str] | set[str],
+          categories: Iterable[str] = CATEGORIES) -> Score:
+    """Score findings as documented above; `scaled_rules` are the word-level rules."""
+    length_factor = max(1.0, words / WORDS_PER_UNIT)
+    penalty = dict.fromkeys(categories, 0.0)
+    for f in findings:
+        weight = weights[f.severity]
+        penalty[f.category] = penalty.get(f.category, 0.0) + (
+            weight / length_factor if f.rule in scaled_rules else weight)
+    credit = dict.fromkeys(penalty, 0.0)
+    for s in strengths:
+        credit[s.category] = min(MAX_CREDIT, credit.get(s.category, 0.0) + CREDIT_PER_STRENGTH)
+        penalty.setdefault(s.category, 0.0)
+    cats = {c: int(round(min(100.0, max(0.0, 100.0 - p + credit.get(c, 0.0))))) for c, p in penalty.items()}
+    overall = int(max(0, 100 - sum(100 - v for v in cats.values())))
+    passed = overall >= threshold and not any(f.severity is Severity.error for f in findings)
+    return Score(categories=cats, overall=overall, passed=passed)

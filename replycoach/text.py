@@ -1,0 +1,243 @@
+"""Input clean-up: bytes to text, HTML to text, quoted thread and signature, protected spans.
+
+Offsets never move: for plain text the analysed string has the draft's exact length, with
+the quoted thread and signature blanked out (newlines kept) rather than cut. For HTML the
+cleaned text becomes the text that offsets refer to, and the report carries it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .errors import InputError
+
+__all__ = ["CleanText", "Span", "clean", "decode_bytes"]
+
+DEFAULT_MAX_CHARS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range with a reason, e.g. ('url', 10, 32)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The draft ready for analysis."""
+
+    text: str  # what offsets refer to
+    analysed: str  # same length as `text`; excluded regions blanked
+    input_format: str  # "text" or "html"
+    excluded: tuple[Span, ...] = ()
+    protected: tuple[Span, ...] = field(default=())
+
+    def is_protected(self, start: int, end: int) -> bool:
+        return any(s.start < end and start < s.end for s in self.protected)
+
+
+def decode_bytes(data: bytes, *, encoding: str = "utf-8", name: str = "input") -> str:
+    """Decode a file's bytes, refusing binary data and invalid encodings with coded errors."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    if encoding.replace("-", "").lower() in {"utf8", "utf8sig"} and b"\x00" in data[:8192]:
+        raise InputError(f"{name} looks like a binary file (it contains NUL bytes)", code="RC102",
+                         remedy="pass the text of the reply, not a document or image file")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name} is not valid {encoding} (bad byte at offset {err.start})",
+                         code="RC103",
+                         remedy="save it as UTF-8, or name its encoding with --encoding (e.g. cp1252)"
+                         ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", code="RC103",
+                         remedy="use a Python codec name such as utf-8 or cp1252") from None
+
+
+def _check_text(text: str, *, max_chars: int, name: str) -> None:
+    if len(text) > max_chars:
+        raise InputError(f"{name} is {len(text):,} characters; the limit is {max_chars:,}",
+                         code="RC104", remedy="check one reply at a time, or raise max_chars in config")
+    controls = sum(1 for ch in text[:4096] if ch < " " and ch not in "\n\r\t\f")
+    if "\x00" in text[:4096] or controls > 0.1 * min(len(text), 4096):
+        raise InputError(f"{name} looks like binary data, not text", code="RC102",
+                         remedy="pass the text of the reply")
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+_HTML_HINT = re.compile(
+    r"<(?:p|div|br|html|body|span|a|b|i|u|strong|em|ul|ol|li|table|tr|td|h[1-6]|blockquote|"
+    r"font|img|hr|pre|code|script|style)\b[^<>]{0,500}>|&(?:nbsp|amp|lt|gt|quot|#\d{1,6});",
+    re.IGNORECASE,
+)
+_BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+          "blockquote", "pre", "section", "article", "header", "footer", "hr", "dl", "dt", "dd"}
+_INLINE = {"a", "b", "i", "u", "em", "strong", "span", "font", "small", "big", "sub", "sup",
+           "img", "abbr", "mark", "s", "strike", "label", "html", "body", "head", "meta", "link",
+           "title", "td", "th", "tbody", "thead", "center", "o:p", "wbr"}
+_SKIP = {"script", "style", "head", "title", "template", "noscript"}
+
+
+class _HtmlToText(HTMLParser):
+    """Keeps paragraphs and line breaks; drops scripts; keeps unknown tags like <NAME> as text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_depth = 0
+        self.quote_depth = 0
+        self.pre_depth = 0
+
+    def _newline(self, count: int) -> None:
+        self.parts.append("\x00" * count)  # placeholder, squeezed in `text()`
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip_depth += 1
+        elif tag == "br":
+            self._newline(1)
+        elif tag == "blockquote":
+            self.quote_depth += 1
+            self._newline(2)
+        elif tag in ("code", "pre"):
+            self.pre_depth += tag == "pre"
+            self.parts.append("`")
+            if tag == "pre":
+                self._newline(1)
+        elif tag == "li":
+            self._newline(1)
+            self.parts.append("- ")
+        elif tag in _BLOCK:
+            self._newline(2)
+        elif tag not in _INLINE:
+            self.parts.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip_depth = max(0, self.skip_depth - 1)
+        elif tag == "blockquote":
+            self.quote_depth = max(0, self.quote_depth - 1)
+            self._newline(2)
+        elif tag in ("code", "pre"):
+            self.pre_depth = max(0, self.pre_depth - (tag == "pre"))
+            self.parts.append("`")
+        elif tag in _BLOCK:
+            self._newline(2)
+        elif tag not in _INLINE and tag != "br":
+            self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_depth:
+            return
+        if not self.pre_depth:
+            data = re.sub(r"\s+", " ", data)
+        if self.quote_depth:
+            data = data.replace("\n", "\n> ")
+            if not self.parts or self.parts[-1].endswith(("\x00", "\n")):
+                data = "> " + data.lstrip()
+        self.parts.append(data)
+
+    def text(self) -> str:
+        raw = "".join(self.parts)
+        lines = [line.strip(" ") for line in re.split(r"\x00", raw)]
+        text = "\n".join(lines)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        return text.strip()
+
+
+def html_to_text(html: str) -> str:
+    parser = _HtmlToText()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
+
+
+# --- thread, signature, protected spans -----------------------------------------------------
+
+_QUOTE_HEADER = re.compile(
+    r"^(?:On [^\n]{1,200}wrote:|-{2,} ?Original Message ?-{2,}|From: [^\n]{1,200}\n(?:[^\n]{0,200}\n){0,3}"
+    r"(?:Sent|Date): [^\n]{1,200})[ \t]*$",
+    re.MULTILINE,
+)
+_QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
+_SIGNATURE = re.compile(r"^(?:-- ?|__+)$|^Sent from my [^\n]{1,60}$", re.MULTILINE)
+
+_PROTECTED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("code", re.compile(r"```[^`]{0,20000}```|`[^`\n]{1,300}`")),
+    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]{1,2000}[^\s<>\"'`.,;:!?)\]]", re.IGNORECASE)),
+    ("email", re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")),
+    ("handle", re.compile(r"(?<![\w@])@\w{1,30}")),
+    ("id", re.compile(r"#\w{1,40}|\b(?=[A-Za-z0-9-]{0,40}\d)(?=[A-Za-z0-9-]{0,40}[A-Za-z])"
+                      r"[A-Za-z0-9]{2,20}(?:-[A-Za-z0-9]{1,20}){0,4}\b")),
+    ("number", re.compile(r"(?<![\w.])[$€£]?\d[\d,.:/-]{0,30}(?<![.,:/-])%?")),
+)
+
+
+def _excluded_regions(text: str) -> list[Span]:
+    spans: list[Span] = []
+    header = _QUOTE_HEADER.search(text)
+    if header:
+        spans.append(Span("quoted", header.start(), len(text)))
+    limit = header.start() if header else len(text)
+    sig = _SIGNATURE.search(text, 0, limit)
+    if sig and sig.start() > 0:
+        spans.append(Span("signature", sig.start(), limit))
+        limit = sig.start()
+    spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
+    return spans
+
+
+def _protected_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    taken = bytearray(len(text))  # earlier kinds win: a URL's digits are not a separate number
+    for kind, pattern in _PROTECTED:
+        for m in pattern.finditer(text):
+            if m.end() > m.start() and 1 not in taken[m.start():m.end()]:
+                spans.append(Span(kind, m.start(), m.end()))
+                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _blank(text: str, spans: list[Span]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for s in spans:
+        for i in range(s.start, s.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def looks_like_html(text: str) -> bool:
+    return _HTML_HINT.search(text[:20000]) is not None
+
+
+def clean(draft: str, *, input_format: str = "auto", max_chars: int = DEFAULT_MAX_CHARS,
+          name: str = "draft") -> CleanText:
+    """Turn a draft (plain text or HTML) into text ready for analysis, or raise InputError."""
+    if not isinstance(draft, str):
+        raise InputError(f"{name} must be text (str), not {type(draft).__name__}", code="RC102",
+                         remedy="decode bytes first, e.g. with replycoach.text.decode_bytes")
+    _check_text(draft, max_chars=max_chars, name=name)
+    if input_format == "auto":
+        input_format = "html" if looks_like_html(draft) else "text"
+    text = html_to_text(draft) if input_format == "html" else draft
+    if not text.strip():
+        raise InputError(f"{name} is empty", code="RC101", remedy="write the reply first")
+    excluded = _excluded_regions(text)
+    analysed = _blank(text, excluded)
+    if not analysed.strip():
+        raise InputError(f"{name} holds only a quoted thread or signature", code="RC101",
+                         remedy="write the reply above the quoted thread")
+    return CleanText(text=text, analysed=analysed, input_format=input_format,
+                     excluded=tuple(excluded), protected=tuple(_protected_spans(analysed)))
