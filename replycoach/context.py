@@ -18,7 +18,7 @@ _UPSET_CUES = re.compile(
     r"haven'?t|hasn'?t|isn'?t|doesn'?t|don'?t|can'?t|broken)|yet again|ridiculous|unacceptable|"
     r"worst|disgust(?:ed|ing)|furious|fed up|sick of|tired of|terrible|awful|useless|joke|"
     r"no one|nobody|waste of|cancel my|never again|hours? on hold|days? (?:now|later)|weeks? (?:now|later))\b"
-    r"|!{2,}|\?{2,}|\b[A-Z]{4,}\b.{0,40}\b[A-Z]{4,}\b",
+    r"|!{2,}|\?{2,}|(?-i:\b[A-Z]{4,}\b.{0,40}\b[A-Z]{4,}\b)",
     re.IGNORECASE,
 )
 # Words too common to show that a reply mirrors the customer's problem.

@@ -31,8 +31,11 @@ _SPELLING = {
     "favour": "favor", "centre": "center", "licence": "license", "cheque": "check",
     "catalogue": "catalog", "honour": "honor", "apology": "apology", "whilst": "while",
     "enquiry": "inquiry", "enquire": "inquire", "cancelled": "canceled", "cancelling": "canceling",
-    "’": "'",
 }
+# Contraction pieces as spaCy splits them ("can't" -> "ca" + "n't"), folded onto full words so
+# "that's" matches "that is" and "can't" matches "cannot".
+_CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "be", "'m": "be",
+                 "n't": "not", "'ll": "will", "'ve": "have", "'d": "would", "ai": "be"}
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +47,8 @@ def _lemma_table() -> Table:
 def norm_of(text: str) -> str:
     """The matching key of a word: lower-cased, lemmatised, British spelling folded."""
     lower = text.lower().replace("’", "'")
+    if lower in _CONTRACTIONS:
+        return _CONTRACTIONS[lower]
     lemma = _lemma_table().get(lower, lower)
     return _SPELLING.get(lemma, lemma)
 

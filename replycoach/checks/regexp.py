@@ -23,7 +23,7 @@ TIME_LIMIT_S = 0.05
 
 class RegexSpec(RuleSpec):
     kind: Literal["regex"]
-    pattern: str = Field(min_length=1, max_length=300)
+    pattern: str = Field(min_length=1, max_length=600)
     ignore_case: bool = False
     suggestions: tuple[str, ...] = ()
 

@@ -75,7 +75,7 @@ class RuleSpec(Strict):
 
 
 _ALTERNATION = re.compile(r"\{([^{}]*\|[^{}]*)\}")
-MAX_VARIANTS = 256
+MAX_VARIANTS = 1024
 
 
 def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:

@@ -1,0 +1,83 @@
+"""Helpers the benchmark scripts share: building a Coach, pinning to one core, printing tables."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from replycoach import Coach
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # measure the checkout's replycoach, installed or not
+    sys.path.insert(0, str(REPO))
+
+__all__ = ["REPO", "add_rules_arg", "fail", "make_coach", "pin_one_core", "table"]
+
+
+def add_rules_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", type=Path, default=None, metavar="DIR",
+                        help="load rule packs from DIR (a pack, or a folder of packs) instead of "
+                             "the shipped ones, e.g. to compare two versions of a pack")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def make_coach(rules: Path | None = None, **config: Any) -> Coach:
+    """A Coach with the shipped packs (or only those under `rules`) and config overrides.
+
+    A rule pack that does not load (rules are being edited) ends the script with its message.
+    """
+    from replycoach import Coach, Config, ReplycoachError
+
+    if rules is not None:
+        config = {"shipped_packs": False, "packs": (rules.resolve(),), **config}
+    try:
+        return Coach(config=Config(**config))
+    except ReplycoachError as err:
+        fail(f"replycoach could not load its rules: {err}")
+
+
+def pin_one_core() -> int | None:
+    """Pin this process (and the children it starts) to one CPU; returns it, or None if unsupported."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    cpu = min(os.sched_getaffinity(0))
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        return None
+    return cpu
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain aligned text table; numbers right-aligned."""
+    cells = [[_fmt(c) for c in row] for row in rows]
+    widths = [max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
+              for i, h in enumerate(header)]
+    numeric = [all(isinstance(row[i], int | float) or row[i] is None for row in rows)
+               for i in range(len(header))]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w)
+                         for v, w, num in zip(values, widths, numeric)).rstrip()
+
+    return "\n".join([line([str(h) for h in header]), line(["-" * w for w in widths]),
+                      *(line(r) for r in cells)])
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
