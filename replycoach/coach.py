@@ -186,7 +186,7 @@ def _refuse_non_english(analysis: Analysis) -> None:
     if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
-    words = [t.lower_ for t in analysis.doc if analysis.is_word[t.i]]
+    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word) if w]
     if len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words):
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")

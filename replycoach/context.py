@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .config import ChannelPolicy, Config
-from .pipeline import Analysis
+from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 
 __all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
@@ -46,10 +48,8 @@ def upset_cues(text: str) -> list[str]:
 
 def content_norms(analysis: Analysis) -> frozenset[str]:
     """Lemma keys of the content words: what a reply must echo to be about this customer."""
-    doc = analysis.doc
-    return frozenset(
-        t.norm_ for t in doc
-        if analysis.is_word[t.i] and len(t.text) > 2 and not t.is_stop and t.norm_ not in _GENERIC)
+    norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word) if w and len(t) > 2)
+    return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,14 @@ class Customer:
         cues = tuple(upset_cues(text))
         return cls(analysis=analysis, sentiment=sentiment, upset=sentiment <= upset_at or bool(cues),
                    cues=cues, norms=content_norms(analysis),
-                   all_norms=frozenset(t.norm_ for t in analysis.doc), lowered=text.lower())
+                   all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower())
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term (same lemma keys in a row, or the same text)."""
         if len(term_norms) == 1:
             return term_norms[0] in self.all_norms or surface.lower() in self.lowered
         return surface.lower() in self.lowered or " ".join(term_norms) in " ".join(
-            t.norm_ for t in self.analysis.doc)
+            norm_of(t) for t in self.analysis.texts)
 
 
 @dataclass

@@ -11,11 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 import spacy
 import textstat
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .errors import ConfigError
 from .text import CleanText
@@ -53,10 +55,23 @@ def norm_of(text: str) -> str:
     return _SPELLING.get(lemma, lemma)
 
 
+_NORM_BY_ORTH: dict[int, int] = {}  # orth hash -> norm hash; lexemes repeat, so this stays small
+
+
 @Language.component("replycoach_norm")
 def _set_norms(doc: Doc) -> Doc:
-    for token in doc:
-        token.norm_ = norm_of(token.text)
+    """Set each token's NORM to its matching key, via arrays (no Token objects: this is hot)."""
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    orths = doc.to_array(ORTH).tolist()
+    norms = []
+    for orth in orths:
+        norm = _NORM_BY_ORTH.get(orth)
+        if norm is None:
+            norm = _NORM_BY_ORTH[orth] = strings.add(norm_of(strings[orth]))
+        norms.append(norm)
+    doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
     return doc
 
 
@@ -130,11 +145,17 @@ _SIGNOFF = re.compile(
 
 @dataclass(frozen=True)
 class Analysis:
-    """A cleaned, tokenised draft with the counts every check shares."""
+    """A cleaned, tokenised draft with the per-token facts and counts every check shares.
+
+    Per-token facts are plain tuples indexed by token position, filled in one pass: creating
+    spaCy Token objects is the single largest cost of a check, so checks read these instead.
+    """
 
     clean: CleanText
     doc: Doc
-    protected: tuple[bool, ...]  # per token
+    texts: tuple[str, ...]  # per token
+    starts: tuple[int, ...]  # per token: character offset
+    protected: tuple[bool, ...]  # per token: inside a URL, e-mail, id, number or code
     is_word: tuple[bool, ...]  # per token: counts as a word for readability and word checks
     sentences: tuple[Sentence, ...]
     greeting: tuple[int, int] | None  # character range
@@ -153,25 +174,21 @@ class Analysis:
         counted = [s for s in self.sentences if s.words]
         return fk_grade(sum(s.words for s in counted), len(counted), sum(s.syllables for s in counted))
 
-    def body_range(self) -> tuple[int, int]:
-        """The reply between greeting and sign-off, as character offsets."""
-        start = self.greeting[1] if self.greeting else 0
-        end = self.signoff[0] if self.signoff else len(self.clean.text)
-        return start, max(start, end)
-
     def scope_range(self, scope: str) -> tuple[int, int]:
-        """Character range of a rule scope: reply, opening or closing."""
+        """Character range of a rule scope: reply (or sentence), opening or closing."""
         body = [s for s in self.sentences if s.words]
         if scope == "opening":
-            end = body[min(1, len(body) - 1)].end if body else len(self.text)
-            return 0, end
+            return 0, body[min(1, len(body) - 1)].end if body else len(self.text)
         if scope == "closing":
-            start = body[max(0, len(body) - 2)].start if body else 0
-            return start, len(self.text)
+            return (body[max(0, len(body) - 2)].start if body else 0), len(self.text)
         return 0, len(self.text)
 
-    def span(self, start: int, end: int) -> Span | None:
-        return self.doc.char_span(start, end, alignment_mode="expand")
+    def token_end(self, i: int) -> int:
+        return self.starts[i] + len(self.texts[i])
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end)."""
+        return self.text[self.starts[start]:self.token_end(end - 1)]
 
 
 def _greeting_range(text: str) -> tuple[int, int] | None:
@@ -191,6 +208,11 @@ def _signoff_range(text: str) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=100_000)
+def _word_like(text: str) -> bool:
+    return any(c.isalpha() for c in text) and not _CLITIC.match(text)
+
+
 def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None) -> Analysis:
     """Tokenise the cleaned draft (or take a Doc from `nlp.pipe`) and count what checks share.
 
@@ -199,27 +221,29 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None) -> Analysis
     """
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
+    rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []
+    starts = tuple(r[0] for r in rows)
+    strings = doc.vocab.strings
+    texts = tuple(strings[o] for o in doc.to_array(ORTH).tolist()) if len(doc) else ()
     mask = bytearray(len(text) + 1)
-    for s in clean.protected:
-        mask[s.start:s.end] = b"\x01" * (s.end - s.start)
-    protected = tuple(bool(mask[t.idx]) for t in doc)
-    is_word = tuple(
-        not p and not t.is_space and not t.is_punct and any(c.isalpha() for c in t.text)
-        and not _CLITIC.match(t.text)
-        for t, p in zip(doc, protected)
-    )
+    for span in clean.protected:
+        mask[span.start:span.end] = b"\x01" * (span.end - span.start)
+    protected = tuple(bool(mask[i]) for i in starts)
+    is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
+                    for t, p, r in zip(texts, protected, rows))
     greeting, signoff = _greeting_range(text), _signoff_range(text)
     body_start = greeting[1] if greeting else 0
     body_end = signoff[0] if signoff else len(text)
+    boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
     sentences = []
-    for sent in doc.sents:
-        if all(t.is_space for t in sent):
+    for lo, hi in zip(boundaries, boundaries[1:]):
+        content = [i for i in range(lo, hi) if not rows[i][1]]
+        if not content:
             continue
-        in_body = sent.end_char > body_start and sent.start_char < body_end
-        words = [t.text for t in sent if is_word[t.i]] if in_body else []
-        sentences.append(Sentence(
-            start=sent.start_char, end=sent.start_char + len(sent.text.rstrip()),
-            tok_start=sent.start, tok_end=sent.end, words=len(words),
-            syllables=sum(syllables_of(w.lower()) for w in words)))
-    return Analysis(clean=clean, doc=doc, protected=protected, is_word=is_word,
-                    sentences=tuple(sentences), greeting=greeting, signoff=signoff)
+        start, end = starts[lo], starts[content[-1]] + len(texts[content[-1]])
+        in_body = end > body_start and start < body_end
+        words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
+        sentences.append(Sentence(start=starts[content[0]], end=end, tok_start=lo, tok_end=hi,
+                                  words=len(words), syllables=sum(syllables_of(w) for w in words)))
+    return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
+                    is_word=is_word, sentences=tuple(sentences), greeting=greeting, signoff=signoff)

@@ -44,14 +44,15 @@ class Acronym(Check[AcronymSpec]):
         seen: set[str] = set()
         lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
         for s in a.sentences:
-            tokens = [t for t in a.doc[s.tok_start:s.tok_end] if a.is_word[t.i]]
-            upper = sum(1 for t in tokens if t.is_upper)
-            if tokens and upper > 2 and upper >= 0.6 * len(tokens):
+            words = [i for i in range(s.tok_start, s.tok_end) if a.is_word[i]]
+            upper = sum(1 for i in words if a.texts[i].isupper())
+            if words and upper > 2 and upper >= 0.6 * len(words):
                 continue  # a shouted sentence, not acronyms (the tone rules see it)
-            for t in tokens:
-                if not _SHAPE.match(t.text) or not (lo <= t.idx < hi):
+            for i in words:
+                token = a.texts[i]
+                if not _SHAPE.match(token) or not (lo <= a.starts[i] < hi):
                     continue
-                acronym = t.text[:-1] if t.text.endswith("s") and t.text[:-1].isupper() else t.text
+                acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
                 if acronym in allow or acronym in seen or len(acronym) < 2:
                     continue
                 seen.add(acronym)
@@ -61,9 +62,9 @@ class Acronym(Check[AcronymSpec]):
                     continue
                 expansion = known.get(acronym)
                 if expansion:
-                    yield self.finding(a, t.idx, t.idx + len(t.text),
+                    yield self.finding(a, a.starts[i], a.token_end(i),
                                        message=self.spec.known_message or self.spec.message,
                                        suggestions=(f"{expansion} ({acronym})", expansion),
                                        expansion=expansion)
                 else:
-                    yield self.finding(a, t.idx, t.idx + len(t.text), expansion="")
+                    yield self.finding(a, a.starts[i], a.token_end(i), expansion="")

@@ -118,8 +118,7 @@ class Check(Generic[S]):
         for start, end in hits:
             if start < last_end:
                 continue  # overlaps a longer hit already kept
-            first, last = a.doc[start], a.doc[end - 1]
-            if first.idx < lo or last.idx >= hi:
+            if a.starts[start] < lo or a.starts[end - 1] >= hi:
                 continue
             if any(a.protected[i] for i in range(start, end)):
                 continue
@@ -141,8 +140,7 @@ class Check(Generic[S]):
             why=_fill(self.spec.why, values), suggestions=tuple(suggestions), link=self.spec.link)
 
     def token_finding(self, a: Analysis, start: int, end: int, **kwargs: Any) -> Finding:
-        span = a.doc[start:end]
-        return self.finding(a, span.start_char, span.start_char + len(span.text.rstrip()), **kwargs)
+        return self.finding(a, a.starts[start], a.token_end(end - 1), **kwargs)
 
     def missing_finding(self, a: Analysis, **kwargs: Any) -> Finding:
         """A finding for something absent, placed on the scope's first words (opening, reply)

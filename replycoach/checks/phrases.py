@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Strength
-from ..pipeline import Analysis
+from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec
 from .base import Check, MatcherBank, register_kind
 
@@ -36,9 +36,8 @@ class Phrases(Check[PhrasesSpec]):
         if not self.applies(a, ctx):
             return
         for start, end in self.token_hits(a, ctx):
-            span = a.doc[start:end]
             if self.spec.skip_if_customer_used and ctx.customer and ctx.customer.used(
-                    tuple(t.norm_ for t in span), span.text):
+                    tuple(norm_of(w) for w in a.texts[start:end]), a.span_text(start, end)):
                 continue
             if self.spec.credit:
                 finding = self.token_finding(a, start, end)

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Strength
-from ..pipeline import Analysis
+from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
 
@@ -42,17 +42,19 @@ class Rarity(Check[RaritySpec]):
         allow = {w.lower() for w in self.spec.allow} | ctx.allow
         seen: set[str] = set()
         for s in a.sentences:
-            for t in a.doc[s.tok_start:s.tok_end]:
-                if not a.is_word[t.i] or len(t.text) < self.spec.min_length or not t.is_alpha:
+            for i in range(s.tok_start, s.tok_end):
+                text = a.texts[i]
+                if not a.is_word[i] or len(text) < self.spec.min_length or not text.isalpha():
                     continue
-                if t.is_upper or (t.is_title and t.i != s.tok_start):
+                if text.isupper() or (text[0].isupper() and i != s.tok_start):
                     continue  # acronyms and names: other rules, or not jargon at all
-                lower = t.lower_
+                lower = text.lower()
                 if lower in seen or lower in allow:
                     continue
                 seen.add(lower)
-                if zipf(lower) >= threshold or zipf(t.norm_) >= threshold:
+                norm = norm_of(lower)
+                if zipf(lower) >= threshold or zipf(norm) >= threshold:
                     continue
-                if ctx.customer and ctx.customer.used((t.norm_,), t.text):
+                if ctx.customer and ctx.customer.used((norm,), text):
                     continue
-                yield self.finding(a, t.idx, t.idx + len(t.text), zipf=round(zipf(lower), 1))
+                yield self.finding(a, a.starts[i], a.token_end(i), zipf=round(zipf(lower), 1))

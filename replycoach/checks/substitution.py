@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Strength
-from ..pipeline import Analysis
+from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind
 
@@ -53,20 +53,20 @@ class Substitution(Check[SubstitutionSpec]):
         exact = self.spec.match == "lower"
         seen: set[str] = set()
         for start, end in self.token_hits(a, ctx):
-            span = a.doc[start:end]
-            norms = tuple(t.norm_ for t in span)
-            entry = self._entries.get(tuple(t.lower_ for t in span) if exact else norms)
+            words = a.texts[start:end]
+            norms = tuple(norm_of(w) for w in words)
+            entry = self._entries.get(tuple(w.lower() for w in words) if exact else norms)
             if entry is None:
                 continue
             term, value = entry
             if term.lower() in ctx.allow or (self.spec.skip_if_customer_used and ctx.customer
-                                            and ctx.customer.used(norms, span.text)):
+                                            and ctx.customer.used(norms, a.span_text(start, end))):
                 continue
             first_use = term not in seen
             seen.add(term)
             suggestions = list(value.use)
             if value.explain and first_use:
-                suggestions.append(f"{span.text} ({value.explain})")
+                suggestions.append(f"{a.span_text(start, end)} ({value.explain})")
             yield self.token_finding(a, start, end, suggestions=suggestions,
-                                     replacement=value.use[0] if value.use else span.text,
+                                     replacement=value.use[0] if value.use else a.span_text(start, end),
                                      explain=value.explain or "")

@@ -125,7 +125,23 @@ def _remedy(error: dict[str, Any], fields: list[str]) -> str:
         return f"{hint}remove '{name}' or use one of: {', '.join(fields)}"
     if error["type"] == "missing":
         return f"add '{name}'"
+    if isinstance(error.get("input"), bool):
+        return "YAML reads unquoted yes/no/on/off/true/false as booleans: put the text in quotes"
     return "fix this value"
+
+
+_BRANCH_NAMES = {"str", "int", "float", "bool", "list", "dict"}
+
+
+def _most_specific(err: ValidationError) -> dict[str, Any]:
+    """The error to report: for a value that may take several shapes (a union), pydantic reports
+    one error per shape; the deepest location is the one the author most likely meant."""
+    def is_branch(part: Any) -> bool:
+        return isinstance(part, str) and (part in _BRANCH_NAMES or "[" in part or part[:1].isupper()
+                                          and part.isidentifier() and part.endswith(("Replacement", "Example")))
+
+    errors = [dict(e, loc=tuple(p for p in e["loc"] if not is_branch(p))) for e in err.errors()]
+    return max(errors, key=lambda e: (len(e["loc"]), e["type"] != "string_type"))
 
 
 def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | None = None) -> Rule[Any]:
@@ -162,7 +178,7 @@ def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | N
     try:
         spec = check_cls.Spec.model_validate(data)
     except ValidationError as err:
-        error = err.errors()[0]
+        error = _most_specific(err)
         field = ".".join(str(p) for p in error["loc"]) or "(file)"
         raise RuleError(f"{field}: {error['msg']}", code="RC202",
                         place=_place(file, _node_at(root, error["loc"])),

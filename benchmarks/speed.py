@@ -1,0 +1,352 @@
+"""How fast replycoach checks real agent replies, against the floor of its parts.
+
+Over every agent reply in twcs-head and ibm-twitter-customer-care (with the customer message each
+answers), in one process pinned to one core:
+
+  check       steady-state replies/s of Coach.check (one warm-up pass, then the median of
+              --passes timed passes) and per-check latency percentiles over all timed passes;
+              also "unseen": the odd-indexed replies timed once, after warming up on the
+              even-indexed ones only (word caches warm, these replies never seen)
+  check_many  replies/s of Coach.check_many (nlp.pipe), same protocol
+  start-up    import replycoach + Coach() + first check, in a fresh `python -c` process,
+              timed with time.perf_counter inside it (median of --startup-runs, after one
+              untimed run that warms the file cache and the bytecode cache); also without a
+              bytecode cache (PYTHONDONTWRITEBYTECODE=1, this workplace's default)
+  memory      peak RSS (ru_maxrss) after the replycoach runs
+  floor       the same corpus through the floor of replycoach's parts: spacy.blank("en") +
+              sentencizer on the reply, textstat.flesch_kincaid_grade(reply), VADER
+              polarity_scores(customer) when there is one; and floor rate / check rate
+
+    .venv/bin/python benchmarks/speed.py [--json] [--limit N] [--passes 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from common import REPO, add_rules_arg, fail, make_coach, pin_one_core, table
+from corpus import DataMissing, Reply, agent_replies, exit_missing
+
+TARGETS = {
+    "check_replies_per_s": (">=", 2000.0),
+    "floor_ratio": ("<=", 1.5),
+    "p99_ms": ("<", 10.0),
+    "startup_s": ("<", 1.5),
+}
+
+STARTUP_CODE = """
+import json, sys, time
+t0 = time.perf_counter()
+import replycoach
+t1 = time.perf_counter()
+rules = sys.argv[1] if len(sys.argv) > 1 else None
+config = replycoach.Config(shipped_packs=False, packs=(rules,)) if rules else None
+coach = replycoach.Coach(config=config)
+t2 = time.perf_counter()
+coach.check("Hi Sam, thanks for your patience. I have refunded the charge; you will see it in "
+            "3-5 days.", customer="I was charged twice for my order and nobody answers!")
+t3 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "coach_s": t2 - t1, "first_check_s": t3 - t2,
+                  "startup_s": t3 - t0}))
+"""
+
+
+@dataclass
+class Crash:
+    id: str
+    text: str
+    customer: str | None
+    traceback: str
+
+
+@dataclass
+class Timing:
+    """Replies/s of each timed pass, and the median."""
+
+    rates: list[float]
+    replies: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates) if self.rates else 0.0
+
+
+@dataclass
+class WarmUp:
+    seconds: float
+    errors: Counter[str] = field(default_factory=Counter)  # ReplycoachError code -> count
+    crashes: list[Crash] = field(default_factory=list)
+
+    @property
+    def crashed_ids(self) -> set[str]:
+        return {c.id for c in self.crashes}
+
+
+# --- replycoach ------------------------------------------------------------------------------
+
+def warm_up(coach: Any, replies: Sequence[Reply], result: WarmUp | None = None) -> WarmUp:
+    """One pass that fills caches and records coded errors and crashes (added to `result`)."""
+    from replycoach import ReplycoachError
+
+    result = result or WarmUp(seconds=0.0)
+    t0 = time.perf_counter()
+    for r in replies:
+        try:
+            coach.check(r.text, customer=r.customer)
+        except ReplycoachError as err:
+            result.errors[err.code] += 1
+        except Exception:  # a library bug: keep going, report the input
+            result.crashes.append(Crash(r.id, r.text, r.customer, traceback.format_exc()))
+    result.seconds += time.perf_counter() - t0
+    return result
+
+
+def time_check(coach: Any, replies: Sequence[Reply], passes: int) -> tuple[Timing, list[float]]:
+    """Replies/s of coach.check per pass, and every call's latency in ms."""
+    latencies: list[float] = []
+    rates = []
+    clock = time.perf_counter
+    for _ in range(passes):
+        start = clock()
+        for r in replies:
+            t = clock()
+            try:
+                coach.check(r.text, customer=r.customer)
+            except Exception:  # coded errors are part of the workload; crashes were reported
+                pass
+            latencies.append((clock() - t) * 1000)
+        rates.append(len(replies) / (clock() - start))
+    return Timing(rates, len(replies)), latencies
+
+
+def time_check_many(coach: Any, replies: Sequence[Reply], passes: int) -> Timing:
+    """Replies/s of coach.check_many: one warm-up pass, then `passes` timed passes."""
+    items = [(r.text, r.customer) for r in replies]
+    for _ in coach.check_many(items):
+        pass
+    rates = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        n = sum(1 for _ in coach.check_many(items))
+        rates.append(n / (time.perf_counter() - start))
+    return Timing(rates, len(items))
+
+
+def percentiles(values: Sequence[float]) -> dict[str, float]:
+    """Nearest-rank p50/p90/p99 and max."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"p50_ms": 0.0, "p90_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
+
+    def rank(p: float) -> float:
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+    return {"p50_ms": rank(50), "p90_ms": rank(90), "p99_ms": rank(99), "max_ms": ordered[-1]}
+
+
+def measure_startup(runs: int, rules: Path | None, *, bytecode_cache: bool) -> dict[str, float]:
+    """Medians over `runs` fresh processes, after one untimed run; also the outside wall time.
+
+    With `bytecode_cache`, compiled modules are cached in a temporary PYTHONPYCACHEPREFIX (as
+    for an installed package); without, PYTHONDONTWRITEBYTECODE=1 and replycoach's own modules
+    are compiled in every process (as in this workplace's default environment).
+    """
+    cmd = [sys.executable, "-c", STARTUP_CODE, *([str(rules.resolve())] if rules else [])]
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="replycoach-pyc-") as cache:
+        if bytecode_cache:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = cache
+        else:
+            env["PYTHONDONTWRITEBYTECODE"] = "1"
+        samples: list[dict[str, float]] = []
+        for i in range(runs + 1):
+            t0 = time.perf_counter()
+            out = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True,
+                                 check=False)
+            wall = time.perf_counter() - t0
+            if out.returncode != 0:
+                fail(f"the start-up run failed:\n{out.stderr.strip()}")
+            if i:
+                samples.append({**json.loads(out.stdout.strip().splitlines()[-1]),
+                                "process_wall_s": wall})
+    return {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+
+
+def peak_rss_mib() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+# --- the floor -------------------------------------------------------------------------------
+
+def floor_step() -> Callable[[Reply], None]:
+    """The floor of replycoach's per-reply work, built from the same libraries."""
+    import spacy
+    import textstat
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    sia = SentimentIntensityAnalyzer()
+
+    def step(reply: Reply) -> None:
+        doc = nlp(reply.text)
+        for _ in doc.sents:
+            pass
+        textstat.flesch_kincaid_grade(reply.text)
+        if reply.customer:
+            sia.polarity_scores(reply.customer)
+
+    return step
+
+
+def time_floor(replies: Sequence[Reply], passes: int) -> Timing:
+    step = floor_step()
+    for r in replies:  # warm-up pass, as for replycoach
+        step(r)
+    rates = []
+    for _ in range(passes):
+        start = time.perf_counter()
+        for r in replies:
+            step(r)
+        rates.append(len(replies) / (time.perf_counter() - start))
+    return Timing(rates, len(replies))
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def verdicts(result: dict[str, Any]) -> dict[str, bool]:
+    ops = {">=": float.__ge__, "<=": float.__le__, "<": float.__lt__}
+    return {k: ops[op](float(result[k]), bound) for k, (op, bound) in TARGETS.items()
+            if result.get(k) is not None}
+
+
+def render(result: dict[str, Any]) -> str:
+    ok = result["meets_target"]
+
+    def target(key: str) -> str:
+        if key not in TARGETS:
+            return ""
+        op, bound = TARGETS[key]
+        return f"{op} {bound:g}"
+
+    def verdict(key: str) -> str:
+        return "" if key not in ok else ("ok" if ok[key] else "MISSED")
+
+    rows: list[tuple[str, object, str, str, str]] = [
+        ("check: replies/s (median of passes)", result["check_replies_per_s"], "",
+         target("check_replies_per_s"), verdict("check_replies_per_s")),
+        ("check: replies/s, unseen replies", result["unseen_replies_per_s"], "", "", ""),
+        ("check_many: replies/s", result["check_many_replies_per_s"], "", "", ""),
+        ("latency p50", result["p50_ms"], "ms", "", ""),
+        ("latency p90", result["p90_ms"], "ms", "", ""),
+        ("latency p99", result["p99_ms"], "ms", target("p99_ms"), verdict("p99_ms")),
+        ("latency max", result["max_ms"], "ms", "", ""),
+        ("start-up: import replycoach", result["startup"]["import_s"], "s", "", ""),
+        ("start-up: Coach()", result["startup"]["coach_s"], "s", "", ""),
+        ("start-up: first check", result["startup"]["first_check_s"], "s", "", ""),
+        ("start-up: total (in process)", result["startup_s"], "s", target("startup_s"),
+         verdict("startup_s")),
+        ("start-up: whole process, outside", result["startup"]["process_wall_s"], "s", "", ""),
+        ("start-up: total, no bytecode cache", result["startup_no_bytecode_cache"]["startup_s"],
+         "s", "", ""),
+        ("peak memory (ru_maxrss)", result["peak_rss_mib"], "MiB", "", ""),
+        ("floor: replies/s", result["floor_replies_per_s"], "", "", ""),
+        ("floor / check (x slower than floor)", result["floor_ratio"], "x", target("floor_ratio"),
+         verdict("floor_ratio")),
+    ]
+    head = (f"{result['replies']:,} agent replies ({result['with_customer']:,} with a customer "
+            f"message); {result['passes']} timed passes; pinned to CPU {result['cpu']}; "
+            f"{result['rules']} rules loaded")
+    notes = [f"coded errors (warm-up pass): {dict(result['errors']) or 'none'}"]
+    if result["crashes"]:
+        notes.append(f"CRASHES: {len(result['crashes'])} replies raised a non-replycoach "
+                     f"exception (first shown on stderr)")
+    return "\n".join([head, "", table(["measure", "value", "unit", "target", ""], rows), "",
+                      *notes])
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--limit", type=int, default=0, help="use only the first N replies")
+    p.add_argument("--passes", type=int, default=3, help="timed passes per measure (default 3)")
+    p.add_argument("--startup-runs", type=int, default=3, help="fresh processes to time (default 3)")
+    p.add_argument("--no-pin", action="store_true", help="do not pin to one core")
+    add_rules_arg(p)
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        replies = agent_replies()
+    except DataMissing as err:
+        exit_missing(err)
+    if args.limit:
+        replies = replies[:args.limit]
+    cpu = None if args.no_pin else pin_one_core()
+    startup = measure_startup(args.startup_runs, args.rules, bytecode_cache=True)
+    startup_nopyc = measure_startup(args.startup_runs, args.rules, bytecode_cache=False)
+
+    coach = make_coach(args.rules)
+    # Per-word caches make a corpus seen before cheaper to check: time the odd-indexed replies
+    # once after warming up on the even-indexed ones, then warm them too for the steady passes.
+    warm = warm_up(coach, replies[::2])
+    unseen_t0 = time.perf_counter()
+    warm = warm_up(coach, replies[1::2], warm)
+    unseen_rate = len(replies[1::2]) / (time.perf_counter() - unseen_t0)
+    single, latencies = time_check(coach, replies, args.passes)
+    sound = [r for r in replies if r.id not in warm.crashed_ids]  # check_many stops at a crash
+    many = time_check_many(coach, sound, args.passes)
+    rss = peak_rss_mib()
+    floor = time_floor(replies, args.passes)
+
+    result: dict[str, Any] = {
+        "replies": len(replies),
+        "with_customer": sum(r.customer is not None for r in replies),
+        "passes": args.passes,
+        "cpu": cpu,
+        "rules": len(coach.rules),
+        "check_replies_per_s": single.median,
+        "check_rates": single.rates,
+        "unseen_replies_per_s": unseen_rate,
+        "check_many_replies_per_s": many.median,
+        "check_many_rates": many.rates,
+        **percentiles(latencies),
+        "startup_s": startup["startup_s"],
+        "startup": startup,
+        "startup_no_bytecode_cache": startup_nopyc,
+        "peak_rss_mib": rss,
+        "floor_replies_per_s": floor.median,
+        "floor_rates": floor.rates,
+        "floor_ratio": floor.median / single.median if single.median else None,
+        "errors": dict(warm.errors),
+        "crashes": [asdict(c) for c in warm.crashes],
+    }
+    result["meets_target"] = verdicts(result)
+    result["targets"] = {k: f"{op} {bound:g}" for k, (op, bound) in TARGETS.items()}
+    for crash in warm.crashes[:3]:
+        print(f"crash on {crash.id}: {crash.text[:200]!r}\n{crash.traceback}", file=sys.stderr)
+    print(json.dumps(result, indent=2) if args.json else render(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,167 @@
+"""The `replycoach` command: thin, it parses arguments, calls the API and renders.
+
+Exit status: 0 passed; 1 below --min-score or an error-severity finding (or failing rule
+examples); 2 bad usage, unreadable input or broken rules, with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from . import __version__
+from .coach import Coach
+from .config import Config, find_config, load_config
+from .errors import InputError, ReplycoachError
+from .text import decode_bytes
+
+__all__ = ["main"]
+
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for every other usage error
+        self.exit(EXIT_USAGE, f"replycoach: usage error: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="replycoach", description="Check a support reply before you send it.")
+    parser.add_argument("--version", action="version", version=f"replycoach {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def shared(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--rules", action="append", default=[], metavar="PATH",
+                       help="an extra rule pack folder (repeatable)")
+        p.add_argument("--config", metavar="FILE",
+                       help="replycoach.toml or pyproject.toml (default: the nearest one)")
+
+    check = sub.add_parser("check", help="check a draft reply")
+    check.add_argument("file", nargs="?", default=None, metavar="FILE|-",
+                       help="the draft (text or HTML); '-' or omitted reads standard input")
+    check.add_argument("--customer", metavar="FILE", help="the customer message the draft answers")
+    check.add_argument("--channel", help="email or chat (or a channel from the config)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--min-score", type=int, metavar="N", help="fail below this score (0-100)")
+    check.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
+    check.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    shared(check)
+
+    rules = sub.add_parser("rules", help="list, show, validate or test rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    shared(rules_sub.add_parser("list", help="list the loaded rules"))
+    show = rules_sub.add_parser("show", help="show one rule")
+    show.add_argument("rule_id")
+    shared(show)
+    for name, text in (("validate", "check that a rule pack loads"), ("test", "run a pack's examples")):
+        p = rules_sub.add_parser(name, help=text)
+        p.add_argument("path", metavar="PATH", help="a pack folder, or a folder of packs")
+    return parser
+
+
+def _read(path: str, *, encoding: str, what: str) -> str:
+    if path == "-":
+        if sys.stdin.isatty():
+            raise InputError(f"no {what} given", code="RC106",
+                             remedy="pass a FILE, or pipe the text in: replycoach check - < draft.txt")
+        return decode_bytes(sys.stdin.buffer.read(), encoding=encoding, name=f"{what} (stdin)")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read {what}: {err.strerror}", code="RC106", place=path) from None
+    return decode_bytes(data, encoding=encoding, name=path)
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(args.config or find_config())
+
+
+def _cmd_check(args: argparse.Namespace, out: Console) -> int:
+    config = _config(args)
+    if args.min_score is not None:
+        if not 0 <= args.min_score <= 100:
+            raise InputError("--min-score must be between 0 and 100", code="RC301")
+        config = config.merged(threshold=args.min_score)
+    draft = _read(args.file or "-", encoding=args.encoding, what="draft")
+    customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
+    coach = Coach(config=config, rules=args.rules)
+    report = coach.check(draft, customer=customer, channel=args.channel, input_format=args.input_format)
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        from .render import print_report
+
+        print_report(report, out, name=args.file if args.file not in (None, "-") else "draft")
+    return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _pack_coach(path: str) -> Coach:
+    """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
+    return Coach(config=Config(shipped_packs=False), rules=[path])
+
+
+def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
+    from rich.table import Table
+
+    if args.rules_command == "list":
+        coach = Coach(config=_config(args), rules=args.rules)
+        table = Table(box=None, header_style="bold")
+        for col in ("id", "kind", "category", "severity", "file"):
+            table.add_column(col)
+        for r in coach.rules:
+            table.add_row(r.id, r.spec.kind, r.category, r.severity.value, str(r.path))
+        out.print(table)
+        out.print(f"{len(coach.rules)} rules")
+        return EXIT_PASSED
+    if args.rules_command == "show":
+        rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
+        data = {"id": rule.id, "file": str(rule.path), "severity": rule.severity.value,
+                **rule.spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"severity"})}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_PASSED
+    coach = _pack_coach(args.path)
+    if args.rules_command == "validate":
+        out.print(f"ok: {len(coach.rules)} rules in {args.path}")
+        return EXIT_PASSED
+    from .rules.selftest import run_examples
+
+    results = run_examples(coach)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        why = r.error or ("did not fire" if r.expected == "flag" else "fired")
+        out.print(f"[red]FAIL[/red] {r.rule} {r.expected}: {why}: {r.draft[:80]!r}")
+    out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_FAILED if failed else EXIT_PASSED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `replycoach` command."""
+    args = _parser().parse_args(argv)
+    out = Console(no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True)
+    try:
+        if args.command == "check":
+            return _cmd_check(args, out)
+        return _cmd_rules(args, out)
+    except ReplycoachError as err:
+        print(f"replycoach: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_PASSED
+    except Exception as err:  # a bug: say so in one line; REPLYCOACH_DEBUG=1 shows the traceback
+        if os.environ.get("REPLYCOACH_DEBUG"):
+            raise
+        print(f"replycoach: internal error ({type(err).__name__}: {err}); please report it, "
+              "with REPLYCOACH_DEBUG=1 for the traceback", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

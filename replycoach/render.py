@@ -1,0 +1,66 @@
+"""Reports as text for a terminal: each finding in context with its span marked, then scores."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .models import Finding, Report
+
+__all__ = ["print_report"]
+
+_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
+_CONTEXT = 60  # characters of context either side of a span
+
+
+def _context_line(text: str, f: Finding) -> Text:
+    """The span with a little context around it, on one line, the span highlighted."""
+    lo = max(0, f.start - _CONTEXT)
+    hi = min(len(text), f.end + _CONTEXT)
+    before, span, after = text[lo:f.start], text[f.start:f.end], text[f.end:hi]
+    line = Text("    ")
+    line.append(("…" if lo else "") + before.replace("\n", " ⏎ "), style="dim")
+    line.append(span.replace("\n", " ⏎ ") or "▌", style=f"reverse {_STYLE[f.severity.value]}")
+    line.append(after.replace("\n", " ⏎ ") + ("…" if hi < len(text) else ""), style="dim")
+    return line
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def print_report(report: Report, console: Console, *, name: str = "draft") -> None:
+    """Findings in context, then category scores and the verdict."""
+    for f in report.findings:
+        line, col = _line_col(report.text, f.start)
+        head = Text(f"{name}:{line}:{col} ", style="bold")
+        head.append(f"{f.severity.value}", style=_STYLE[f.severity.value])
+        head.append(f" [{f.category}] {f.rule}", style="dim")
+        console.print(head)
+        console.print(_context_line(report.text, f))
+        console.print(f"    {escape(f.message)}")
+        console.print(f"    [dim]why: {escape(f.why)}[/dim]")
+        for s in f.suggestions:
+            console.print(f"    [green]→ {escape(s)}[/green]")
+        console.print()
+    for s in report.strengths:
+        console.print(f"[green]✓[/green] {escape(s.message)} [dim]{s.rule}[/dim]")
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for name_ in report.categories:
+        table.add_column(name_, justify="right")
+    table.add_row(*(_score_text(v) for v in report.categories.values()))
+    console.print(table)
+    m = report.metrics
+    verdict = Text("PASS" if report.passed else "FAIL", style="bold green" if report.passed else "bold red")
+    summary = Text(f"score {report.score}/100 (pass at {report.threshold})  ·  grade {m.grade} "
+                   f"(target {m.grade_target:g})  ·  {m.words} words  ·  {len(report.findings)} findings  ·  ")
+    summary.append(verdict)
+    console.print(summary)
+
+
+def _score_text(value: int) -> Text:
+    style = "green" if value >= 90 else "yellow" if value >= 70 else "red"
+    return Text(str(value), style=style)
