@@ -11,7 +11,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATEGORIES",
-    "SCHEMA_VERSION",
     "ChannelPolicy",
     "Coach",
     "Config",
@@ -20,9 +19,10 @@ __all__ = [
     "Finding",
     "InputError",
     "Metrics",
-    "Report",
     "ReplycoachError",
+    "Report",
     "RuleError",
+    "SCHEMA_VERSION",
     "Severity",
     "Strength",
     "__version__",

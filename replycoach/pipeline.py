@@ -55,24 +55,29 @@ def norm_of(text: str) -> str:
     return _SPELLING.get(lemma, lemma)
 
 
-_NORM_BY_ORTH: dict[int, int] = {}  # orth hash -> norm hash; lexemes repeat, so this stays small
+class _NormSetter:
+    """Sets each token's NORM to its matching key, via arrays (no Token objects: this is hot)."""
 
+    def __init__(self) -> None:
+        self.norm_by_orth: dict[int, int] = {}  # per vocab: hashes are only valid in its StringStore
 
-@Language.component("replycoach_norm")
-def _set_norms(doc: Doc) -> Doc:
-    """Set each token's NORM to its matching key, via arrays (no Token objects: this is hot)."""
-    if not len(doc):
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        strings, cache = doc.vocab.strings, self.norm_by_orth
+        norms = []
+        for orth in doc.to_array(ORTH).tolist():
+            norm = cache.get(orth)
+            if norm is None:
+                norm = cache[orth] = strings.add(norm_of(strings[orth]))
+            norms.append(norm)
+        doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
         return doc
-    strings = doc.vocab.strings
-    orths = doc.to_array(ORTH).tolist()
-    norms = []
-    for orth in orths:
-        norm = _NORM_BY_ORTH.get(orth)
-        if norm is None:
-            norm = _NORM_BY_ORTH[orth] = strings.add(norm_of(strings[orth]))
-        norms.append(norm)
-    doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
-    return doc
+
+
+@Language.factory("replycoach_norm")
+def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
+    return _NormSetter()
 
 
 @Language.component("replycoach_paragraphs")

@@ -1,0 +1,38 @@
+import json
+
+import replycoach
+from replycoach import CATEGORIES, SCHEMA_VERSION, Coach, Report
+
+
+def test_public_api_is_explicit_and_sorted():
+    assert replycoach.__all__ == sorted(replycoach.__all__)
+    for name in replycoach.__all__:
+        assert hasattr(replycoach, name), name
+
+
+def test_check_shortcut_returns_a_report():
+    report = replycoach.check("Thanks for your patience. Your refund went out today.")
+    assert isinstance(report, Report)
+    assert 0 <= report.score <= 100
+
+
+def test_json_output_contract(coach: Coach):
+    report = coach.check("Dear valued customer, obviously you should have rebooted.",
+                         customer="It's broken AGAIN!!!")
+    data = json.loads(report.to_json())
+    assert data["version"] == SCHEMA_VERSION
+    assert set(data) >= {"version", "score", "passed", "categories", "metrics", "findings", "text"}
+    assert set(data["categories"]) >= set(CATEGORIES)
+    assert set(data["metrics"]) >= {"grade", "words", "sentences", "customer_sentiment"}
+    assert data["findings"], "this draft must produce findings"
+    for f in data["findings"]:
+        assert set(f) >= {"rule", "category", "severity", "start", "end", "text", "message", "why",
+                          "suggestions"}
+        assert data["text"][f["start"]:f["end"]] == f["text"]
+        assert f["severity"] in {"suggestion", "warning", "error"}
+
+
+def test_py_typed_is_shipped():
+    from pathlib import Path
+
+    assert (Path(replycoach.__file__).parent / "py.typed").is_file()

@@ -1,0 +1,88 @@
+import pytest
+
+from replycoach.errors import InputError
+from replycoach.text import clean, decode_bytes, html_to_text
+
+
+def test_plain_text_is_kept_as_given():
+    draft = "Hi Jo,\n\nYour order ships today.\n"
+    cleaned = clean(draft)
+    assert cleaned.text == draft and cleaned.analysed == draft and cleaned.input_format == "text"
+
+
+def test_quoted_thread_is_blanked_not_cut():
+    draft = "Your refund is done.\n\nOn Mon, 3 May 2024, Dana wrote:\n> where is my refund??\n"
+    cleaned = clean(draft)
+    assert len(cleaned.analysed) == len(draft)
+    assert "refund??" not in cleaned.analysed
+    assert cleaned.analysed.startswith("Your refund is done.")
+    assert [s.kind for s in cleaned.excluded] == ["quoted"]
+
+
+def test_quoted_lines_and_signature_are_left_out():
+    draft = "I fixed it.\n> old text here\nMore help.\n-- \nJo Bloggs\nAcme Support, 555-0100\n"
+    cleaned = clean(draft)
+    assert "old text" not in cleaned.analysed
+    assert "Acme Support" not in cleaned.analysed
+    assert "More help." in cleaned.analysed
+
+
+def test_html_keeps_paragraphs_drops_scripts_and_keeps_placeholders():
+    html = ("<html><head><script>alert('x')</script><style>p{}</style></head><body>"
+            "<p>Hi <b>Dana</b>,</p><p>Hello &lt;NAME&gt; and <NAME>,<br>line two</p></body></html>")
+    text = html_to_text(html)
+    assert "alert" not in text and "p{}" not in text
+    assert text.startswith("Hi Dana,\n\nHello <NAME> and <NAME>,\nline two")
+
+
+def test_html_blockquote_becomes_quoted_thread():
+    cleaned = clean("<p>Done.</p><blockquote>On Mon Dana wrote: old</blockquote>")
+    assert cleaned.input_format == "html"
+    assert "old" in cleaned.text and "old" not in cleaned.analysed
+
+
+@pytest.mark.parametrize("fragment, kind", [
+    ("https://example.com/a?b=1", "url"), ("dana@example.com", "email"), ("#A78213", "id"),
+    ("1Z999AA10123456784", "id"), ("$42.50", "number"), ("`rm -rf`", "code"), ("@AcmeHelp", "handle"),
+])
+def test_protected_spans(fragment, kind):
+    draft = f"Please see {fragment} today."
+    cleaned = clean(draft)
+    spans = [(s.kind, draft[s.start:s.end]) for s in cleaned.protected]
+    assert (kind, fragment) in spans
+
+
+def test_url_does_not_swallow_the_full_stop():
+    draft = "Go to https://example.com/help."
+    (span,) = clean(draft).protected
+    assert draft[span.start:span.end] == "https://example.com/help"
+
+
+@pytest.mark.parametrize("draft, code", [
+    ("", "RC101"), ("   \n\t ", "RC101"), ("> only quoted\n> text", "RC101"),
+    ("x" * 200_001, "RC104"), ("\x00\x01\x02binary\x03\x04\x05\x06\x07\x08", "RC102"),
+])
+def test_bad_input_gets_coded_errors(draft, code):
+    with pytest.raises(InputError) as err:
+        clean(draft)
+    assert err.value.code == code
+    assert err.value.remedy
+
+
+def test_non_string_input_is_a_coded_error():
+    with pytest.raises(InputError) as err:
+        clean(b"bytes")  # type: ignore[arg-type]
+    assert err.value.code == "RC102"
+
+
+def test_decode_bytes():
+    assert decode_bytes("café".encode()) == "café"
+    assert decode_bytes("\ufeffhi".encode("utf-8")) == "hi"
+    assert decode_bytes("hi".encode("utf-16")) == "hi"
+    assert decode_bytes("café".encode("cp1252"), encoding="cp1252") == "café"
+    with pytest.raises(InputError) as err:
+        decode_bytes("café".encode("cp1252"))
+    assert err.value.code == "RC103" and "offset 3" in str(err.value)
+    with pytest.raises(InputError) as err:
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    assert err.value.code == "RC102"
