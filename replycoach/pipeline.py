@@ -136,8 +136,8 @@ def syllables_of(word: str) -> int:
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
 _GREETING = re.compile(
-    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b[^\n]{0,60}"
-    r"|(?:@\w{1,30}[ \t]*){1,5})[,!.:]?[ \t]*$",
+    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b[^\n,!:;.?]{0,40}"
+    r"[,!:]?|(?:@\w{1,30}[ \t]*){1,5}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SIGNOFF = re.compile(

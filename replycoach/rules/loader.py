@@ -141,7 +141,9 @@ def _most_specific(err: ValidationError) -> dict[str, Any]:
                                           and part.isidentifier() and part.endswith(("Replacement", "Example")))
 
     errors = [dict(e, loc=tuple(p for p in e["loc"] if not is_branch(p))) for e in err.errors()]
-    return max(errors, key=lambda e: (len(e["loc"]), e["type"] != "string_type"))
+    # A misspelt field gives both "unknown field" and "missing field"; the first says more.
+    return max(errors, key=lambda e: (e["type"] == "extra_forbidden", len(e["loc"]),
+                                      e["type"] != "string_type"))
 
 
 def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | None = None) -> Rule[Any]:
