@@ -46,7 +46,7 @@ def make_coach(rules: Path | None = None, **config: Any) -> Coach:
 
 
 def pin_one_core() -> int | None:
-    """Pin this process (and the children it starts) to one CPU; returns it, or None if unsupported."""
+    """Pin this process and the children it starts to one CPU; returns it, or None."""
     if not hasattr(os, "sched_setaffinity"):
         return None
     cpu = min(os.sched_getaffinity(0))
@@ -67,7 +67,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(v.rjust(w) if num else v.ljust(w)
-                         for v, w, num in zip(values, widths, numeric)).rstrip()
+                         for v, w, num in zip(values, widths, numeric, strict=True)).rstrip()
 
     return "\n".join([line([str(h) for h in header]), line(["-" * w for w in widths]),
                       *(line(r) for r in cells)])

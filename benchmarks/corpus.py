@@ -182,7 +182,7 @@ def politeness_requests() -> list[PolitenessItem]:
         rows = list(_csv_rows(_need("stanford-politeness", f"{name}.annotated.csv")))
         scores = [float(r["Normalized Score"]) for r in rows]
         low, _, high = statistics.quantiles(scores, n=4)
-        for row, score in zip(rows, scores):
+        for row, score in zip(rows, scores, strict=True):
             if low < score < high:
                 continue
             items.append(PolitenessItem(f"{name}:{row['Id']}", name, row["Request"], score,

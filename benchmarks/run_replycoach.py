@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -88,13 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     coach.check("Thanks for writing in. I'm sorry the charger arrived broken!")  # warm-up
     startup = since_process_start()
     t0 = time.perf_counter()
-    stream = sys.stdin if args.input == "-" else Path(args.input).open(encoding="utf-8")
-    with stream:
+    with (sys.stdin if args.input == "-" else Path(args.input).open(encoding="utf-8")) as stream:
         recs = records(stream, args.limit)
+        pairs: Iterable[tuple[dict[str, Any], Any]]
         if args.many:
             batch = list(recs)
             pairs = zip(batch, coach.check_many(
-                {"draft": r.get("text") or "", "customer": r.get("customer")} for r in batch))
+                {"draft": r.get("text") or "", "customer": r.get("customer")} for r in batch),
+                strict=True)
         else:
             pairs = ((r, check_one(coach, r)) for r in recs)
         n = nf = 0

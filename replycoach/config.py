@@ -42,7 +42,7 @@ class Config(BaseModel):
     upset_sentiment: float = Field(-0.35, ge=-1, le=1,
                                    description="VADER compound at or below which a customer is upset.")
     weights: dict[Severity, float] = Field(
-        default_factory=lambda: {Severity.suggestion: 2.0, Severity.warning: 6.0, Severity.error: 20.0})
+        default_factory=lambda: {Severity.suggestion: 3.0, Severity.warning: 10.0, Severity.error: 25.0})
     max_chars: int = Field(100_000, ge=100)
     model: str | None = Field(None, description="A trained spaCy pipeline to load instead of blank English.")
 

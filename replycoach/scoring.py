@@ -10,7 +10,7 @@ The formula (also in the README):
     overall score    = clamp(100 - sum over categories of (100 - category score), 0, 100)
     passed           = overall >= threshold and no finding of severity `error`
 
-Default weights: suggestion 2, warning 6, error 20 (config `weights`).
+Default weights: suggestion 3, warning 10, error 25 (config `weights`).
 """
 
 from __future__ import annotations
