@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # measure the checkout's replycoach, installed or not
     sys.path.insert(0, str(REPO))
 
-__all__ = ["REPO", "add_rules_arg", "fail", "make_coach", "pin_one_core", "table"]
+__all__ = ["REPO", "add_rules_arg", "fail", "make_coach", "pin_one_core", "pinned", "table"]
 
 
 def add_rules_arg(parser: argparse.ArgumentParser) -> None:
@@ -45,16 +45,21 @@ def make_coach(rules: Path | None = None, **config: Any) -> Coach:
         fail(f"replycoach could not load its rules: {err}")
 
 
-def pin_one_core() -> int | None:
-    """Pin this process and the children it starts to one CPU; returns it, or None."""
+def pin_one_core(cpu: int | None = None) -> int | None:
+    """Pin this process and the children it starts to one CPU (default: the first allowed);
+    returns it, or None where pinning is not supported."""
     if not hasattr(os, "sched_setaffinity"):
         return None
-    cpu = min(os.sched_getaffinity(0))
+    cpu = min(os.sched_getaffinity(0)) if cpu is None else cpu
     try:
         os.sched_setaffinity(0, {cpu})
     except OSError:
         return None
     return cpu
+
+
+def pinned(cpu: int | None) -> str:
+    return "not pinned" if cpu is None else f"pinned to CPU {cpu}"
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

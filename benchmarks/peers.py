@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO, add_rules_arg, fail, pin_one_core, table
+from common import REPO, add_rules_arg, fail, pin_one_core, pinned, table
 from corpus import DataMissing, Reply, agent_replies, exit_missing
 
 HERE = Path(__file__).resolve().parent
@@ -142,7 +142,7 @@ def render(results: list[dict[str, Any]], replies: int, runs: int, cpu: int | No
     rows = [(r["tool"], r["findings"], r["steady_replies_per_s"], r["startup_s"], r["wall_s"],
              r["peak_rss_mib"], r["rc_speedup"], r["startup_vs_rc"]) for r in results]
     head = (f"{replies:,} agent replies as JSONL (text only); median of {runs} runs after one "
-            f"untimed run; pinned to CPU {cpu}")
+            f"untimed run; {pinned(cpu)}")
     note = ("rc x faster = replycoach steady replies/s / the tool's (>1: replycoach is faster); "
             "startup / rc = the tool's start-up / replycoach's")
     return "\n".join([head, "", table(
@@ -173,6 +173,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=0, help="use only the first N replies")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--setup", action="store_true", help="run shared/peers/setup.sh if needed")
+    p.add_argument("--cpu", type=int, default=None,
+                   help="the CPU to pin to (default: the first one allowed)")
     p.add_argument("--no-pin", action="store_true", help="do not pin to one core")
     add_rules_arg(p)
     return p.parse_args(argv)
@@ -192,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit:
         replies = replies[:args.limit]
     ensure_installed(selected, args.setup)
-    cpu = None if args.no_pin else pin_one_core()
+    cpu = None if args.no_pin else pin_one_core(args.cpu)
     with tempfile.TemporaryDirectory(prefix="replycoach-peers-") as tmp:
         folder = Path(tmp)
         corpus = write_corpus(replies, folder)

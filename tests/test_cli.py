@@ -1,0 +1,105 @@
+"""The command line: output formats, exit codes (0 pass, 1 fail, 2 usage/input/rules), no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from replycoach.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_json_on_example(capsys):
+    code, out, _ = run(capsys, "check", str(EXAMPLES / "drafts" / "late-refund.txt"),
+                       "--customer", str(EXAMPLES / "customers" / "late-refund.txt"), "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and not data["passed"]
+    assert data["metrics"]["customer_upset"] is True
+    assert {"canned.placeholders", "canned.openers"} <= {f["rule"] for f in data["findings"]}
+
+
+def test_check_text_shows_span_message_and_scores(capsys):
+    code, out, _ = run(capsys, "check", str(EXAMPLES / "drafts" / "router.txt"))
+    assert "tone.blame" in out and "you should have" in out and "why:" in out and "→" in out
+    assert "score" in out and "jargon" in out
+    assert "\x1b[" not in out  # no colour when not a terminal
+
+
+def test_good_example_passes(capsys):
+    code, _, _ = run(capsys, "check", str(EXAMPLES / "drafts" / "late-refund-better.txt"),
+                     "--customer", str(EXAMPLES / "customers" / "late-refund.txt"))
+    assert code == 0
+
+
+def test_min_score(capsys):
+    draft = str(EXAMPLES / "drafts" / "late-refund-better.txt")
+    assert run(capsys, "check", draft, "--min-score", "100", "--format", "json")[0] in (0, 1)
+    assert run(capsys, "check", draft, "--min-score", "101")[0] == 2
+
+
+@pytest.mark.parametrize("content, code_text", [
+    (b"", "RC101"), (b"\xff\xfe\x00\x00\x00binary\x00\x00", "RC10"), (b"caf\xe9 au lait", "RC103"),
+])
+def test_bad_files_exit_2_with_one_line(tmp_path, capsys, content, code_text):
+    path = tmp_path / "draft.txt"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "check", str(path))
+    assert code == 2 and code_text in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file_and_bad_usage(capsys):
+    assert run(capsys, "check", "/no/such/draft.txt")[0] == 2
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--format", "yaml"])
+    assert exit_.value.code == 2
+
+
+def test_encoding_option(tmp_path, capsys):
+    path = tmp_path / "draft.txt"
+    path.write_bytes("Thanks, the café order ships today.".encode("cp1252"))
+    assert run(capsys, "check", str(path), "--encoding", "cp1252")[0] == 0
+
+
+def test_rules_list_show_validate_test(capsys):
+    code, out, _ = run(capsys, "rules", "list")
+    assert code == 0 and "tone.blame" in out
+    code, out, _ = run(capsys, "rules", "show", "tone.blame")
+    assert code == 0 and json.loads(out)["id"] == "tone.blame"
+    assert run(capsys, "rules", "show", "tone.nope")[0] == 2
+    pack = str(EXAMPLES / "team-pack")
+    assert run(capsys, "rules", "validate", pack)[0] == 0
+    code, out, _ = run(capsys, "rules", "test", pack)
+    assert code == 0 and "0 failed" in out
+
+
+def test_rules_validate_broken_pack(tmp_path, capsys):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "x.yaml").write_text("kind: phrasez\n")
+    code, _, err = run(capsys, "rules", "validate", str(tmp_path / "team"))
+    assert code == 2 and "RC201" in err and "x.yaml:1" in err
+
+
+def test_rules_test_reports_failing_examples(tmp_path, capsys):
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "x.yaml").write_text(
+        "kind: phrases\ncategory: tone\nmessage: 'No {match}'\nwhy: Because.\nphrases: [obviously]\n"
+        "examples: {flag: [clearly], pass: [fine]}\n")
+    code, out, _ = run(capsys, "rules", "test", str(tmp_path / "team"))
+    assert code == 1 and "FAIL team.x flag" in out
+
+
+def test_stdin_and_installed_command():
+    result = subprocess.run([sys.executable, "-m", "replycoach.cli", "check", "-", "--format", "json"],
+                            input=b"Thanks! Your order ships today.", capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["passed"] is True
