@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from rich.console import Console
 
@@ -27,7 +28,7 @@ EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for every other usage error
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as for every other usage error
         self.exit(EXIT_USAGE, f"replycoach: usage error: {message} (see --help)\n")
 
 
@@ -133,9 +134,9 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
 
     results = run_examples(coach)
     failed = [r for r in results if not r.ok]
-    for r in failed:
-        why = r.error or ("did not fire" if r.expected == "flag" else "fired")
-        out.print(f"[red]FAIL[/red] {r.rule} {r.expected}: {why}: {r.draft[:80]!r}")
+    for result in failed:
+        why = result.error or ("did not fire" if result.expected == "flag" else "fired")
+        out.print(f"[red]FAIL[/red] {result.rule} {result.expected}: {why}: {result.draft[:80]!r}")
     out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_FAILED if failed else EXIT_PASSED
 

@@ -145,7 +145,10 @@ class Coach:
         strengths: list[Strength] = []
         for check in self._checks:
             for item in check.run(analysis, ctx):
-                (strengths if isinstance(item, Strength) else findings).append(item)
+                if isinstance(item, Strength):
+                    strengths.append(item)
+                else:
+                    findings.append(item)
         findings = _dedupe(findings, self._scaled)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, scaled_rules=self._scaled)
@@ -173,7 +176,7 @@ def _unpack(item: Draft) -> tuple[str, str | None, str | None]:
     if isinstance(item, tuple):
         return item[0], item[1], None
     if isinstance(item, dict):
-        return item.get("draft", item.get("text", "")), item.get("customer"), item.get("channel")
+        return str(item.get("draft", item.get("text", ""))), item.get("customer"), item.get("channel")
     return item, None, None  # type: ignore[return-value]  # clean() reports the wrong type
 
 
@@ -186,7 +189,7 @@ def _refuse_non_english(analysis: Analysis) -> None:
     if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
-    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word) if w]
+    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]
     if len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words):
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
@@ -194,10 +197,10 @@ def _refuse_non_english(analysis: Analysis) -> None:
 
 def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding]:
     """One word-level finding per span and category: where two overlap, keep the more severe,
-    then the one with suggestions, then the longer (a glossary hit beats a rare-word hit).
+    then the longer, then the one with more suggestions (a glossary hit beats a rare-word hit).
     Sentence- and reply-level findings are kept as they are."""
-    ranked = sorted(findings, key=lambda f: (_SEVERITY_RANK[f.severity.value], -len(f.suggestions),
-                                             -(f.end - f.start), f.start))
+    ranked = sorted(findings, key=lambda f: (_SEVERITY_RANK[f.severity.value], -(f.end - f.start),
+                                             -len(f.suggestions), f.start))
     kept: list[Finding] = []
     for f in ranked:
         if f.rule in word_level and any(

@@ -48,7 +48,7 @@ def upset_cues(text: str) -> list[str]:
 
 def content_norms(analysis: Analysis) -> frozenset[str]:
     """Lemma keys of the content words: what a reply must echo to be about this customer."""
-    norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word) if w and len(t) > 2)
+    norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
     return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
 
 

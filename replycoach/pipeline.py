@@ -71,7 +71,7 @@ class _NormSetter:
             if norm is None:
                 norm = cache[orth] = strings.add(norm_of(strings[orth]))
             norms.append(norm)
-        doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))
+        doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
 
@@ -135,9 +135,9 @@ def syllables_of(word: str) -> int:
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
-_GREETING = re.compile(
-    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b[^\n,!:;.?]{0,40}"
-    r"[,!:]?|(?:@\w{1,30}[ \t]*){1,5}$)",
+_GREETING = re.compile(  # "Hi Sam," / "Dear Ms Lee:" / "Hello!" / a line of @handles; at most 3 more words
+    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b"
+    r"(?:[ \t]+[^\s,!:;.?]{1,25}){0,3}[ \t]*(?:[,!:.]|$)|(?:@\w{1,30}[ \t]*){1,5}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SIGNOFF = re.compile(
@@ -235,13 +235,13 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None) -> Analysis
         mask[span.start:span.end] = b"\x01" * (span.end - span.start)
     protected = tuple(bool(mask[i]) for i in starts)
     is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
-                    for t, p, r in zip(texts, protected, rows))
+                    for t, p, r in zip(texts, protected, rows, strict=True))
     greeting, signoff = _greeting_range(text), _signoff_range(text)
     body_start = greeting[1] if greeting else 0
     body_end = signoff[0] if signoff else len(text)
     boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
     sentences = []
-    for lo, hi in zip(boundaries, boundaries[1:]):
+    for lo, hi in zip(boundaries, boundaries[1:], strict=False):
         content = [i for i in range(lo, hi) if not rows[i][1]]
         if not content:
             continue

@@ -46,8 +46,8 @@ def print_report(report: Report, console: Console, *, name: str = "draft") -> No
         for s in f.suggestions:
             console.print(f"    [green]→ {escape(s)}[/green]")
         console.print()
-    for s in report.strengths:
-        console.print(f"[green]✓[/green] {escape(s.message)} [dim]{s.rule}[/dim]")
+    for strength in report.strengths:
+        console.print(f"[green]✓[/green] {escape(strength.message)} [dim]{strength.rule}[/dim]")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for name_ in report.categories:
         table.add_column(name_, justify="right")

@@ -50,15 +50,12 @@ class MatcherBank:
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)
-        self._phrase_norms: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> None:
         """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless exact."""
         texts = expand_phrases(list(phrases))
         docs = list(self.nlp.pipe(texts)) if not exact else [self.nlp.make_doc(t) for t in texts]
         (self._by_lower if exact else self._by_norm).add(key, docs)
-        self._phrase_norms.setdefault(key, {}).update(
-            {t: tuple(tok.norm_ for tok in d) for t, d in zip(texts, docs)})
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         """Register spaCy token patterns under `key` (validated by spaCy)."""
@@ -112,6 +109,11 @@ class Check(Generic[S]):
         if not hits:
             return []
         lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
+        if self.spec.scope in ("reply", "sentence"):
+            # "Regards," and "Hi there" are conventions, not wording to coach; opening- and
+            # closing-scoped rules (form-letter openers, sign-off style) still see them.
+            lo = max(lo, a.greeting[1]) if a.greeting else lo
+            hi = min(hi, a.signoff[0]) if a.signoff else hi
         exceptions = ctx.hits.get(self.key + "#except", [])
         kept: list[tuple[int, int]] = []
         last_end = -1

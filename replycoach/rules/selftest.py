@@ -45,6 +45,7 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
                 except ReplycoachError as err:
                     results.append(ExampleResult(rule.id, expected, ex.draft, False, str(err)))
                     continue
-                fired = any(f.rule == rule.id for f in (*report.findings, *report.strengths))
+                fired = any(f.rule == rule.id for f in report.findings) or any(
+                    s.rule == rule.id for s in report.strengths)
                 results.append(ExampleResult(rule.id, expected, ex.draft, fired))
     return results
