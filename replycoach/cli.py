@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--encoding", default="utf-8", help="encoding of the input files")
     shared(check)
 
+    sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
+
     rules = sub.add_parser("rules", help="list, show, validate or test rules")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     shared(rules_sub.add_parser("list", help="list the loaded rules"))
@@ -148,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _cmd_check(args, out)
+        if args.command == "schema":
+            from .models import Report
+
+            print(json.dumps(Report.json_schema(), indent=2))
+            return EXIT_PASSED
         return _cmd_rules(args, out)
     except ReplycoachError as err:
         print(f"replycoach: {err}", file=sys.stderr)

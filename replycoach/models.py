@@ -104,3 +104,10 @@ class Report(_Frozen):
 
     def by_category(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON Schema of `to_json()` output, for tools that consume it."""
+        schema = cls.model_json_schema(mode="serialization")
+        schema["$id"] = f"https://replycoach.invalid/schema/report-{SCHEMA_VERSION}.json"
+        return schema

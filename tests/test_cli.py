@@ -70,6 +70,13 @@ def test_encoding_option(tmp_path, capsys):
     assert run(capsys, "check", str(path), "--encoding", "cp1252")[0] == 0
 
 
+def test_schema_command_describes_the_json(capsys):
+    code, out, _ = run(capsys, "schema")
+    schema = json.loads(out)
+    assert code == 0 and schema["$id"].endswith("report-1.0.json")
+    assert {"score", "findings", "categories", "metrics"} <= set(schema["properties"])
+
+
 def test_rules_list_show_validate_test(capsys):
     code, out, _ = run(capsys, "rules", "list")
     assert code == 0 and "tone.blame" in out
