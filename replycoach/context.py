@@ -63,6 +63,7 @@ class Customer:
     norms: frozenset[str]  # content-word keys
     all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
     lowered: str
+    norm_text: str  # " key key key ", for whole-phrase look-ups
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, *, upset_at: float) -> Customer:
@@ -71,14 +72,17 @@ class Customer:
         cues = tuple(upset_cues(text))
         return cls(analysis=analysis, sentiment=sentiment, upset=sentiment <= upset_at or bool(cues),
                    cues=cues, norms=content_norms(analysis),
-                   all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower())
+                   all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
+                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
-        """True if the customer wrote this term (same lemma keys in a row, or the same text)."""
-        if len(term_norms) == 1:
-            return term_norms[0] in self.all_norms or surface.lower() in self.lowered
-        return surface.lower() in self.lowered or " ".join(term_norms) in " ".join(
-            norm_of(t) for t in self.analysis.texts)
+        """True if the customer wrote this term: the same lemma keys in a row, or the same words
+        (whole words: "ONT" is not in "month")."""
+        if len(term_norms) == 1 and term_norms[0] in self.all_norms:
+            return True
+        if f" {' '.join(term_norms)} " in self.norm_text:
+            return True
+        return re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", self.lowered) is not None
 
 
 @dataclass

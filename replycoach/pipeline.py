@@ -51,6 +51,8 @@ def norm_of(text: str) -> str:
     lower = text.lower().replace("’", "'")
     if lower in _CONTRACTIONS:
         return _CONTRACTIONS[lower]
+    if len(text) > 1 and text.isupper():
+        return lower  # an acronym: BIOS is not "bio", MMS is not "mm"
     lemma = _lemma_table().get(lower, lower)
     return _SPELLING.get(lemma, lemma)
 
@@ -160,7 +162,7 @@ class Analysis:
     doc: Doc
     texts: tuple[str, ...]  # per token
     starts: tuple[int, ...]  # per token: character offset
-    protected: tuple[bool, ...]  # per token: inside a URL, e-mail, id, number or code
+    protected: tuple[str | None, ...]  # per token: "url", "email", "id", "number", "code"... or None
     is_word: tuple[bool, ...]  # per token: counts as a word for readability and word checks
     sentences: tuple[Sentence, ...]
     greeting: tuple[int, int] | None  # character range
@@ -188,6 +190,16 @@ class Analysis:
             return (body[max(0, len(body) - 2)].start if body else 0), len(self.text)
         return 0, len(self.text)
 
+    def rule_range(self, scope: str) -> tuple[int, int]:
+        """Where a word-level rule looks: its scope, less the greeting and sign-off for reply-wide
+        rules ("Regards," and "Hi there" are conventions, not wording to coach; opening- and
+        closing-scoped rules, such as form-letter openers, still see them)."""
+        lo, hi = self.scope_range(scope)
+        if scope in ("reply", "sentence"):
+            lo = max(lo, self.greeting[1]) if self.greeting else lo
+            hi = min(hi, self.signoff[0]) if self.signoff else hi
+        return lo, max(lo, hi)
+
     def token_end(self, i: int) -> int:
         return self.starts[i] + len(self.texts[i])
 
@@ -205,8 +217,14 @@ def _greeting_range(text: str) -> tuple[int, int] | None:
     return offset + m.start(), offset + len(m.group().rstrip())
 
 
+_INITIALS = re.compile(r"(?:^|[ \t])([\^*~/–—-][ \t]?[A-Z]{1,4}\d?)[ \t]*$")
+
+
 def _signoff_range(text: str) -> tuple[int, int] | None:
     end = len(text.rstrip())
+    initials = _INITIALS.search(text, max(0, end - 12), end)
+    if initials:  # an agent's initials closing a tweet or chat turn
+        return initials.start(1), end
     for m in _SIGNOFF.finditer(text, max(0, end - 120)):
         if m.group().strip() and text[m.end():end].count("\n") <= 2:
             return m.start() + len(m.group()) - len(m.group().lstrip()), end
@@ -230,10 +248,11 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None) -> Analysis
     starts = tuple(r[0] for r in rows)
     strings = doc.vocab.strings
     texts = tuple(strings[o] for o in doc.to_array(ORTH).tolist()) if len(doc) else ()
-    mask = bytearray(len(text) + 1)
+    kinds = sorted({s.kind for s in clean.protected})
+    mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
     for span in clean.protected:
-        mask[span.start:span.end] = b"\x01" * (span.end - span.start)
-    protected = tuple(bool(mask[i]) for i in starts)
+        mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
+    protected = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
     is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
                     for t, p, r in zip(texts, protected, rows, strict=True))
     greeting, signoff = _greeting_range(text), _signoff_range(text)

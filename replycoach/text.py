@@ -176,7 +176,8 @@ _PROTECTED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]{1,2000}[^\s<>\"'`.,;:!?)\]]", re.IGNORECASE)),
     ("email", re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")),
     ("handle", re.compile(r"(?<![\w@])@\w{1,30}")),
-    ("id", re.compile(r"#\w{1,40}|\b(?=[A-Za-z0-9-]{0,40}\d)(?=[A-Za-z0-9-]{0,40}[A-Za-z])"
+    # Order, ticket and tracking ids have 3+ digits and a letter; "2FA", "WPA2" and "L2" are words.
+    ("id", re.compile(r"#\w{1,40}|\b(?=(?:[A-Za-z-]{0,40}\d){3})(?=[A-Za-z0-9-]{0,40}[A-Za-z])"
                       r"[A-Za-z0-9]{2,20}(?:-[A-Za-z0-9]{1,20}){0,4}\b")),
     ("number", re.compile(r"(?<![\w.])[$€£]?\d[\d,.:/-]{0,30}(?<![.,:/-])%?")),
 )

@@ -13,6 +13,9 @@ from ..models import Finding, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
+from .rarity import zipf
+
+COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
 
 _SHAPE = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
 
@@ -42,7 +45,7 @@ class Acronym(Check[AcronymSpec]):
         known = {k.upper(): v for k, v in self.spec.known.items()}
         text = a.clean.analysed
         seen: set[str] = set()
-        lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
+        lo, hi = a.rule_range(self.spec.scope)
         for s in a.sentences:
             words = [i for i in range(s.tok_start, s.tok_end) if a.is_word[i]]
             upper = sum(1 for i in words if a.texts[i].isupper())
@@ -55,6 +58,8 @@ class Acronym(Check[AcronymSpec]):
                 acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
                 if acronym in allow or acronym in seen or len(acronym) < 2:
                     continue
+                if zipf(acronym.lower()) >= COMMON_WORD_ZIPF:
+                    continue  # a shouted word ("YOU", "HI"): the tone rules see it
                 seen.add(acronym)
                 if _defined(text, acronym):
                     continue

@@ -108,12 +108,7 @@ class Check(Generic[S]):
         hits = ctx.hits.get(key or self.key, [])
         if not hits:
             return []
-        lo, hi = a.scope_range(self.spec.scope if self.spec.scope != "sentence" else "reply")
-        if self.spec.scope in ("reply", "sentence"):
-            # "Regards," and "Hi there" are conventions, not wording to coach; opening- and
-            # closing-scoped rules (form-letter openers, sign-off style) still see them.
-            lo = max(lo, a.greeting[1]) if a.greeting else lo
-            hi = min(hi, a.signoff[0]) if a.signoff else hi
+        lo, hi = a.rule_range(self.spec.scope)
         exceptions = ctx.hits.get(self.key + "#except", [])
         kept: list[tuple[int, int]] = []
         last_end = -1
@@ -122,8 +117,8 @@ class Check(Generic[S]):
                 continue  # overlaps a longer hit already kept
             if a.starts[start] < lo or a.starts[end - 1] >= hi:
                 continue
-            if any(a.protected[i] for i in range(start, end)):
-                continue
+            if any(a.protected[i] not in (None, "number") for i in range(start, end)):
+                continue  # numbers stay matchable ("tier 2"); URLs, ids and code do not
             if any(es <= start and end <= ee for es, ee in exceptions):
                 continue
             kept.append((start, end))

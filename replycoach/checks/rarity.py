@@ -41,20 +41,19 @@ class Rarity(Check[RaritySpec]):
         threshold = self.spec.zipf_below if self.spec.zipf_below is not None else ctx.config.rarity_zipf
         allow = {w.lower() for w in self.spec.allow} | ctx.allow
         seen: set[str] = set()
-        for s in a.sentences:
-            for i in range(s.tok_start, s.tok_end):
-                text = a.texts[i]
-                if not a.is_word[i] or len(text) < self.spec.min_length or not text.isalpha():
-                    continue
-                if text.isupper() or (text[0].isupper() and i != s.tok_start):
-                    continue  # acronyms and names: other rules, or not jargon at all
-                lower = text.lower()
-                if lower in seen or lower in allow:
-                    continue
-                seen.add(lower)
-                norm = norm_of(lower)
-                if zipf(lower) >= threshold or zipf(norm) >= threshold:
-                    continue
-                if ctx.customer and ctx.customer.used((norm,), text):
-                    continue
-                yield self.finding(a, a.starts[i], a.token_end(i), zipf=round(zipf(lower), 1))
+        lo, hi = a.rule_range(self.spec.scope)
+        for i, text in enumerate(a.texts):
+            if not a.is_word[i] or len(text) < self.spec.min_length or not text.isalpha():
+                continue
+            if text[0].isupper() or not lo <= a.starts[i] < hi:
+                continue  # names (without a tagger, any capitalised word may be one) and acronyms
+            lower = text.lower()
+            if lower in seen or lower in allow:
+                continue
+            seen.add(lower)
+            norm = norm_of(lower)
+            if zipf(lower) >= threshold or zipf(norm) >= threshold:
+                continue
+            if ctx.customer and ctx.customer.used((norm,), text):
+                continue
+            yield self.finding(a, a.starts[i], a.token_end(i), zipf=round(zipf(lower), 1))

@@ -59,6 +59,8 @@ class Substitution(Check[SubstitutionSpec]):
             if entry is None:
                 continue
             term, value = entry
+            if a.text[a.token_end(end - 1):a.token_end(end - 1) + 2].lstrip().startswith("("):
+                continue  # already explained: "APN (access point name)"
             if term.lower() in ctx.allow or (self.spec.skip_if_customer_used and ctx.customer
                                             and ctx.customer.used(norms, a.span_text(start, end))):
                 continue
