@@ -134,7 +134,9 @@ class Coach:
         if customer is None or not customer.strip():
             return None
         cleaned = clean(customer, max_chars=self.config.max_chars, name="customer message")
-        return Customer.from_analysis(analyse(self.nlp, cleaned), upset_at=self.config.upset_sentiment)
+        # Only words are needed from the customer's message: tokenise, no sentences or norms.
+        words = analyse(self.nlp, cleaned, self.nlp.make_doc(cleaned.analysed), sentences=False)
+        return Customer.from_analysis(words, upset_at=self.config.upset_sentiment)
 
     def _report(self, analysis: Analysis, customer: Customer | None, channel: str) -> Report:
         _refuse_non_english(analysis)

@@ -171,16 +171,18 @@ _QUOTE_HEADER = re.compile(
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 _SIGNATURE = re.compile(r"^(?:-- ?|__+)$|^Sent from my [^\n]{1,60}$", re.MULTILINE)
 
-_PROTECTED: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("code", re.compile(r"```[^`]{0,20000}```|`[^`\n]{1,300}`")),
-    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]{1,2000}[^\s<>\"'`.,;:!?)\]]", re.IGNORECASE)),
-    ("email", re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")),
-    ("handle", re.compile(r"(?<![\w@])@\w{1,30}")),
+# One pass, leftmost match first; where two kinds could start at one place, the earlier-listed wins
+# (a URL's digits are not a separate number).
+_PROTECTED = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
+    ("code", r"```[^`]{0,20000}```|`[^`\n]{1,300}`"),
+    ("url", r"\b(?i:https?://|www\.)[^\s<>\"'`]{1,2000}[^\s<>\"'`.,;:!?)\]]"),
+    ("email", r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b"),
+    ("handle", r"(?<![\w@])@\w{1,30}"),
     # Order, ticket and tracking ids have 3+ digits and a letter; "2FA", "WPA2" and "L2" are words.
-    ("id", re.compile(r"#\w{1,40}|\b(?=(?:[A-Za-z-]{0,40}\d){3})(?=[A-Za-z0-9-]{0,40}[A-Za-z])"
-                      r"[A-Za-z0-9]{2,20}(?:-[A-Za-z0-9]{1,20}){0,4}\b")),
-    ("number", re.compile(r"(?<![\w.])[$€£]?\d[\d,.:/-]{0,30}(?<![.,:/-])%?")),
-)
+    ("id", r"#\w{1,40}|\b(?=(?:[A-Za-z-]{0,40}\d){3})(?=[A-Za-z0-9-]{0,40}[A-Za-z])"
+           r"[A-Za-z0-9]{2,20}(?:-[A-Za-z0-9]{1,20}){0,4}\b"),
+    ("number", r"(?<![\w.])[$€£]?\d[\d,.:/-]{0,30}(?<![.,:/-])%?"),
+)))
 
 
 def _excluded_regions(text: str) -> list[Span]:
@@ -198,14 +200,8 @@ def _excluded_regions(text: str) -> list[Span]:
 
 
 def _protected_spans(text: str) -> list[Span]:
-    spans: list[Span] = []
-    taken = bytearray(len(text))  # earlier kinds win: a URL's digits are not a separate number
-    for kind, pattern in _PROTECTED:
-        for m in pattern.finditer(text):
-            if m.end() > m.start() and 1 not in taken[m.start():m.end()]:
-                spans.append(Span(kind, m.start(), m.end()))
-                taken[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    return sorted(spans, key=lambda s: s.start)
+    return [Span(m.lastgroup or "", m.start(), m.end()) for m in _PROTECTED.finditer(text)
+            if m.end() > m.start()]
 
 
 def _blank(text: str, spans: list[Span]) -> str:
