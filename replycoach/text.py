@@ -234,7 +234,8 @@ def clean(draft: str, *, input_format: str = "auto", max_chars: int = DEFAULT_MA
     excluded = _excluded_regions(text)
     analysed = _blank(text, excluded)
     if not analysed.strip():
-        raise InputError(f"{name} holds only a quoted thread or signature", code="RC101",
-                         remedy="write the reply above the quoted thread")
+        # Nothing but "quoted" text: more likely a reply that opens with a quote ("> you said
+        # ...") than an empty one. Check all of it rather than lose it.
+        excluded, analysed = [], text
     return CleanText(text=text, analysed=analysed, input_format=input_format,
                      excluded=tuple(excluded), protected=tuple(_protected_spans(analysed)))

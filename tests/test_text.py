@@ -19,6 +19,11 @@ def test_quoted_thread_is_blanked_not_cut():
     assert [s.kind for s in cleaned.excluded] == ["quoted"]
 
 
+def test_a_reply_that_is_all_quote_is_checked_whole():
+    draft = "> there is always a way to fix it! No there isn't."
+    assert clean(draft).analysed == draft
+
+
 def test_quoted_lines_and_signature_are_left_out():
     draft = "I fixed it.\n> old text here\nMore help.\n-- \nJo Bloggs\nAcme Support, 555-0100\n"
     cleaned = clean(draft)
@@ -59,7 +64,7 @@ def test_url_does_not_swallow_the_full_stop():
 
 
 @pytest.mark.parametrize("draft, code", [
-    ("", "RC101"), ("   \n\t ", "RC101"), ("> only quoted\n> text", "RC101"),
+    ("", "RC101"), ("   \n\t ", "RC101"),
     ("x" * 200_001, "RC104"), ("\x00\x01\x02binary\x03\x04\x05\x06\x07\x08", "RC102"),
 ])
 def test_bad_input_gets_coded_errors(draft, code):
