@@ -17,6 +17,7 @@ from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .models import Finding, Metrics, Report, Strength
 from .pipeline import Analysis, analyse, build_nlp
+from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .scoring import score
 from .text import CleanText, clean
@@ -52,6 +53,7 @@ class Coach:
                 raise compile_error(rule, err) from None
             self._checks.append(check)
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
+        self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
 
     # --- loading ------------------------------------------------------------------------
@@ -90,6 +92,25 @@ class Coach:
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
         analysis = analyse(self.nlp, cleaned)
         return self._report(analysis, self._customer(customer), channel or self.config.default_channel)
+
+    def rewrite(self, draft: str, *, customer: str | None = None, channel: str | None = None,
+                input_format: str = "auto", rewriter: Rewriter | None = None) -> Rewrite:
+        """A plainer draft that scores at least as well, with every edit and its reason.
+
+        `rewriter` plugs in another source of edits (see `Rewriter`); its edits pass the same
+        guard as the built-in rule-based ones. For HTML input the rewrite is of the cleaned text.
+        """
+        cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
+        customer_view = self._customer(customer)
+        chan = channel or self.config.default_channel
+        first = self._report(analyse(self.nlp, cleaned), customer_view, chan)
+
+        def check_text(text: str) -> tuple[Report, CleanText]:
+            again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
+            return self._report(analyse(self.nlp, again), customer_view, chan), again
+
+        return rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
+                       word_level=self._scaled)
 
     def check_many(self, drafts: Iterable[Draft], *, channel: str | None = None,
                    input_format: str = "auto", batch_size: int = 256,
@@ -153,7 +174,8 @@ class Coach:
                     findings.append(item)
         findings = _dedupe(findings, self._scaled)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
-                       threshold=self.config.threshold, scaled_rules=self._scaled)
+                       threshold=self.config.threshold, scaled_rules=self._scaled,
+                       rule_weights=self._rule_weights)
         metrics = Metrics(
             grade=analysis.grade, grade_target=policy.grade, words=analysis.words,
             sentences=sum(1 for s in analysis.sentences if s.words), channel=channel,

@@ -52,6 +52,44 @@ def content_norms(analysis: Analysis) -> frozenset[str]:
     return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
 
 
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[!?])(?=\w)")
+_OPENING_NOISE = re.compile(r"^(?:(?:@\w+|hi|hello|hey|dear \w+|so|and|but|ok|okay|well|yes|no)[\s,!.:]*)+",
+                            re.IGNORECASE)
+_PROBLEM_START = re.compile(r"^(?:my|our|the|i|i'm|i've|i was|i have|i am|i can't|i cannot|i still)\b",
+                            re.IGNORECASE)
+_PERSON_SWAP = (("i am", "you are"), ("i'm", "you're"), ("i was", "you were"), ("i've", "you've"),
+                ("i have", "you have"), ("i'd", "you'd"), ("i'll", "you'll"), ("myself", "yourself"),
+                ("mine", "yours"), ("my", "your"), ("our", "your"), ("me", "you"), ("i", "you"))
+_SWAPS = dict(_PERSON_SWAP)
+_SWAP = re.compile(r"\b(" + "|".join(re.escape(a) for a, _ in _PERSON_SWAP) + r")\b", re.IGNORECASE)
+
+
+def customer_problem(text: str) -> str | None:
+    """The customer's problem in the agent's words, for "I'm sorry {customer_problem}.":
+    "My parcel never arrived!!!" -> "your parcel never arrived". None unless it is safe:
+    a short first-person statement, not a question, not about "you". A clause about a thing
+    ("my parcel ...") beats one about the customer ("I ..."), which must also read negative:
+    "I never turned it on" is a fact, not the problem to be sorry about."""
+    best: tuple[bool, float, str] | None = None
+    for clause in _CLAUSE_SPLIT.split(text[:2000]):
+        clause = _OPENING_NOISE.sub("", clause.strip()).strip(" .!?,;:")
+        words = clause.split()
+        if not 3 <= len(words) <= 16 or "?" in clause or not _PROBLEM_START.match(clause):
+            continue
+        if re.search(r"\b(?:you|your|yours|u|ur)\b|[@#<>\[\]{}]|https?:", clause, re.IGNORECASE):
+            continue
+        swapped = _SWAP.sub(lambda m: _SWAPS[m.group().lower()], clause)
+        swapped = " ".join(w.lower() if w.isupper() and len(w) > 1 else w for w in swapped.split())
+        about_person = clause.lower().startswith("i")
+        score = customer_sentiment(clause)
+        if about_person and score > -0.2:
+            continue
+        candidate = (about_person, score, swapped[0].lower() + swapped[1:])
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    return best[2] if best else None
+
+
 @dataclass(frozen=True)
 class Customer:
     """The customer's message as the checks see it."""
@@ -64,16 +102,19 @@ class Customer:
     all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
     lowered: str
     norm_text: str  # " key key key ", for whole-phrase look-ups
+    problem: str | None  # their problem in the agent's words, see customer_problem()
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, *, upset_at: float) -> Customer:
         text = analysis.clean.analysed
         sentiment = customer_sentiment(text)
         cues = tuple(upset_cues(text))
-        return cls(analysis=analysis, sentiment=sentiment, upset=sentiment <= upset_at or bool(cues),
+        upset = sentiment <= upset_at or bool(cues)
+        return cls(analysis=analysis, sentiment=sentiment, upset=upset,
                    cues=cues, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
-                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
+                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ",
+                   problem=customer_problem(text) if upset else None)
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words

@@ -14,14 +14,16 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "CATEGORIES",
     "SCHEMA_VERSION",
+    "Edit",
     "Finding",
+    "Fix",
     "Metrics",
     "Report",
     "Severity",
     "Strength",
 ]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: findings carry `fixes` (additive)
 
 # The fixed categories; custom packs may add their own beside these.
 CATEGORIES: tuple[str, ...] = (
@@ -41,6 +43,15 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Fix(_Frozen):
+    """A concrete fix: replace `text[start:end]` with `replacement` (an insertion when start == end)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    replacement: str
+    slot: bool = Field(False, description="The replacement holds a [slot] the agent must fill in.")
+
+
 class Finding(_Frozen):
     """One thing in the draft that will land badly, with its exact span."""
 
@@ -54,6 +65,17 @@ class Finding(_Frozen):
     why: str = Field(description="Why this matters to the customer.")
     suggestions: tuple[str, ...] = ()
     link: str | None = None
+    fixes: tuple[Fix, ...] = Field(default=(), description="Concrete fixes, best first.")
+
+
+class Edit(_Frozen):
+    """One change a rewrite made, in offsets of the original text, with the reason."""
+
+    start: int
+    end: int
+    replacement: str
+    rule: str
+    reason: str
 
 
 class Strength(_Frozen):

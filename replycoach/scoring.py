@@ -10,7 +10,8 @@ The formula (also in the README):
     overall score    = clamp(100 - sum over categories of (100 - category score), 0, 100)
     passed           = overall >= threshold and no finding of severity `error`
 
-Default weights: suggestion 3, warning 10, error 25 (config `weights`).
+Default weights: suggestion 3, warning 10, error 25 (config `weights`); a rule may set its own
+`weight` (the unfilled-slot rule sets 0: it blocks sending but costs no score).
 """
 
 from __future__ import annotations
@@ -39,12 +40,13 @@ class Score:
 
 def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: int,
           weights: dict[Severity, float], threshold: int, scaled_rules: frozenset[str] | set[str],
-          categories: Iterable[str] = CATEGORIES) -> Score:
-    """Score findings as documented above; `scaled_rules` are the word-level rules."""
+          rule_weights: dict[str, float] | None = None, categories: Iterable[str] = CATEGORIES) -> Score:
+    """Score findings as documented above; `scaled_rules` are the word-level rules, and
+    `rule_weights` the rules that set their own weight instead of their severity's."""
     length_factor = max(1.0, words / WORDS_PER_UNIT)
     penalty = dict.fromkeys(categories, 0.0)
     for f in findings:
-        weight = weights[f.severity]
+        weight = (rule_weights or {}).get(f.rule, weights[f.severity])
         penalty[f.category] = penalty.get(f.category, 0.0) + (
             weight / length_factor if f.rule in scaled_rules else weight)
     credit = dict.fromkeys(penalty, 0.0)

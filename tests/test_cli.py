@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from replycoach import SCHEMA_VERSION
 from replycoach.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +74,7 @@ def test_encoding_option(tmp_path, capsys):
 def test_schema_command_describes_the_json(capsys):
     code, out, _ = run(capsys, "schema")
     schema = json.loads(out)
-    assert code == 0 and schema["$id"].endswith("report-1.0.json")
+    assert code == 0 and schema["$id"].endswith(f"report-{SCHEMA_VERSION}.json")
     assert {"score", "findings", "categories", "metrics"} <= set(schema["properties"])
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..context import Context
-from ..models import Finding, Strength
+from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
@@ -67,9 +67,10 @@ class Acronym(Check[AcronymSpec]):
                     continue
                 expansion = known.get(acronym)
                 if expansion:
+                    spelled = f"{expansion} ({token})"
                     yield self.finding(a, a.starts[i], a.token_end(i),
                                        message=self.spec.known_message or self.spec.message,
-                                       suggestions=(f"{expansion} ({acronym})", expansion),
-                                       expansion=expansion)
+                                       suggestions=(spelled, expansion), expansion=expansion,
+                                       fixes=[Fix(start=a.starts[i], end=a.token_end(i), replacement=spelled)])
                 else:
                     yield self.finding(a, a.starts[i], a.token_end(i), expansion="")

@@ -19,9 +19,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from ..context import Context
-from ..models import Finding, Severity, Strength
+from ..models import Finding, Fix, Severity, Strength
 from ..pipeline import Analysis
-from ..rules.schema import RuleSpec, expand_phrases
+from ..rules.schema import _PLACEHOLDER, RuleSpec, expand_phrases, fill_template
 
 __all__ = ["KINDS", "Check", "MatcherBank", "Rule", "register_kind"]
 
@@ -126,7 +126,8 @@ class Check(Generic[S]):
         return kept
 
     def finding(self, a: Analysis, start: int, end: int, *, message: str | None = None,
-                suggestions: tuple[str, ...] | list[str] = (), **fields: Any) -> Finding:
+                suggestions: tuple[str, ...] | list[str] = (), fixes: tuple[Fix, ...] | list[Fix] = (),
+                **fields: Any) -> Finding:
         """A finding over character range [start, end) of the draft; message placeholders filled."""
         text = a.text[start:end]
         values = {"match": text, **fields}
@@ -134,7 +135,33 @@ class Check(Generic[S]):
             rule=self.rule.id, category=self.spec.category, severity=self.rule.severity,
             start=start, end=end, text=text,
             message=_fill(message or self.spec.message, values),
-            why=_fill(self.spec.why, values), suggestions=tuple(suggestions), link=self.spec.link)
+            why=_fill(self.spec.why, values), suggestions=tuple(suggestions), link=self.spec.link,
+            fixes=tuple(fixes))
+
+    def replace_fixes(self, a: Analysis, ctx: Context, start: int, end: int,
+                      templates: tuple[str, ...] | list[str]) -> list[Fix]:
+        """Fixes replacing text[start:end] by each template that can be filled, best first.
+
+        Templates may use {match}, {match_lower}, {match_first} and {customer_problem}; one whose
+        values are missing is skipped, so a later template is the fallback. An empty template
+        removes the words, with the space after them and the capital letter they carried.
+        """
+        text = a.text[start:end]
+        values = {"match": text, "match_lower": text.lower(), "match_first": text[:1],
+                  "customer_problem": ctx.customer.problem if ctx.customer else None}
+        fixes: list[Fix] = []
+        for template in templates:
+            filled = fill_template(template, values)
+            if filled is None:
+                continue
+            replacement = match_case(text, filled)
+            if replacement[:1].islower() and text[:1].isupper() and _SENTENCE_START.search(a.text, 0, start):
+                replacement = replacement[0].upper() + replacement[1:]
+            fix = removal(a.text, start, end) if filled == "" else Fix(
+                start=start, end=end, replacement=replacement, slot=SLOT.search(filled) is not None)
+            if fix not in fixes:
+                fixes.append(fix)
+        return fixes
 
     def token_finding(self, a: Analysis, start: int, end: int, **kwargs: Any) -> Finding:
         return self.finding(a, a.starts[start], a.token_end(end - 1), **kwargs)
@@ -149,12 +176,41 @@ class Check(Generic[S]):
         return self.finding(a, sentence.start, sentence.end, **kwargs)
 
 
-_PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
-
-
 def _fill(template: str, values: dict[str, Any]) -> str:
-    """Plain `{name}` substitution; unlike str.format it cannot reach attributes."""
+    """Fill a message; a placeholder without a value stays as written."""
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), template)
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+SLOT = re.compile(r"\[[a-z][a-z /]{0,30}\]")  # "[day]", "[next step]": for the agent to fill in
+
+
+def match_case(original: str, replacement: str) -> str:
+    """Carry the original's capital letter over: "Prior to" -> "Before"; "ASAP" -> "by [time]"."""
+    if original[:1].isupper() and not original.isupper() and replacement[:1].islower():
+        return replacement[:1].upper() + replacement[1:]
+    if original[:1].isupper() and original.isupper() and len(original) > 1 and original[:1] != "I":
+        return replacement  # an acronym or shouting: keep the replacement as written
+    if original[:1].islower() and replacement[:1].isupper() and not replacement[:2].isupper() \
+            and not replacement.startswith("I "):
+        return replacement[:1].lower() + replacement[1:]
+    return replacement
+
+
+def removal(text: str, start: int, end: int) -> Fix:
+    """Remove text[start:end] cleanly: one adjoining space goes too, a comma right after goes
+    too, and a sentence's capital letter moves to the next word."""
+    after = end
+    while after < len(text) and text[after] in ",;:":
+        after += 1
+    if after < len(text) and text[after] == " ":
+        after += 1
+    elif start > 0 and text[start - 1] == " ":
+        start -= 1
+    capital = text[start:start + 1].isupper() and after < len(text) and text[after].islower()
+    if capital:
+        return Fix(start=start, end=after + 1, replacement=text[after].upper())
+    return Fix(start=start, end=after, replacement="")
 
 
 KINDS: dict[str, type[Check[Any]]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -9,8 +10,8 @@ import textstat
 from pydantic import Field, model_validator
 
 from ..context import Context
-from ..models import Finding, Strength
-from ..pipeline import Analysis
+from ..models import Finding, Fix, Strength
+from ..pipeline import Analysis, Sentence
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
 
@@ -29,6 +30,9 @@ class MetricSpec(RuleSpec):
     below: float | None = Field(None, description="Fire when the value is below this.")
     min_words: int = Field(0, ge=0, description="Ignore sentences or replies shorter than this.")
     suggestions: tuple[str, ...] = ()
+    split_at: dict[str, str] = Field(
+        default_factory=dict, description="Per-sentence fix: joint -> replacement, e.g. ', but ': '. But '. "
+                                          "The joint nearest the middle, with 4+ words each side, is used.")
 
     @model_validator(mode="after")
     def _band(self) -> MetricSpec:
@@ -52,6 +56,30 @@ class Metric(Check[MetricSpec]):
     def _fires(self, value: float, above: float | None) -> bool:
         return (above is None or value > above) and (self.spec.below is None or value < self.spec.below)
 
+    def _split(self, a: Analysis, s: Sentence) -> list[Fix]:
+        """Split a long sentence at its most central natural joint into two sentences."""
+        text = a.text[s.start:s.end]
+        middle = len(text) / 2
+        best: tuple[float, int, str, str] | None = None
+        for joint, replacement in self.spec.split_at.items():
+            for m in re.finditer(re.escape(joint), text):
+                before, after = text[:m.start()], text[m.end():]
+                if len(before.split()) < 4 or len(after.split()) < 4:
+                    continue
+                if a.clean.is_protected(s.start + m.start(), s.start + m.end()):
+                    continue
+                distance = abs(m.start() - middle)
+                if best is None or distance < best[0]:
+                    best = (distance, m.start(), joint, replacement)
+        if best is None:
+            return []
+        _, at, joint, replacement = best
+        start, end = s.start + at, s.start + at + len(joint)
+        following = a.text[end:end + 1]
+        if replacement.endswith(" ") and replacement.rstrip().endswith((".", "!", "?")) and following.islower():
+            return [Fix(start=start, end=end + 1, replacement=replacement + following.upper())]
+        return [Fix(start=start, end=end, replacement=replacement)]
+
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
@@ -64,7 +92,7 @@ class Metric(Check[MetricSpec]):
                 value = s.grade if self.spec.measure == "grade" else s.words
                 if self._fires(value, above):
                     yield self.finding(a, s.start, s.end, suggestions=self.spec.suggestions,
-                                       value=value, limit=limit, words=s.words)
+                                       value=value, limit=limit, words=s.words, fixes=self._split(a, s))
             return
         if a.words < max(1, self.spec.min_words):
             return

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
 from pydantic import Field
 
 from ..context import Context
-from ..models import Finding, Strength
+from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
-from ..rules.schema import RuleSpec
+from ..rules.schema import RuleSpec, Strict
 from .base import Check, MatcherBank, register_kind
 
 
@@ -22,11 +23,23 @@ def _find_key(value: Any, key: str) -> bool:
     return False
 
 
+class ActiveVoice(Strict):
+    """Turn "Your refund has been processed." into "We've processed your refund." when the whole
+    sentence has that shape and the participle is one the team itself does."""
+
+    participles: tuple[str, ...] = Field(min_length=1, description="Actions the team does.")
+    templates: dict[str, str] = Field(
+        min_length=1, description="be-form -> template with {participle} and {subject}, e.g. "
+                                  "'has been': \"we've {participle} {subject}\"")
+
+
 class PatternSpec(RuleSpec):
     kind: Literal["pattern"]
     patterns: tuple[tuple[dict[str, Any], ...], ...] = Field(
         min_length=1, description="spaCy Matcher patterns: a list of token patterns.")
     suggestions: tuple[str, ...] = ()
+    fix: tuple[str, ...] = Field(default=(), description="Replacement templates, best first; '' removes.")
+    active: ActiveVoice | None = Field(None, description="Rewrite safe passives in the active voice.")
     requires: tuple[Literal["tagger", "morphologizer", "parser"], ...] = Field(
         default=(), description="Pipeline components the patterns need (a trained pipeline).")
     credit: bool = False
@@ -49,9 +62,36 @@ class Pattern(Check[PatternSpec]):
         if not self.active or not self.applies(a, ctx):
             return
         for start, end in self.token_hits(a, ctx):
-            finding = self.token_finding(a, start, end, suggestions=self.spec.suggestions)
+            first, last = a.starts[start], a.token_end(end - 1)
+            fixes = self.replace_fixes(a, ctx, first, last, self.spec.fix)
+            if self.spec.active:
+                fixes += self._active_voice(a, first, last)
+            finding = self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
             if self.spec.credit:
                 yield Strength(rule=finding.rule, category=finding.category, start=finding.start,
                                end=finding.end, text=finding.text, message=finding.message)
             else:
                 yield finding
+
+    def _active_voice(self, a: Analysis, start: int, end: int) -> list[Fix]:
+        """The whole sentence, rewritten, if it is exactly "Your|The|This <1-3 words> <be-form>
+        <participle> [today|now|...]." and the participle is on the rule's list."""
+        active = self.spec.active
+        assert active is not None
+        sentence = next((s for s in a.sentences if s.start <= start and end <= s.end), None)
+        if sentence is None:
+            return []
+        forms = "|".join(re.escape(f) for f in sorted(active.templates, key=len, reverse=True))
+        shape = re.compile(
+            rf"(?P<subject>(?:your|the|this|that)(?: [a-z-]{{2,20}}){{1,3}}) (?P<be>{forms}) "
+            rf"(?P<participle>[a-z]+)(?P<rest> (?:today|now|already|this morning|this afternoon|just now))?"
+            rf"(?P<stop>[.!]?)", re.IGNORECASE)
+        m = shape.fullmatch(a.text[sentence.start:sentence.end])
+        if not m or m.group("participle").lower() not in active.participles:
+            return []
+        template = active.templates[m.group("be").lower()]
+        subject = m.group("subject")
+        subject = subject[0].lower() + subject[1:]
+        text = template.format_map({"participle": m.group("participle").lower(), "subject": subject})
+        text = text[0].upper() + text[1:] + (m.group("rest") or "") + m.group("stop")
+        return [Fix(start=sentence.start, end=sentence.end, replacement=text)]

@@ -21,6 +21,7 @@ class PhrasesSpec(RuleSpec):
         "lemma", description="lemma: small variations match (tense, plural, British spelling); "
                              "lower: the exact words, any case.")
     suggestions: tuple[str, ...] = ()
+    fix: tuple[str, ...] = Field(default=(), description="Replacement templates, best first; '' removes.")
     credit: bool = Field(False, description="A strength of the reply rather than a problem.")
 
 
@@ -44,4 +45,6 @@ class Phrases(Check[PhrasesSpec]):
                 yield Strength(rule=finding.rule, category=finding.category, start=finding.start,
                                end=finding.end, text=finding.text, message=finding.message)
             else:
-                yield self.token_finding(a, start, end, suggestions=self.spec.suggestions)
+                first, last = a.starts[start], a.token_end(end - 1)
+                yield self.token_finding(a, start, end, suggestions=self.spec.suggestions,
+                                         fixes=self.replace_fixes(a, ctx, first, last, self.spec.fix))

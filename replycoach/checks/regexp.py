@@ -26,6 +26,7 @@ class RegexSpec(RuleSpec):
     pattern: str = Field(min_length=1, max_length=600)
     ignore_case: bool = False
     suggestions: tuple[str, ...] = ()
+    fix: tuple[str, ...] = Field(default=(), description="Replacement templates, best first; '' removes.")
 
 
 @register_kind("regex")
@@ -48,6 +49,7 @@ class Regex(Check[RegexSpec]):
         try:
             for m in self._pattern.finditer(a.clean.analysed, lo, hi, timeout=TIME_LIMIT_S):
                 if m.end() > m.start() and not a.clean.is_protected(m.start(), m.end()):
-                    yield self.finding(a, m.start(), m.end(), suggestions=self.spec.suggestions)
+                    yield self.finding(a, m.start(), m.end(), suggestions=self.spec.suggestions,
+                                       fixes=self.replace_fixes(a, ctx, m.start(), m.end(), self.spec.fix))
         except TimeoutError:
             return  # a pathological input for this pattern: skip the rule rather than hang

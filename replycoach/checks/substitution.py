@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..context import Context
-from ..models import Finding, Strength
+from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind
@@ -17,6 +17,7 @@ from .base import Check, MatcherBank, register_kind
 class Replacement(Strict):
     use: tuple[str, ...] = Field(default=(), description="Plainer words, best first.")
     explain: str | None = Field(None, description="A short explanation if the term must stay.")
+    omit: bool = Field(False, description="The words can simply go.")
 
 
 class SubstitutionSpec(RuleSpec):
@@ -33,19 +34,32 @@ class Substitution(Check[SubstitutionSpec]):
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
         self._entries: dict[tuple[str, ...], tuple[str, Replacement]] = {}
+        self._forms: dict[str, set[str]] = {}
         exact = self.spec.match == "lower"
         for term, value in self.spec.swap.items():
             if isinstance(value, str):
                 value = Replacement(use=(value,))
             elif isinstance(value, tuple):
                 value = Replacement(use=value)
-            if not value.use and not value.explain:
-                raise ValueError(f"swap entry {term!r} needs `use` or `explain`")
+            if not value.use and not value.explain and not value.omit:
+                raise ValueError(f"swap entry {term!r} needs `use`, `explain` or `omit`")
+            self._forms[term] = {v.lower() for v in expand_phrases([term])}
             for variant in expand_phrases([term]):
                 doc = bank.nlp.make_doc(variant) if exact else bank.nlp(variant)
                 keys = tuple(t.lower_ if exact else t.norm_ for t in doc)
                 self._entries[keys] = (term, value)
         bank.add_phrases(self.key, list(self.spec.swap), exact=exact)
+
+    def _inflected(self, term: str, matched: str, uses: tuple[str, ...]) -> list[str]:
+        """Replacements that fit the matched form. Matching is on lemmas, so "escalated" matches
+        "escalate"; without a tagger the replacement cannot be inflected reliably, so only the
+        written form, or a plain plural, gets a fix (the rest keep their suggestions)."""
+        said = " ".join(matched.lower().split())
+        if said in self._forms[term]:
+            return [u for u in uses if "..." not in u]
+        if any(said == f + "s" for f in self._forms[term]):
+            return [u + "s" for u in uses if "..." not in u and u[-1:].isalpha() and " " not in u]
+        return []
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
@@ -66,9 +80,17 @@ class Substitution(Check[SubstitutionSpec]):
                 continue
             first_use = term not in seen
             seen.add(term)
-            suggestions = list(value.use)
+            matched = a.span_text(start, end)
+            first, last = a.starts[start], a.token_end(end - 1)
+            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, value.use))
+            suggestions = [f.replacement for f in fixes if f.replacement] or list(value.use)
             if value.explain and first_use:
-                suggestions.append(f"{a.span_text(start, end)} ({value.explain})")
-            yield self.token_finding(a, start, end, suggestions=suggestions,
-                                     replacement=value.use[0] if value.use else a.span_text(start, end),
-                                     explain=value.explain or "")
+                explained = f"{matched} ({value.explain})"
+                suggestions.append(explained)
+                fixes.append(Fix(start=first, end=last, replacement=explained))
+            if value.omit:
+                suggestions.append("(leave it out)")
+                fixes += self.replace_fixes(a, ctx, first, last, [""])
+            shown = suggestions[0] if suggestions else matched
+            yield self.token_finding(a, start, end, suggestions=suggestions, fixes=fixes,
+                                     replacement=shown, explain=value.explain or "")

@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..models import Severity
 
-__all__ = ["Condition", "Example", "Examples", "RuleSpec", "Scope", "expand_phrases"]
+__all__ = ["Condition", "Example", "Examples", "FixExample", "RuleSpec", "Scope", "expand_phrases",
+           "fill_template"]
 
 Scope = Literal["reply", "opening", "closing", "sentence"]
 
@@ -27,12 +28,23 @@ class Example(Strict):
     channel: str | None = None
 
 
+class FixExample(Strict):
+    """A draft and what it reads like after this rule's own best fixes."""
+
+    draft: str
+    result: str
+    customer: str | None = None
+    channel: str | None = None
+
+
 class Examples(Strict):
-    """Drafts on which the rule must fire (`flag`) and must stay silent (`pass`)."""
+    """Drafts on which the rule must fire (`flag`) and must stay silent (`pass`), and for rules
+    that carry fixes, drafts with the text their fixes produce (`fix`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
     flag: tuple[Example | str, ...] = Field(min_length=1)
     pass_: tuple[Example | str, ...] = Field(alias="pass", min_length=1)
+    fix: tuple[FixExample, ...] = ()
 
 
 class Condition(Strict):
@@ -64,6 +76,8 @@ class RuleSpec(Strict):
     skip_if_customer_used: bool = Field(
         default=False, description="Stay silent on terms the customer used first.")
     source: str | None = Field(default=None, description="Where the entries came from, for credit.")
+    weight: float | None = Field(
+        default=None, ge=0, description="Score penalty per finding, instead of the severity's weight.")
     examples: Examples
 
     @field_validator("message")
@@ -72,6 +86,28 @@ class RuleSpec(Strict):
         if value.count("{") != value.count("}"):
             raise ValueError("unbalanced { } in message; placeholders look like {match}")
         return value
+
+
+_PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
+
+
+def fill_template(template: str, values: dict[str, object]) -> str | None:
+    """Plain `{name}` substitution (it cannot reach attributes, unlike str.format).
+
+    Returns None when a placeholder has no value, so a caller can fall back to the next template.
+    """
+    missing = False
+
+    def value(m: re.Match[str]) -> str:
+        nonlocal missing
+        v = values.get(m.group(1))
+        if v is None or v == "":
+            missing = True
+            return m.group()
+        return str(v)
+
+    text = _PLACEHOLDER.sub(value, template)
+    return None if missing else text
 
 
 _ALTERNATION = re.compile(r"\{([^{}]*\|[^{}]*)\}")

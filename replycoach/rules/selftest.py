@@ -13,19 +13,21 @@ if TYPE_CHECKING:
     from ..checks.base import Rule
     from ..coach import Coach
 
-__all__ = ["ExampleResult", "run_examples"]
+__all__ = ["ExampleResult", "apply_rule_fixes", "run_examples"]
 
 
 @dataclass(frozen=True)
 class ExampleResult:
     rule: str
-    expected: str  # "flag" or "pass"
+    expected: str  # "flag", "pass" or "fix"
     draft: str
     fired: bool
     error: str | None = None
 
     @property
     def ok(self) -> bool:
+        if self.expected == "fix":
+            return self.error is None
         return self.error is None and self.fired == (self.expected == "flag")
 
 
@@ -48,4 +50,24 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
                 fired = any(f.rule == rule.id for f in report.findings) or any(
                     s.rule == rule.id for s in report.strengths)
                 results.append(ExampleResult(rule.id, expected, ex.draft, fired))
+        for fix in rule.spec.examples.fix:
+            try:
+                got = apply_rule_fixes(coach, rule.id, fix.draft, customer=fix.customer, channel=fix.channel)
+            except ReplycoachError as err:
+                results.append(ExampleResult(rule.id, "fix", fix.draft, False, str(err)))
+                continue
+            error = None if got == fix.result else f"fixed to {got!r}, expected {fix.result!r}"
+            results.append(ExampleResult(rule.id, "fix", fix.draft, got == fix.result, error))
     return results
+
+
+def apply_rule_fixes(coach: Coach, rule_id: str, draft: str, *, customer: str | None = None,
+                     channel: str | None = None) -> str:
+    """The draft with only this rule's best fixes applied (no guard: this tests the rule's data)."""
+    from ..models import Edit
+    from ..rewrite import _apply, _resolve
+
+    report = coach.check(draft, customer=customer, channel=channel)
+    edits = [Edit(start=f.fixes[0].start, end=f.fixes[0].end, replacement=f.fixes[0].replacement,
+                  rule=f.rule, reason="") for f in report.findings if f.rule == rule_id and f.fixes]
+    return _apply(report.text, _resolve(edits))[0]
