@@ -5,7 +5,8 @@ from __future__ import annotations
 from .coach import Coach, Draft
 from .config import ChannelPolicy, Config, load_config
 from .errors import ConfigError, InputError, ReplycoachError, RuleError
-from .models import CATEGORIES, SCHEMA_VERSION, Finding, Metrics, Report, Severity, Strength
+from .models import CATEGORIES, SCHEMA_VERSION, Edit, Finding, Fix, Metrics, Report, Severity, Strength
+from .rewrite import Rewrite, Rewriter, RuleRewriter
 
 __version__ = "0.1.0"
 
@@ -16,12 +17,17 @@ __all__ = [
     "Config",
     "ConfigError",
     "Draft",
+    "Edit",
     "Finding",
+    "Fix",
     "InputError",
     "Metrics",
     "ReplycoachError",
     "Report",
+    "Rewrite",
+    "Rewriter",
     "RuleError",
+    "RuleRewriter",
     "SCHEMA_VERSION",
     "Severity",
     "Strength",

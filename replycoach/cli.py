@@ -52,7 +52,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--min-score", type=int, metavar="N", help="fail below this score (0-100)")
     check.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
     check.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    check.add_argument("--fix", action="store_true", help="print the rewritten draft after the report")
     shared(check)
+
+    rewrite = sub.add_parser("rewrite", help="rewrite a draft: plainer, and scoring at least as well")
+    rewrite.add_argument("file", nargs="?", default=None, metavar="FILE|-",
+                         help="the draft (text or HTML); '-' or omitted reads standard input")
+    rewrite.add_argument("--customer", metavar="FILE", help="the customer message the draft answers")
+    rewrite.add_argument("--channel", help="email or chat (or a channel from the config)")
+    rewrite.add_argument("--format", choices=("text", "json", "diff"), default="text")
+    rewrite.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
+    rewrite.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    shared(rewrite)
 
     sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
 
@@ -101,7 +112,28 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
         from .render import print_report
 
         print_report(report, out, name=args.file if args.file not in (None, "-") else "draft")
+    if args.fix:
+        result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format)
+        if args.format == "text":
+            out.print(f"\n[bold]Rewritten ({result.before.score} -> {result.after.score}):[/bold]")
+        print(result.text)
     return EXIT_PASSED if report.passed else EXIT_FAILED
+
+
+def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
+    draft = _read(args.file or "-", encoding=args.encoding, what="draft")
+    customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
+    coach = Coach(config=_config(args), rules=args.rules)
+    result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format)
+    if args.format == "json":
+        print(result.to_json())
+    elif args.format == "diff":
+        from .render import print_edits
+
+        print_edits(result, out)
+    else:
+        print(result.text)
+    return EXIT_PASSED if result.after.passed else EXIT_FAILED
 
 
 def _pack_coach(path: str) -> Coach:
@@ -150,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _cmd_check(args, out)
+        if args.command == "rewrite":
+            return _cmd_rewrite(args, out)
         if args.command == "schema":
             from .models import Report
 

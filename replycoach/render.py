@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Finding, Report
+from .rewrite import Rewrite
 
 __all__ = ["print_report"]
 
@@ -59,6 +60,23 @@ def print_report(report: Report, console: Console, *, name: str = "draft") -> No
                    f"(target {m.grade_target:g})  ·  {m.words} words  ·  {len(report.findings)} findings  ·  ")
     summary.append(verdict)
     console.print(summary)
+
+
+def print_edits(result: Rewrite, console: Console) -> None:
+    """Each edit of a rewrite, in context, with its reason; then the score change."""
+    original = result.before.text
+    for e in result.edits:
+        line, col = _line_col(original, e.start)
+        console.print(Text(f"{line}:{col} ", style="bold") + Text(e.rule, style="dim"))
+        if e.end > e.start:
+            console.print(Text(f"  - {original[e.start:e.end]}".replace("\n", " ⏎ "), style="red"))
+        if e.replacement:
+            console.print(Text(f"  + {e.replacement}".replace("\n", " ⏎ "), style="green"))
+        console.print(f"    [dim]why: {escape(e.reason)}[/dim]")
+    after = result.after
+    slots = [f for f in after.findings if f.rule.endswith("unfilled-slot")]
+    console.print(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"
+                  + (f" · {len(slots)} slot(s) to fill: " + ", ".join(f.text for f in slots) if slots else ""))
 
 
 def _score_text(value: int) -> Text:

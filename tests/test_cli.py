@@ -111,3 +111,25 @@ def test_stdin_and_installed_command():
                             input=b"Thanks! Your order ships today.", capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["passed"] is True
+
+
+def test_rewrite_formats(capsys):
+    draft = str(EXAMPLES / "drafts" / "late-refund.txt")
+    customer = str(EXAMPLES / "customers" / "late-refund.txt")
+    code, out, _ = run(capsys, "rewrite", draft, "--customer", customer, "--format", "json")
+    data = json.loads(out)
+    assert set(data) == {"text", "edits", "before", "after"}
+    assert data["after"]["score"] >= data["before"]["score"] and data["edits"]
+    original = data["before"]["text"]
+    for e in data["edits"]:
+        assert 0 <= e["start"] <= e["end"] <= len(original) and e["rule"] and e["reason"]
+    code, out, _ = run(capsys, "rewrite", draft, "--customer", customer, "--format", "diff")
+    assert "why:" in out and "edits · score" in out
+    code, out, _ = run(capsys, "rewrite", draft, "--customer", customer)
+    assert out.strip() == data["text"].strip()
+
+
+def test_check_fix_prints_the_rewrite_after_the_report(capsys):
+    draft = str(EXAMPLES / "drafts" / "late-refund.txt")
+    code, out, _ = run(capsys, "check", draft, "--fix")
+    assert "Rewritten (" in out and out.index("score") < out.index("Rewritten (")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -91,7 +92,7 @@ class RuleSpec(Strict):
 _PLACEHOLDER = re.compile(r"\{(\w{1,30})\}")
 
 
-def fill_template(template: str, values: dict[str, object]) -> str | None:
+def fill_template(template: str, values: Mapping[str, object]) -> str | None:
     """Plain `{name}` substitution (it cannot reach attributes, unlike str.format).
 
     Returns None when a placeholder has no value, so a caller can fall back to the next template.
