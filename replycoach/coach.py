@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ from .checks.base import Check, MatcherBank, Rule
 from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
-from .models import Finding, Metrics, Report, Strength
+from .models import ConversationReport, Finding, Metrics, Report, Severity, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
+from .records import Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
+from .rules.schema import CONVERSATION_SCOPES
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .scoring import score
 from .text import CleanText, clean
@@ -44,14 +47,16 @@ class Coach:
         self.rules: tuple[Rule[Any], ...] = tuple(
             r for p in self.packs for r in p.rules if not self._disabled(r.id))
         self._bank = MatcherBank(self.nlp)
-        self._checks: list[Check[Any]] = []
+        self._checks: list[Check[Any]] = []  # run on each reply
+        self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
         for rule in self.rules:
             check = _kinds()[rule.spec.kind](rule)
             try:
                 check.compile(self._bank)
             except ValueError as err:
                 raise compile_error(rule, err) from None
-            self._checks.append(check)
+            conversational = rule.spec.scope in CONVERSATION_SCOPES
+            (self._conversation_checks if conversational else self._checks).append(check)
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
@@ -151,6 +156,65 @@ class Coach:
                 yield from flush()
         yield from flush()
 
+    def check_conversation(self, turns: Sequence[Turn | tuple[str, str] | dict[str, Any]], *,
+                           channel: str | None = None) -> ConversationReport:
+        """Check each agent turn with the customer turns it answers, then the conversation-level
+        rules (scope `conversation`, `first-turn`, `last-turn`) on the agent turns together."""
+        chan = channel or self.config.default_channel
+        reports: list[TurnReport] = []
+        agent_texts: list[str] = []
+        waiting: list[str] = []  # customer turns since the last agent turn
+        answered: list[str] = []  # the customer turns the last agent turn answered
+        customer_all: list[str] = []
+        for i, raw in enumerate(turns):
+            turn = _as_turn(raw)
+            if turn.role != "agent":
+                if turn.role == "customer" and turn.text.strip():
+                    waiting.append(turn.text)
+                    customer_all.append(turn.text)
+                reports.append(TurnReport(index=i, role=turn.role, author=turn.author))
+                continue
+            context = "\n\n".join(waiting or answered) or None
+            answered, waiting = (waiting or answered), []
+            try:
+                report = self.check(turn.text, customer=context, channel=chan)
+            except ReplycoachError as err:
+                reports.append(TurnReport(index=i, role="agent", author=turn.author, error=err.to_dict()))
+                continue
+            agent_texts.append(report.text)
+            reports.append(TurnReport(index=i, role="agent", author=turn.author, report=report))
+        text, findings = self._conversation_findings(agent_texts, "\n\n".join(customer_all) or None, chan)
+        scored = [t.report for t in reports if t.report is not None]
+        mean = sum(r.score for r in scored) / len(scored) if scored else 0.0
+        penalty = sum(self._rule_weights.get(f.rule, self.config.weights[f.severity]) for f in findings)
+        score_ = int(round(min(100.0, max(0.0, mean - penalty))))
+        passed = bool(scored) and score_ >= self.config.threshold and all(r.passed or not any(
+            f.severity is Severity.error for f in r.findings) for r in scored) and not any(
+            f.severity is Severity.error for f in findings)
+        return ConversationReport(score=score_, passed=passed, threshold=self.config.threshold,
+                                  turns=tuple(reports), findings=tuple(findings), text=text)
+
+    def _conversation_findings(self, agent_texts: list[str], customer: str | None,
+                               channel: str) -> tuple[str, list[Finding]]:
+        if not agent_texts or not self._conversation_checks:
+            return "\n\n".join(agent_texts), []
+        text = "\n\n".join(agent_texts)
+        ranges, at = [], 0
+        for t in agent_texts:
+            ranges.append((at, at + len(t)))
+            at += len(t) + 2
+        cleaned = clean(text, input_format="text", max_chars=self.config.max_chars * 10)
+        analysis = replace(analyse(self.nlp, cleaned), turns=tuple(ranges))
+        try:
+            customer_view = self._customer(customer)
+        except ReplycoachError:
+            customer_view = None
+        ctx = Context(channel=channel, policy=self.config.policy(channel), config=self.config,
+                      customer=customer_view, allow=self._allow, hits=self._bank.run(analysis.doc))
+        findings = [f for check in self._conversation_checks for f in check.run(analysis, ctx)
+                    if isinstance(f, Finding)]
+        return text, sorted(findings, key=lambda f: (f.start, f.rule))
+
     def _customer(self, customer: str | None) -> Customer | None:
         if customer is None or not customer.strip():
             return None
@@ -186,6 +250,14 @@ class Coach:
                       categories=result.categories, metrics=metrics, findings=tuple(findings),
                       strengths=tuple(strengths), text=analysis.text,
                       input_format=analysis.clean.input_format)
+
+
+def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:
+    if isinstance(raw, Turn):
+        return raw
+    if isinstance(raw, tuple):
+        return Turn(role=raw[0], text=raw[1])
+    return Turn(role=str(raw.get("role", "")), text=str(raw.get("text", "")), author=raw.get("author"))
 
 
 def _kinds() -> dict[str, type[Check[Any]]]:

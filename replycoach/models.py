@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "CATEGORIES",
     "SCHEMA_VERSION",
+    "ConversationReport",
     "Edit",
     "Finding",
     "Fix",
@@ -124,6 +125,11 @@ class Report(_Frozen):
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+    def _repr_html_(self) -> str:
+        from .render_html import report_html
+
+        return report_html(self)
+
     def by_category(self, category: str) -> list[Finding]:
         return [f for f in self.findings if f.category == category]
 
@@ -133,3 +139,29 @@ class Report(_Frozen):
         schema = cls.model_json_schema(mode="serialization")
         schema["$id"] = f"https://replycoach.invalid/schema/report-{SCHEMA_VERSION}.json"
         return schema
+
+
+class TurnReport(_Frozen):
+    """One turn of a conversation: agent turns carry their report (or the error that stopped it)."""
+
+    index: int
+    role: str
+    author: str | None = None
+    report: Report | None = None
+    error: dict[str, str | None] | None = None
+
+
+class ConversationReport(_Frozen):
+    """A conversation scored turn by turn, plus conversation-level findings.
+
+    Conversation findings' offsets refer to `text`: the agent turns joined by blank lines.
+    The score is the mean of the agent turns' scores less the conversation findings' penalties.
+    """
+
+    version: str = SCHEMA_VERSION
+    score: int = Field(ge=0, le=100)
+    passed: bool
+    threshold: int
+    turns: tuple[TurnReport, ...]
+    findings: tuple[Finding, ...]
+    text: str

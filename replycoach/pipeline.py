@@ -193,6 +193,7 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     greeting: tuple[int, int] | None  # character range
     signoff: tuple[int, int] | None
+    turns: tuple[tuple[int, int], ...] = ()  # for a conversation: each agent turn's character range
 
     @property
     def text(self) -> str:
@@ -208,7 +209,12 @@ class Analysis:
         return fk_grade(sum(s.words for s in counted), len(counted), sum(s.syllables for s in counted))
 
     def scope_range(self, scope: str) -> tuple[int, int]:
-        """Character range of a rule scope: reply (or sentence), opening or closing."""
+        """Character range of a rule scope: reply (or sentence), opening or closing; for a
+        conversation, the first or last agent turn, or all of them."""
+        if scope == "first-turn" and self.turns:
+            return self.turns[0]
+        if scope == "last-turn" and self.turns:
+            return self.turns[-1]
         body = [s for s in self.sentences if s.words]
         if scope == "opening":
             return 0, body[min(1, len(body) - 1)].end if body else len(self.text)
@@ -221,7 +227,7 @@ class Analysis:
         rules ("Regards," and "Hi there" are conventions, not wording to coach; opening- and
         closing-scoped rules, such as form-letter openers, still see them)."""
         lo, hi = self.scope_range(scope)
-        if scope in ("reply", "sentence"):
+        if scope in ("reply", "sentence", "conversation"):
             lo = max(lo, self.greeting[1]) if self.greeting else lo
             hi = min(hi, self.signoff[0]) if self.signoff else hi
         return lo, max(lo, hi)

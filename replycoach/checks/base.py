@@ -172,7 +172,7 @@ class Check(Generic[S]):
         body = [s for s in a.sentences if s.words]
         if not body:
             return self.finding(a, 0, 0, **kwargs)
-        sentence = body[-1] if self.spec.scope == "closing" else body[0]
+        sentence = body[-1] if self.spec.scope in ("closing", "last-turn") else body[0]
         return self.finding(a, sentence.start, sentence.end, **kwargs)
 
 

@@ -14,19 +14,27 @@ from ..models import Severity
 __all__ = ["Condition", "Example", "Examples", "FixExample", "RuleSpec", "Scope", "expand_phrases",
            "fill_template"]
 
-Scope = Literal["reply", "opening", "closing", "sentence"]
+Scope = Literal["reply", "opening", "closing", "sentence", "conversation", "first-turn", "last-turn"]
+CONVERSATION_SCOPES = ("conversation", "first-turn", "last-turn")
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Example(Strict):
-    """One example draft, with the customer message and channel it answers if they matter."""
+class ExampleTurn(Strict):
+    role: Literal["customer", "agent"]
+    text: str
 
-    draft: str
+
+class Example(Strict):
+    """One example draft, with the customer message and channel it answers if they matter;
+    for conversation-scoped rules, a whole conversation as `turns` instead."""
+
+    draft: str = ""
     customer: str | None = None
     channel: str | None = None
+    turns: tuple[ExampleTurn, ...] = ()
 
 
 class FixExample(Strict):

@@ -43,12 +43,17 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
             for item in items:
                 ex = _as_example(item)
                 try:
-                    report = coach.check(ex.draft, customer=ex.customer, channel=ex.channel)
+                    if ex.turns:
+                        conversation = coach.check_conversation([(t.role, t.text) for t in ex.turns],
+                                                                channel=ex.channel)
+                        fired = any(f.rule == rule.id for f in conversation.findings)
+                    else:
+                        report = coach.check(ex.draft, customer=ex.customer, channel=ex.channel)
+                        fired = any(f.rule == rule.id for f in report.findings) or any(
+                            s.rule == rule.id for s in report.strengths)
                 except ReplycoachError as err:
                     results.append(ExampleResult(rule.id, expected, ex.draft, False, str(err)))
                     continue
-                fired = any(f.rule == rule.id for f in report.findings) or any(
-                    s.rule == rule.id for s in report.strengths)
                 results.append(ExampleResult(rule.id, expected, ex.draft, fired))
         for fix in rule.spec.examples.fix:
             try:

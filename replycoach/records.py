@@ -1,0 +1,213 @@
+"""Reading exports for batch scoring: JSONL, CSV or Parquet, streamed, in two shapes.
+
+- replies: one row per agent reply: id, text, optional customer, agent, team, channel, time;
+- conversations: one record per conversation: id, turns [{role, text, author, time}], optional
+  agent, team, channel.
+
+Column and role names are mappable (`Columns`), so real exports load unedited. Tweets linked by
+reply ids (one row per tweet, customer and brand alike) are a replies export with `reply_to`
+and `inbound` set: the customer message is looked up by id, in one pass over the file first.
+Every input record becomes exactly one `Item`, an unreadable one included (with its error).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError
+
+__all__ = ["Columns", "Item", "Turn", "count_records", "read_items", "read_records"]
+
+Shape = Literal["replies", "conversations"]
+_TRUE = {"true", "1", "yes", "y", "t"}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where each field lives in the export, and what its roles are called."""
+
+    id: str = "id"
+    text: str = "text"
+    customer: str = "customer"
+    agent: str = "agent"
+    team: str = "team"
+    channel: str = "channel"
+    time: str = "time"
+    turns: str = "turns"
+    role: str = "role"
+    author: str = "author"
+    role_map: dict[str, str] = field(default_factory=dict)  # export role -> "customer" | "agent"
+    reply_to: str | None = None  # the id of the message a row answers (linked tweets)
+    inbound: str | None = None  # a column that is true for customer rows (linked tweets)
+
+    def role_of(self, raw: object) -> str:
+        name = str(raw or "").strip()
+        mapped = self.role_map.get(name, self.role_map.get(name.lower(), name.lower()))
+        return mapped if mapped in ("customer", "agent") else "other"
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str  # "customer", "agent" or "other"
+    text: str
+    author: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One input record, normalised. `error` says why it cannot be scored; `skip` why it need not be."""
+
+    index: int
+    id: str
+    shape: Shape
+    text: str = ""
+    customer: str | None = None
+    agent: str | None = None
+    team: str | None = None
+    channel: str | None = None
+    time: str | None = None
+    turns: tuple[Turn, ...] = ()
+    error: str | None = None
+    skip: str | None = None
+
+
+def _format(path: Path, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise InputError(f"cannot tell the format of {path.name}", code="RC107",
+                     remedy="use a .jsonl, .csv or .parquet file, or pass --input-format")
+
+
+def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[str, Any]]:
+    """Raw records, one per row or line, streamed. A line that is not JSON yields
+    {"__error__": "..."} in its place, so nothing is dropped."""
+    path = Path(path)
+    kind = _format(path, fmt)
+    if not path.is_file():
+        raise InputError("input file not found", code="RC106", place=str(path))
+    if kind == "jsonl":
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for number, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as err:
+                    yield {"__error__": f"line {number}: not valid JSON ({err.msg})"}
+                    continue
+                yield value if isinstance(value, dict) else {"__error__": f"line {number}: not a JSON object"}
+    elif kind == "csv":
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+        with path.open(encoding="utf-8", errors="replace", newline="") as f:
+            yield from csv.DictReader(f, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+    elif kind == "parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError("reading Parquet needs pyarrow", code="RC107",
+                             remedy="pip install 'replycoach[batch]'") from None
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            yield from batch.to_pylist()
+    else:
+        raise InputError(f"unknown input format {kind!r}", code="RC107", remedy="use jsonl, csv or parquet")
+
+
+def count_records(path: str | Path, *, fmt: str | None = None) -> int | None:
+    """How many records the file holds (cheap for Parquet and JSONL), or None if unknown."""
+    path = Path(path)
+    kind = _format(path, fmt)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    if kind == "jsonl":
+        with path.open("rb") as f:
+            return sum(1 for line in f if line.strip())
+    return None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _optional(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return None if value is None or value == "" else str(value)
+
+
+def _turns(raw: object, cols: Columns) -> tuple[Turn, ...]:
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    if not isinstance(raw, list):
+        raise ValueError("turns is not a list")
+    turns = []
+    for t in raw:
+        if not isinstance(t, dict):
+            raise ValueError("a turn is not an object")
+        role = t.get(cols.role, t.get("sender", t.get("speaker_role")))
+        turns.append(Turn(role=cols.role_of(role), text=_text(t.get(cols.text)),
+                          author=_optional(t, cols.author) or _optional(t, "speaker"),
+                          time=_optional(t, cols.time) or _optional(t, "datetime")))
+    return tuple(turns)
+
+
+def _detect_shape(first: dict[str, Any], cols: Columns) -> Shape:
+    return "conversations" if cols.turns in first else "replies"
+
+
+def _customer_texts(path: Path, fmt: str | None, cols: Columns) -> dict[str, str]:
+    """Linked tweets: id -> text of every customer row (the one index this mode keeps)."""
+    assert cols.inbound is not None
+    return {str(r.get(cols.id)): _text(r.get(cols.text)) for r in read_records(path, fmt=fmt)
+            if "__error__" not in r and str(r.get(cols.inbound, "")).strip().lower() in _TRUE}
+
+
+def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | None = None,
+               fmt: str | None = None) -> Iterator[Item]:
+    """Normalised items, one per input record, in input order."""
+    cols = cols or Columns()
+    path = Path(path)
+    linked = _customer_texts(path, fmt, cols) if cols.reply_to and cols.inbound else None
+    detected = shape
+    for index, record in enumerate(read_records(path, fmt=fmt)):
+        if "__error__" in record:
+            yield Item(index=index, id=f"#{index}", shape=detected or "replies", error=record["__error__"])
+            continue
+        detected = detected or _detect_shape(record, cols)
+        item_id = _optional(record, cols.id) or f"#{index}"
+        common = {"index": index, "id": item_id, "shape": detected, "agent": _optional(record, cols.agent),
+                  "team": _optional(record, cols.team), "channel": _optional(record, cols.channel),
+                  "time": _optional(record, cols.time)}
+        if detected == "conversations":
+            try:
+                turns = _turns(record.get(cols.turns), cols)
+            except (ValueError, json.JSONDecodeError) as err:
+                yield Item(**common, error=f"turns: {err}")  # type: ignore[arg-type]
+                continue
+            yield Item(**common, turns=turns)  # type: ignore[arg-type]
+            continue
+        if linked is not None and str(record.get(cols.inbound, "")).strip().lower() in _TRUE:
+            yield Item(**common, text=_text(record.get(cols.text)), skip="customer message")  # type: ignore[arg-type]
+            continue
+        customer = _optional(record, cols.customer)
+        if linked is not None and cols.reply_to:
+            customer = linked.get(str(record.get(cols.reply_to)))
+        text = record.get(cols.text)
+        if text is None:
+            yield Item(**common, error=f"no {cols.text!r} column")  # type: ignore[arg-type]
+            continue
+        yield Item(**common, text=_text(text), customer=customer)  # type: ignore[arg-type]
