@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -20,6 +20,7 @@ from . import __version__
 from .coach import Coach
 from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
+from .records import Columns, Item
 from .text import decode_bytes
 
 __all__ = ["main"]
@@ -64,6 +65,25 @@ def _parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
     rewrite.add_argument("--encoding", default="utf-8", help="encoding of the input files")
     shared(rewrite)
+
+    batch = sub.add_parser("batch", help="score an export of replies or conversations")
+    batch.add_argument("input", metavar="INPUT", help="a .jsonl, .csv or .parquet export")
+    batch.add_argument("--out", required=True, metavar="FILE", help="results, one JSON line per input record")
+    batch.add_argument("--report", metavar="FILE", help="a self-contained HTML report for trainers")
+    batch.add_argument("--summary", metavar="FILE", help="per-agent and per-team figures as CSV")
+    batch.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    batch.add_argument("--resume", action="store_true", help="continue an interrupted run from --out")
+    batch.add_argument("--shape", choices=("replies", "conversations"), help="default: detected")
+    batch.add_argument("--input-format", choices=("jsonl", "csv", "parquet"), help="default: from the suffix")
+    batch.add_argument("--macros", metavar="FILE", help="approved macros, one per line: not reported as reuse")
+    for name in ("id", "text", "customer", "agent", "team", "channel", "time", "turns", "role", "author"):
+        batch.add_argument(f"--{name}-col", metavar="NAME", help=f"the column holding the {name} (default: {name})")
+    batch.add_argument("--reply-to-col", metavar="NAME",
+                       help="tweets linked by reply ids: the column with the id a row answers")
+    batch.add_argument("--inbound-col", metavar="NAME", help="tweets: the column that is true for customer rows")
+    batch.add_argument("--role-map", action="append", default=[], metavar="FROM=TO",
+                       help="map an export's role name to customer or agent, e.g. helpdesk=agent")
+    shared(batch)
 
     sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
 
@@ -136,6 +156,89 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
     return EXIT_PASSED if result.after.passed else EXIT_FAILED
 
 
+def _columns(args: argparse.Namespace) -> Columns:
+    mapped = {name: getattr(args, f"{name}_col") for name in
+              ("id", "text", "customer", "agent", "team", "channel", "time", "turns", "role", "author")
+              if getattr(args, f"{name}_col")}
+    roles = {}
+    for pair in args.role_map:
+        source, _, target = pair.partition("=")
+        if target not in ("customer", "agent") or not source:
+            raise InputError(f"--role-map {pair!r} must look like NAME=agent or NAME=customer", code="RC301")
+        roles[source] = target
+    return Columns(**mapped, role_map=roles, reply_to=args.reply_to_col, inbound=args.inbound_col)
+
+
+def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
+    import csv
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .batch import BatchSummary, resume_point, score_items
+    from .discovery import ReuseTracker
+    from .records import count_records, read_items
+    from .render_html import batch_report_html
+
+    if args.jobs < 1:
+        raise InputError("--jobs must be 1 or more", code="RC301")
+    config = _config(args)
+    coach = Coach(config=config, rules=args.rules)
+    out_path = Path(args.out)
+    summary = BatchSummary()
+    if args.macros:
+        summary.reuse = ReuseTracker.with_macros(Path(args.macros).read_text(encoding="utf-8").splitlines())
+    done = resume_point(out_path) if args.resume else []
+    if done:  # the summary covers the whole run, so read the finished lines back in
+        with out_path.open(encoding="utf-8") as f:
+            for line in f:
+                summary.add(json.loads(line))
+    items = read_items(args.input, cols=_columns(args), shape=args.shape, fmt=args.input_format)
+
+    def remaining() -> Iterator[Item]:
+        for item in items:
+            if item.index < len(done):
+                if item.id != done[item.index]:
+                    raise InputError(f"record {item.index + 1} is {item.id!r} but {out_path} has "
+                                     f"{done[item.index]!r} there", code="RC111",
+                                     remedy="resume with the same input, or start a new --out file")
+                continue
+            yield item
+
+    total = count_records(args.input, fmt=args.input_format)
+    err = Console(stderr=True)
+    progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
+                        console=err, disable=not err.is_terminal, transient=True)
+    interrupted = False
+    with progress, out_path.open("a" if done else "w", encoding="utf-8") as sink:
+        task = progress.add_task("scoring", total=total, completed=len(done), rate="-")
+        try:
+            for _, result in score_items(remaining(), coach=coach, config=config, rules=args.rules,
+                                         jobs=args.jobs):
+                sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+                sink.flush()
+                summary.add(result)
+                progress.update(task, advance=1, rate=f"{progress.tasks[0].speed or 0:.0f}")
+        except KeyboardInterrupt:
+            interrupted = True
+    if args.summary:
+        rows = list(summary.rows())
+        fields = sorted({k for r in rows for k in r}, key=lambda k: (k not in ("level", "name", "replies"), k))
+        with open(args.summary, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields or ["level", "name"])
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+    if args.report:
+        Path(args.report).write_text(batch_report_html(summary, title=Path(args.input).name), encoding="utf-8")
+    print(summary.line(), file=sys.stderr)
+    if interrupted:
+        print(f"replycoach: interrupted; {out_path} holds {summary.read} complete results; "
+              "run again with --resume to finish", file=sys.stderr)
+        return 130
+    return EXIT_PASSED
+
+
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
     return Coach(config=Config(shipped_packs=False), rules=[path])
@@ -184,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_check(args, out)
         if args.command == "rewrite":
             return _cmd_rewrite(args, out)
+        if args.command == "batch":
+            return _cmd_batch(args, out)
         if args.command == "schema":
             from .models import Report
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checks.base import Check, MatcherBank, Rule
 from .config import Config, find_config, load_config
@@ -18,12 +18,15 @@ from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .models import ConversationReport, Finding, Metrics, Report, Severity, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
-from .records import Turn
+from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
-from .rules.schema import CONVERSATION_SCOPES
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
+from .rules.schema import CONVERSATION_SCOPES
 from .scoring import score
 from .text import CleanText, clean
+
+if TYPE_CHECKING:
+    from .batch import BatchRun
 
 __all__ = ["Coach", "Draft"]
 
@@ -43,6 +46,7 @@ class Coach:
             config = find_config()
         self.config = config if isinstance(config, Config) else load_config(config)
         self.nlp = build_nlp(self.config.model)
+        self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
         self.packs = self._load_packs([*self.config.packs, *map(Path, rules)])
         self.rules: tuple[Rule[Any], ...] = tuple(
             r for p in self.packs for r in p.rules if not self._disabled(r.id))
@@ -155,6 +159,16 @@ class Coach:
             if len(pending) >= batch_size:
                 yield from flush()
         yield from flush()
+
+    def score_batch(self, items: Iterable[Item] | str | Path, *, columns: Columns | None = None,
+                    shape: str | None = None, jobs: int = 1) -> BatchRun:
+        """Score an export (a path) or Items: iterate the result for per-record results in input
+        order; its `summary` (per agent and team, reused lines) is complete once iterated."""
+        from .batch import BatchRun
+
+        if isinstance(items, (str, Path)):
+            items = read_items(items, cols=columns, shape=shape)  # type: ignore[arg-type]
+        return BatchRun(items, coach=self, jobs=jobs)
 
     def check_conversation(self, turns: Sequence[Turn | tuple[str, str] | dict[str, Any]], *,
                            channel: str | None = None) -> ConversationReport:

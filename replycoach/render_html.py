@@ -57,3 +57,74 @@ def report_html(report: Report, *, with_style: bool = True) -> str:
     return (f'{style}<div class="rc-report"><div class="rc-scores"><b>score {report.score}</b> ({verdict})'
             f"{scores}</div><div class=\"rc-text\">{highlighted(report)}</div>"
             f'<ul class="rc-findings">{items}</ul></div>')
+
+
+def _bars(values: dict[str, float], *, maximum: float, width: int = 360, unit: str = "") -> str:
+    """A horizontal bar chart as inline SVG (no scripts, no fonts to fetch)."""
+    row = 22
+    height = row * max(1, len(values)) + 4
+    parts = [f'<svg class="rc-chart" role="img" width="{width + 200}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg">']
+    for i, (label, value) in enumerate(values.items()):
+        y = i * row + 2
+        length = 0 if maximum <= 0 else int(width * value / maximum)
+        parts.append(f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
+                     f'<rect x="110" y="{y + 3}" width="{length}" height="15" fill="{_colour(label)}"/>'
+                     f'<text x="{115 + length}" y="{y + 15}" font-size="12">{value:g}{unit}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def batch_report_html(summary: object, *, title: str = "replycoach batch report") -> str:
+    """The trainer's report: overview, per-agent table, charts, repeated lines, worst examples.
+
+    One self-contained file: inline CSS and SVG, no scripts or fonts from a network."""
+    from .batch import BatchSummary
+
+    assert isinstance(summary, BatchSummary)
+    overall = summary.overall.row() if summary.overall.replies else None
+    bins = {f"{b * 10}-{b * 10 + 9 if b < 9 else 100}": float(summary.score_bins.get(b, 0)) for b in range(10)}
+    categories = {c[len("mean_"):]: v for c, v in (overall or {}).items()
+                  if c.startswith("mean_") and c != "mean_score"}
+    rows = list(summary.rows())
+    agent_rows = "".join(
+        f"<tr><td>{escape(r['level'])}</td><td>{escape(str(r['name']))}</td><td>{r['replies']}</td>"
+        f"<td>{r['mean_score']}</td><td>{r['findings_per_100_words']}</td>"
+        f"<td>{escape(', '.join(f'{k} ({v})' for k, v in r['top_rules'].items()))}</td>"
+        f"<td>{r.get('reuse_rate', '')}</td>"
+        f"<td>{escape(', '.join(w['id'] for w in r['worst']))}</td></tr>" for r in rows)
+    reuse = summary.reuse.summary()
+    repeated = "".join(
+        f"<tr><td>{escape(agent)}</td><td>{line['count']}</td><td>{escape(line['text'])}</td></tr>"
+        for agent, data in sorted(reuse.items(), key=lambda kv: -kv[1]["reuse_rate"]) for line in data["top"][:3])
+    examples = "".join(f"<h3>{escape(item_id)} (score {score})</h3>{report_html(_as_report(report), with_style=False)}"
+                       for score, item_id, report in summary.worst)
+    overview = (f"<p><b>{summary.read}</b> records read: <b>{summary.scored}</b> scored, "
+                f"<b>{summary.failed}</b> failed, <b>{summary.skipped}</b> skipped.")
+    if overall:
+        overview += f" Mean score <b>{overall['mean_score']}</b> over {overall['replies']} agent replies."
+    overview += "</p>"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{STYLE}
+body{{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#111}} table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}
+</style></head><body>
+<h1>{escape(title)}</h1>
+<section id="overview"><h2>Overview</h2>{overview}</section>
+<section id="charts"><h2>Scores</h2>
+<h3>Score distribution (replies)</h3>{_bars(bins, maximum=max(bins.values() or [0]))}
+<h3>Mean score by category</h3>{_bars(categories, maximum=100)}</section>
+<section id="agents"><h2>Agents and teams</h2><table>
+<tr><th>level</th><th>name</th><th>replies</th><th>mean score</th><th>findings / 100 words</th>
+<th>top rules</th><th>reuse rate</th><th>worst examples</th></tr>{agent_rows}</table></section>
+<section id="repeated"><h2>Repeated lines</h2><table><tr><th>agent</th><th>times</th><th>line</th></tr>
+{repeated}</table></section>
+<section id="examples"><h2>Lowest-scoring replies</h2>{examples}</section>
+</body></html>
+"""
+
+
+def _as_report(data: dict[str, object]) -> Report:
+    return Report.model_validate(data)
