@@ -200,7 +200,7 @@ def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | 
                 continue
             yield Item(**common, turns=turns)  # type: ignore[arg-type]
             continue
-        if linked is not None and str(record.get(cols.inbound, "")).strip().lower() in _TRUE:
+        if linked is not None and str(record.get(cols.inbound or "", "")).strip().lower() in _TRUE:
             yield Item(**common, text=_text(record.get(cols.text)), skip="customer message")  # type: ignore[arg-type]
             continue
         customer = _optional(record, cols.customer)
