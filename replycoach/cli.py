@@ -85,6 +85,15 @@ def _parser() -> argparse.ArgumentParser:
                        help="map an export's role name to customer or agent, e.g. helpdesk=agent")
     shared(batch)
 
+    serve = sub.add_parser("serve", help="the HTTP API and the pre-send web page")
+    serve.add_argument("--host", default="127.0.0.1", help="default: loopback only")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes")
+    serve.add_argument("--max-body", type=int, default=256_000, metavar="BYTES", help="larger requests get 413")
+    serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                       help="allow browser calls from this origin (repeatable; default: none)")
+    shared(serve)
+
     sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
 
     rules = sub.add_parser("rules", help="list, show, validate or test rules")
@@ -239,6 +248,22 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     return EXIT_PASSED
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        raise InputError("serving needs the service extra", code="RC301",
+                         remedy="pip install 'replycoach[service]'") from None
+    # Workers import the app from the environment, so each builds its own Coach from the same settings.
+    os.environ["REPLYCOACH_SERVE"] = json.dumps({
+        "config": args.config or (str(find_config()) if find_config() else None), "rules": args.rules,
+        "max_body_bytes": args.max_body, "cors_origins": args.cors_origin})
+    _config(args)  # fail now, with a clear message, rather than in every worker
+    uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")
+    return EXIT_PASSED
+
+
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
     return Coach(config=Config(shipped_packs=False), rules=[path])
@@ -289,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_rewrite(args, out)
         if args.command == "batch":
             return _cmd_batch(args, out)
+        if args.command == "serve":
+            return _cmd_serve(args)
         if args.command == "schema":
             from .models import Report
 
