@@ -36,3 +36,12 @@ def test_py_typed_is_shipped():
     from pathlib import Path
 
     assert (Path(replycoach.__file__).parent / "py.typed").is_file()
+
+
+def test_notebook_view_uses_the_shared_renderer(coach: Coach):
+    from replycoach.render_html import highlighted
+
+    report = coach.check("Obviously you should have restarted it.")
+    html = report._repr_html_()
+    assert highlighted(report) in html and 'data-rule="tone.condescension"' in html
+    assert "<script" not in html
