@@ -28,17 +28,33 @@ def _colour(category: str) -> str:
 
 
 def highlighted(report: Report) -> str:
-    """The report's text with each finding's span marked (nested or overlapping spans: first wins)."""
+    """The report's text with each finding's span marked. A sentence-wide finding contains the
+    word-level ones inside it (nested marks); a span that only partly overlaps another is left
+    unmarked (it is still in the findings list)."""
     text, out, pos = report.text, [], 0
+    open_ends: list[int] = []
+
+    def close_until(limit: int) -> None:
+        nonlocal pos
+        while open_ends and open_ends[-1] <= limit:
+            end = open_ends.pop()
+            out.append(escape(text[pos:end]) + "</mark>")
+            pos = end
+
     for f in sorted(report.findings, key=lambda f: (f.start, -f.end)):
-        if f.start < pos or f.end <= f.start:
+        if f.end <= f.start:
+            continue
+        close_until(f.start)
+        if open_ends and f.end > open_ends[-1]:
             continue
         out.append(escape(text[pos:f.start]))
+        pos = f.start
         title = f"{f.rule}: {f.message}"
         out.append(f'<mark class="rc-mark" style="--c:{_colour(f.category)}" data-rule="{escape(f.rule)}" '
-                   f'data-category="{escape(f.category)}" title="{escape(title)}" tabindex="0">'
-                   f"{escape(text[f.start:f.end])}</mark>")
-        pos = f.end
+                   f'data-category="{escape(f.category)}" data-start="{f.start}" title="{escape(title)}" '
+                   f'tabindex="0">')
+        open_ends.append(f.end)
+    close_until(len(text))
     out.append(escape(text[pos:]))
     return "".join(out)
 

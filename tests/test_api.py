@@ -44,4 +44,5 @@ def test_notebook_view_uses_the_shared_renderer(coach: Coach):
     report = coach.check("Obviously you should have restarted it.")
     html = report._repr_html_()
     assert highlighted(report) in html and 'data-rule="tone.condescension"' in html
+    assert html.count("<mark") == html.count("</mark>")
     assert "<script" not in html
