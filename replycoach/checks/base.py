@@ -163,6 +163,11 @@ class Check(Generic[S]):
                 fixes.append(fix)
         return fixes
 
+    def strength(self, a: Analysis, start: int, end: int) -> Strength:
+        """What a `credit: true` rule yields for tokens [start, end): a point in the reply's favour."""
+        f = self.token_finding(a, start, end)
+        return Strength(rule=f.rule, category=f.category, start=f.start, end=f.end, text=f.text, message=f.message)
+
     def token_finding(self, a: Analysis, start: int, end: int, **kwargs: Any) -> Finding:
         return self.finding(a, a.starts[start], a.token_end(end - 1), **kwargs)
 

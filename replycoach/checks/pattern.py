@@ -66,12 +66,10 @@ class Pattern(Check[PatternSpec]):
             fixes = self.replace_fixes(a, ctx, first, last, self.spec.fix)
             if self.spec.active:
                 fixes += self._active_voice(a, first, last)
-            finding = self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
             if self.spec.credit:
-                yield Strength(rule=finding.rule, category=finding.category, start=finding.start,
-                               end=finding.end, text=finding.text, message=finding.message)
+                yield self.strength(a, start, end)
             else:
-                yield finding
+                yield self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
 
     def _active_voice(self, a: Analysis, start: int, end: int) -> list[Fix]:
         """The whole sentence, rewritten, if it is exactly "Your|The|This <1-3 words> <be-form>

@@ -41,9 +41,7 @@ class Phrases(Check[PhrasesSpec]):
                     tuple(norm_of(w) for w in a.texts[start:end]), a.span_text(start, end)):
                 continue
             if self.spec.credit:
-                finding = self.token_finding(a, start, end)
-                yield Strength(rule=finding.rule, category=finding.category, start=finding.start,
-                               end=finding.end, text=finding.text, message=finding.message)
+                yield self.strength(a, start, end)
             else:
                 first, last = a.starts[start], a.token_end(end - 1)
                 yield self.token_finding(a, start, end, suggestions=self.spec.suggestions,
