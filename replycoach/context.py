@@ -72,7 +72,7 @@ def customer_problem(text: str) -> str | None:
     "I never turned it on" is a fact, not the problem to be sorry about."""
     best: tuple[bool, float, str] | None = None
     for clause in _CLAUSE_SPLIT.split(text[:2000]):
-        clause = _OPENING_NOISE.sub("", clause.strip()).strip(" .!?,;:")
+        clause = _OPENING_NOISE.sub("", clause.strip()).split(",")[0].strip(" .!?,;:")
         words = clause.split()
         if not 3 <= len(words) <= 16 or "?" in clause or not _PROBLEM_START.match(clause):
             continue
@@ -109,7 +109,7 @@ class Customer:
         text = analysis.clean.analysed
         sentiment = customer_sentiment(text)
         cues = tuple(upset_cues(text))
-        upset = sentiment <= upset_at or bool(cues)
+        upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
         return cls(analysis=analysis, sentiment=sentiment, upset=upset,
                    cues=cues, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),

@@ -35,6 +35,8 @@ _SPELLING = {
     "catalogue": "catalog", "honour": "honor", "apology": "apology", "whilst": "while",
     "enquiry": "inquiry", "enquire": "inquire", "cancelled": "canceled", "cancelling": "canceling",
 }
+# Where the lookup table's lemma is wrong for support text ("as" is not "a", "data" not "datum").
+_LEMMA_FIXES = {"as": "as", "does": "do", "data": "data", "less": "less", "media": "media", "news": "news"}
 # Contraction pieces as spaCy splits them ("can't" -> "ca" + "n't"), folded onto full words so
 # "that's" matches "that is" and "can't" matches "cannot".
 _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "be", "'m": "be",
@@ -54,7 +56,7 @@ def norm_of(text: str) -> str:
         return _CONTRACTIONS[lower]
     if len(text) > 1 and text.isupper():
         return lower  # an acronym: BIOS is not "bio", MMS is not "mm"
-    lemma = _lemma_table().get(lower, lower)
+    lemma = _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
     return _SPELLING.get(lemma, lemma)
 
 

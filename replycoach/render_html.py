@@ -10,8 +10,9 @@ from .models import Report
 
 __all__ = ["CATEGORY_COLOURS", "STYLE", "highlighted", "report_html"]
 
-CATEGORY_COLOURS = {"jargon": "#7c3aed", "readability": "#2563eb", "canned": "#b45309", "empathy": "#db2777",
-                    "gratitude": "#059669", "tone": "#dc2626", "ownership": "#0891b2"}
+# All at least 4.5:1 on white (WCAG AA), as they are also used for text.
+CATEGORY_COLOURS = {"jargon": "#6d28d9", "readability": "#1d4ed8", "canned": "#b45309", "empathy": "#be185d",
+                    "gratitude": "#047857", "tone": "#b91c1c", "ownership": "#0e7490"}
 
 STYLE = """
 .rc-report{font:15px/1.5 system-ui,sans-serif;color:#111;max-width:60rem}
@@ -51,8 +52,8 @@ def highlighted(report: Report) -> str:
         pos = f.start
         title = f"{f.rule}: {f.message}"
         out.append(f'<mark class="rc-mark" style="--c:{_colour(f.category)}" data-rule="{escape(f.rule)}" '
-                   f'data-category="{escape(f.category)}" data-start="{f.start}" title="{escape(title)}" '
-                   f'tabindex="0">')
+                   f'data-category="{escape(f.category)}" data-start="{f.start}" data-end="{f.end}" '
+                   f'title="{escape(title)}" tabindex="0">')
         open_ends.append(f.end)
     close_until(len(text))
     out.append(escape(text[pos:]))

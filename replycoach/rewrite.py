@@ -133,9 +133,10 @@ class _EditLog:
     def __init__(self) -> None:
         self.entries: list[_Entry] = []
 
-    def _to_original(self, pos: int, others: list[_Entry]) -> int:
+    def _to_original(self, pos: int) -> int:
+        """An offset of the current text, outside every entry, in the original."""
         delta = 0
-        for en in others:
+        for en in self.entries:
             if en.cur[1] <= pos:
                 delta = en.orig[1] - en.cur[1]
         return pos + delta
@@ -147,11 +148,13 @@ class _EditLog:
         consumed: set[int] = set()
         for e, (new_start, new_end) in zip(edits, placed, strict=True):
             touching = [i for i, en in enumerate(self.entries) if en.cur[0] <= e.end and e.start <= en.cur[1]]
-            others = [en for i, en in enumerate(self.entries) if i not in touching]
             lo_cur = min([e.start, *(self.entries[i].cur[0] for i in touching)])
             hi_cur = max([e.end, *(self.entries[i].cur[1] for i in touching)])
-            orig_lo = min([self._to_original(e.start, others), *(self.entries[i].orig[0] for i in touching)])
-            orig_hi = max([self._to_original(e.end, others), *(self.entries[i].orig[1] for i in touching)])
+            # Where an edit starts or ends inside an earlier one, the merged edit takes that one's bounds.
+            first = self.entries[touching[0]] if touching else None
+            last = self.entries[touching[-1]] if touching else None
+            orig_lo = first.orig[0] if first and first.cur[0] <= e.start else self._to_original(e.start)
+            orig_hi = last.orig[1] if last and e.end <= last.cur[1] else self._to_original(e.end)
             rules = [self.entries[i].rule for i in touching] + [e.rule]
             reasons = [self.entries[i].reason for i in touching] + [e.reason]
             consumed.update(touching)

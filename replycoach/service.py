@@ -97,10 +97,6 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
                   description="Tells a support agent, before they send, what in a reply will land badly.",
                   responses={400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 413: {"model": ErrorBody},
                              422: {"model": ErrorBody}})
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", API_KEY_HEADER])
-
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         if request.url.path.startswith("/v1/") and request.method != "OPTIONS":  # preflights carry no key
@@ -111,6 +107,10 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
             if length and length.isdigit() and int(length) > settings.max_body_bytes:
                 return _error(413, "RC413", f"request body is over {settings.max_body_bytes} bytes")
         return await call_next(request)
+
+    if settings.cors_origins:  # added last, so it wraps the guard: its 401/413 stay readable cross-origin
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type", API_KEY_HEADER])
 
     @app.exception_handler(ReplycoachError)
     async def coded(_: Request, err: ReplycoachError) -> JSONResponse:

@@ -191,13 +191,13 @@ SLOT = re.compile(r"\[[a-z][a-z /]{0,30}\]")  # "[day]", "[next step]": for the 
 
 
 def match_case(original: str, replacement: str) -> str:
-    """Carry the original's capital letter over: "Prior to" -> "Before"; "ASAP" -> "by [time]"."""
-    if original[:1].isupper() and not original.isupper() and replacement[:1].islower():
+    """Carry the original's capital letter over: "Prior to" -> "Before". Only a capitalised
+    first word counts: "PON light" or "ASAP" start with an acronym, not a capital letter."""
+    first = original.split()[0] if original.split() else original
+    if first[:1].isupper() and not first.isupper() and replacement[:1].islower():
         return replacement[:1].upper() + replacement[1:]
-    if original[:1].isupper() and original.isupper() and len(original) > 1 and original[:1] != "I":
-        return replacement  # an acronym or shouting: keep the replacement as written
-    if original[:1].islower() and replacement[:1].isupper() and not replacement[:2].isupper() \
-            and not replacement.startswith("I "):
+    if first[:1].islower() and replacement[:1].isupper() and not replacement.split()[0].isupper() \
+            and not replacement.startswith(("I ", "I'")):
         return replacement[:1].lower() + replacement[1:]
     return replacement
 
@@ -212,6 +212,8 @@ def removal(text: str, start: int, end: int) -> Fix:
         after += 1
     elif start > 0 and text[start - 1] == " ":
         start -= 1
+        if start > 0 and text[start - 1] in ",;:" and (after >= len(text) or text[after] in ".!?"):
+            start -= 1  # "roaming, obviously." -> "roaming."
     capital = text[start:start + 1].isupper() and after < len(text) and text[after].islower()
     if capital:
         return Fix(start=start, end=after + 1, replacement=text[after].upper())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -12,6 +13,8 @@ from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec, Strict
 from .base import Check, MatcherBank, register_kind
+
+_LEADING_HANDLES = re.compile(r"(?:@\w{1,30}[ \t]*)+")
 
 
 class Insert(Strict):
@@ -53,6 +56,11 @@ class Required(Check[RequiredSpec]):
         line = fixes[0].replacement
         if self.spec.insert.at == "opening":
             at = body[0].start
+            handles = _LEADING_HANDLES.match(a.text, at)  # "@jo @sam Thanks..." -> after the handles
+            at = handles.end() if handles else at
             return [Fix(start=at, end=at, replacement=f"{line} ", slot=fixes[0].slot)]
         at = body[-1].end
-        return [Fix(start=at, end=at, replacement=f" {line}", slot=fixes[0].slot)]
+        if a.signoff and a.signoff[0] < at:  # a sign-off on the last line ("... today *TMT")
+            at = len(a.text[:a.signoff[0]].rstrip())
+        stop = "" if a.text[:at].rstrip()[-1:] in ".!?" else "."
+        return [Fix(start=at, end=at, replacement=f"{stop} {line}", slot=fixes[0].slot)]

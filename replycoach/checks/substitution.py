@@ -13,6 +13,24 @@ from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind
 
+_IRREGULAR = {"have": "has", "do": "does", "be": "is", "go": "goes"}
+
+
+def plural(word: str) -> str:
+    """A noun's plural or a verb's third person: "fee" -> "fees", "try" -> "tries", "fix" -> "fixes"."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("y") and word[-2:-1] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def _form(text: str) -> str:
+    """Text compared for an exact fix: case, spacing, curly apostrophes and spaced slashes folded."""
+    return " ".join(text.lower().replace("’", "'").replace(" / ", "/").split())
+
 
 class Replacement(Strict):
     use: tuple[str, ...] = Field(default=(), description="Plainer words, best first.")
@@ -43,7 +61,7 @@ class Substitution(Check[SubstitutionSpec]):
                 value = Replacement(use=value)
             if not value.use and not value.explain and not value.omit:
                 raise ValueError(f"swap entry {term!r} needs `use`, `explain` or `omit`")
-            self._forms[term] = {v.lower() for v in expand_phrases([term])}
+            self._forms[term] = {_form(v) for v in expand_phrases([term])}
             for variant in expand_phrases([term]):
                 doc = bank.nlp.make_doc(variant) if exact else bank.nlp(variant)
                 keys = tuple(t.lower_ if exact else t.norm_ for t in doc)
@@ -54,11 +72,11 @@ class Substitution(Check[SubstitutionSpec]):
         """Replacements that fit the matched form. Matching is on lemmas, so "escalated" matches
         "escalate"; without a tagger the replacement cannot be inflected reliably, so only the
         written form, or a plain plural, gets a fix (the rest keep their suggestions)."""
-        said = " ".join(matched.lower().split())
+        said = _form(matched)
         if said in self._forms[term]:
             return [u for u in uses if "..." not in u]
-        if any(said == f + "s" for f in self._forms[term]):
-            return [u + "s" for u in uses if "..." not in u and u[-1:].isalpha() and " " not in u]
+        if any(said == plural(f) for f in self._forms[term]):
+            return [plural(u) for u in uses if "..." not in u and u[-1:].isalpha() and " " not in u]
         return []
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
@@ -83,7 +101,8 @@ class Substitution(Check[SubstitutionSpec]):
             matched = a.span_text(start, end)
             first, last = a.starts[start], a.token_end(end - 1)
             fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, value.use))
-            suggestions = [f.replacement for f in fixes if f.replacement] or list(value.use)
+            suggestions = [f.replacement for f in fixes if f.replacement] or [
+                u for u in value.use if "{" not in u]
             if value.explain and first_use:
                 explained = f"{matched} ({value.explain})"
                 suggestions.append(explained)
