@@ -75,8 +75,8 @@ def print_edits(result: Rewrite, console: Console) -> None:
         console.print(f"    [dim]why: {escape(e.reason)}[/dim]")
     after = result.after
     slots = [f for f in after.findings if f.rule.endswith("unfilled-slot")]
-    console.print(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"
-                  + (f" · {len(slots)} slot(s) to fill: " + ", ".join(f.text for f in slots) if slots else ""))
+    console.print(Text(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"
+                       + (f" · {len(slots)} slot(s) to fill: " + ", ".join(f.text for f in slots) if slots else "")))
 
 
 def _score_text(value: int) -> Text:
