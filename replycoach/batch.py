@@ -60,11 +60,12 @@ def score_item(coach: Coach, item: Item) -> dict[str, Any]:
 # --- parallel, in order ---------------------------------------------------------------------
 
 _WORKER: Coach | None = None
+_PARENT: Coach | None = None  # a forked worker inherits the parent's Coach instead of building one
 
 
 def _init_worker(config: Config, rules: list[str]) -> None:
     global _WORKER
-    _WORKER = Coach(config=config, rules=rules)
+    _WORKER = _PARENT if _PARENT is not None else Coach(config=config, rules=rules)
 
 
 def _score_chunk(items: list[Item]) -> list[dict[str, Any]]:
@@ -88,14 +89,18 @@ def score_items(items: Iterable[Item], *, coach: Coach | None = None, config: Co
     """(item, result) pairs in input order. With jobs > 1, worker processes each build a Coach
     from `config` and `rules`; at most a few chunks per worker are in flight, so memory stays
     flat however long the input is."""
+    rules = rules if rules is not None else (coach.rule_paths if coach else [])
     if jobs <= 1:
-        coach = coach or Coach(config=config, rules=rules or [])
+        coach = coach or Coach(config=config, rules=rules)
         for item in items:
             yield item, score_item(coach, item)
         return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    global _PARENT
+    fork = os.name == "posix"
+    _PARENT = coach if fork else None
+    context = multiprocessing.get_context("fork" if fork else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(config or (coach.config if coach else Config()), rules or [])) as pool:
+                             initargs=(config or (coach.config if coach else Config()), rules)) as pool:
         window: list[tuple[list[Item], Future[list[dict[str, Any]]]]] = []
         for chunk in _chunks(items, CHUNK):
             window.append((chunk, pool.submit(_score_chunk, chunk)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -219,6 +220,8 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                         TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
                         console=err, disable=not err.is_terminal, transient=True)
     interrupted = False
+    # A polite kill (SIGTERM) ends the run like Ctrl-C: complete lines only, workers stopped.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     with progress, out_path.open("a" if done else "w", encoding="utf-8") as sink:
         task = progress.add_task("scoring", total=total, completed=len(done), rate="-")
         try:

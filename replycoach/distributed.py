@@ -14,7 +14,8 @@ numbers in RC110 messages and the `#N` ids of rows without an id match the singl
 too; elsewhere (`dd.read_parquet` numbers each partition's rows from 0) they are index values.
 
 - One `Coach` is built per worker process, per config and rule packs, and reused by every task.
-  Use one thread per worker (`threads_per_worker=1`): scoring is pure-Python CPU work.
+  Use one thread per worker (`threads_per_worker=1`): scoring is pure-Python CPU work. Rule pack
+  paths (`rules`, `Config.packs`) must exist on every worker.
 - Conversation turns may be lists of objects (e.g. Parquet list<struct>) or JSON strings. Dask's
   `dataframe.convert-string` (on by default) turns an object column of Python lists made with
   `dd.from_pandas` into their repr, which is not JSON: store turns as JSON strings there.

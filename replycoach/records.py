@@ -208,6 +208,6 @@ def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | 
             customer = linked.get(str(record.get(cols.reply_to)))
         text = record.get(cols.text)
         if text is None:
-            yield Item(**common, error=f"no {cols.text!r} column")  # type: ignore[arg-type]
+            yield Item(**common, error=f"no {cols.text!r} value")  # type: ignore[arg-type]
             continue
         yield Item(**common, text=_text(text), customer=customer)  # type: ignore[arg-type]

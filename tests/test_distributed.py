@@ -99,7 +99,7 @@ def test_replies_identical_to_single_process(client: Any, tmp_path: Path) -> Non
     results = {i: json.loads(r) for i, r in got}
     assert results["r7"]["error"]["code"] == "RC101"
     assert results["r13"]["error"]["code"] == "RC105"
-    assert results["r44"]["error"]["message"] == "RC110 record 45: no 'text' column"
+    assert results["r44"]["error"]["message"] == "RC110 record 45: no 'text' value"
     assert "#52" in results and "report" in results["#52"]
     assert results["r0"]["report"]["threshold"] == 80  # the config reached the workers
     assert results["r31"]["report"]["metrics"]["channel"] == "chat"

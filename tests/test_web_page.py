@@ -157,7 +157,8 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
         timeline = page.locator('#highlighted mark[data-rule="ownership.vague-timeline"]')
         assert timeline.inner_text() == "soon"
         assert "--c" in (timeline.get_attribute("style") or "")
-        assert timeline.evaluate("m => getComputedStyle(m).borderBottomColor") == "rgb(14, 116, 144)"  # ownership (#0e7490)
+        colour = timeline.evaluate("m => getComputedStyle(m).borderBottomColor")
+        assert colour == "rgb(14, 116, 144)"  # ownership (#0e7490)
 
         # Score, pass/fail and the seven category scores at a glance.
         score = page.locator("#score")

@@ -51,11 +51,16 @@ class MatcherBank:
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)
 
-    def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> None:
-        """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless exact."""
+    def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Doc]:
+        """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless
+        exact. Returns the phrases' Docs, in order, for kinds that need their keys too."""
         texts = expand_phrases(list(phrases))
-        docs = list(self.nlp.pipe(texts)) if not exact else [self.nlp.make_doc(t) for t in texts]
+        docs = [self.nlp.make_doc(t) for t in texts]
+        if not exact:
+            norm = self.nlp.get_pipe("replycoach_norm")
+            docs = [norm(d) for d in docs]  # matching keys are all a phrase needs: no sentences
         (self._by_lower if exact else self._by_norm).add(key, docs)
+        return docs
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         """Register spaCy token patterns under `key` (validated by spaCy)."""
