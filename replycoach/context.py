@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -102,7 +102,12 @@ class Customer:
     all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
     lowered: str
     norm_text: str  # " key key key ", for whole-phrase look-ups
-    problem: str | None  # their problem in the agent's words, see customer_problem()
+
+    @cached_property
+    def problem(self) -> str | None:
+        """Their problem in the agent's words (see customer_problem); worked out only when a fix
+        template asks for it, as it runs the sentiment model once per clause."""
+        return customer_problem(self.analysis.clean.analysed) if self.upset else None
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, *, upset_at: float) -> Customer:
@@ -113,8 +118,7 @@ class Customer:
         return cls(analysis=analysis, sentiment=sentiment, upset=upset,
                    cues=cues, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
-                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ",
-                   problem=customer_problem(text) if upset else None)
+                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words

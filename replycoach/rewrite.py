@@ -75,6 +75,8 @@ def _fine_grained(text: str, edit: Edit) -> list[Edit]:
     old = text[edit.start:edit.end]
     if old == edit.replacement:
         return []
+    if len(old) + len(edit.replacement) < 200:
+        return [edit]  # a rule's small edit: the whole of it is the change
     matcher = difflib.SequenceMatcher(None, old, edit.replacement, autojunk=False)
     return [Edit(start=edit.start + i1, end=edit.start + i2, replacement=edit.replacement[j1:j2],
                  rule=edit.rule, reason=edit.reason)
@@ -202,17 +204,23 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
     current, report = first.text, first
     log = _EditLog()
     rejected: list[str] = []
+    turned_down: set[tuple[str, str, str]] = set()  # (rule, old text, replacement): not tried again
     slots: list[tuple[int, int]] = []
     for _ in range(MAX_PASSES):
         proposals = []
         for edit in rewriter.propose(report, customer=customer):
+            if (edit.rule, current[edit.start:edit.end], edit.replacement) in turned_down:
+                continue
             problem = _span_problem(clean, edit) if 0 <= edit.start <= edit.end <= len(current) else \
                 f"{edit.rule}: offsets outside the text"
             if problem:
                 rejected.append(problem)
             else:
                 proposals.append(edit)
-        accepted = _accept(check, current, report, _resolve(proposals), slots, word_level, rejected)
+        chosen = _resolve(proposals)
+        accepted = _accept(check, current, report, chosen, slots, word_level, rejected)
+        kept = accepted[0] if accepted else []
+        turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if e not in kept)
         if accepted is None:
             break
         edits, new_text, new_report, new_clean, placed = accepted

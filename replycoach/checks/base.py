@@ -152,10 +152,11 @@ class Check(Generic[S]):
         removes the words, with the space after them and the capital letter they carried.
         """
         text = a.text[start:end]
-        values = {"match": text, "match_lower": text.lower(), "match_first": text[:1],
-                  "customer_problem": ctx.customer.problem if ctx.customer else None}
+        values: dict[str, str | None] = {"match": text, "match_lower": text.lower(), "match_first": text[:1]}
         fixes: list[Fix] = []
         for template in templates:
+            if "{customer_problem}" in template and "customer_problem" not in values:
+                values["customer_problem"] = ctx.customer.problem if ctx.customer else None
             filled = fill_template(template, values)
             if filled is None:
                 continue
