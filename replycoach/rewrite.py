@@ -75,19 +75,24 @@ def _fine_grained(text: str, edit: Edit) -> list[Edit]:
     old = text[edit.start:edit.end]
     if old == edit.replacement:
         return []
-    if len(old) + len(edit.replacement) < 200:
-        return [edit]  # a rule's small edit: the whole of it is the change
     matcher = difflib.SequenceMatcher(None, old, edit.replacement, autojunk=False)
     return [Edit(start=edit.start + i1, end=edit.start + i2, replacement=edit.replacement[j1:j2],
                  rule=edit.rule, reason=edit.reason)
             for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
 
 
+def _touches(span_start: int, span_end: int, start: int, end: int) -> bool:
+    # An insertion right at a span's edge leaves it whole.
+    return start < span_end and span_start < end or span_start < start < span_end
+
+
 def _span_problem(clean: CleanText, edit: Edit) -> str | None:
-    for part in _fine_grained(clean.text, edit):
-        for span in (*clean.protected, *clean.excluded):
-            # An insertion right at a span's edge leaves it whole.
-            if part.start < span.end and span.start < part.end or span.start < part.start < span.end:
+    spans = [s for s in (*clean.protected, *clean.excluded) if _touches(s.start, s.end, edit.start, edit.end)]
+    # Narrow the edit to what really changes only when it covers a span (diffing every edit is slow).
+    parts = _fine_grained(clean.text, edit) if spans else [edit]
+    for part in parts:
+        for span in spans:
+            if _touches(span.start, span.end, part.start, part.end):
                 return f"{edit.rule}: would change a protected {span.kind} span"
         if clean.text[part.start:part.end].count("\n") != part.replacement.count("\n"):
             return f"{edit.rule}: would change the paragraphs"
