@@ -85,19 +85,39 @@ def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
     return _NormSetter()
 
 
-@Language.component("replycoach_paragraphs")
-def _paragraph_breaks(doc: Doc) -> Doc:
-    """A line break ends a sentence: replies often skip the full stop before one.
+SENTENCE_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
 
-    spaCy makes every line break its own whitespace token, so only those are looked at."""
-    if "\n" not in doc.text:
+
+class _SentenceSplitter:
+    """Sentence starts, set from arrays in one pass: spaCy's sentencizer rule (a sentence ends at
+    . ! ? and the punctuation right after them) plus a line break ending a sentence, as replies
+    often skip the full stop before one. With `punctuation=False` (a trained pipeline's parser
+    finds sentences) only the line breaks are marked, before the parser runs."""
+
+    def __init__(self, punctuation: bool) -> None:
+        self.punctuation = punctuation
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
+        starts = [1] + [-1 if self.punctuation else 0] * (len(rows) - 1)
+        ended = False
+        for i, (orth, punct, space) in enumerate(rows):
+            text = strings[orth]
+            if ended and not punct and not space:
+                starts[i], ended = 1, False
+            elif (self.punctuation and text in SENTENCE_END) or (space and "\n" in text):
+                ended = True
+        values = numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)  # spaCy wants -1 as uint64
+        doc.from_array([SENT_START], values)  # type: ignore[arg-type]
         return doc
-    strings = doc.vocab.strings
-    rows = doc.to_array([IS_SPACE, ORTH]).tolist()
-    for i, (is_space, orth) in enumerate(rows[:-1]):
-        if is_space and "\n" in strings[orth]:
-            doc[i + 1].is_sent_start = True
-    return doc
+
+
+@Language.factory("replycoach_sentences", default_config={"punctuation": True})
+def _make_sentence_splitter(nlp: Language, name: str, punctuation: bool) -> _SentenceSplitter:
+    return _SentenceSplitter(punctuation)
 
 
 def build_nlp(model: str | None = None) -> Language:
@@ -112,9 +132,8 @@ def build_nlp(model: str | None = None) -> Language:
     else:
         nlp = spacy.blank("en")
     nlp.max_length = 2_000_000
-    nlp.add_pipe("replycoach_paragraphs", first=True)
-    if not nlp.has_pipe("parser") and not nlp.has_pipe("senter"):
-        nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "…", "。", "！", "？"]})
+    trained_sentences = nlp.has_pipe("parser") or nlp.has_pipe("senter")
+    nlp.add_pipe("replycoach_sentences", first=True, config={"punctuation": not trained_sentences})
     nlp.add_pipe("replycoach_norm")
     return nlp
 

@@ -18,7 +18,7 @@ def test_norms_fold_inflection_spelling_and_contractions(word, key):
 
 
 def test_pipeline_is_blank_english_with_rule_based_parts(nlp):
-    assert nlp.pipe_names == ["replycoach_paragraphs", "sentencizer", "replycoach_norm"]
+    assert nlp.pipe_names == ["replycoach_sentences", "replycoach_norm"]
     assert nlp.meta["name"] == "pipeline"  # spacy.blank: nothing trained, nothing downloaded
 
 
