@@ -4,6 +4,7 @@ Codes by family:
   RC1xx  input (the draft or customer message)
   RC2xx  rule files and rule packs
   RC3xx  configuration
+  RC4xx, RC5xx  the HTTP service (mirroring HTTP status codes)
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ CODES: dict[str, str] = {
     "RC104": "the input is larger than the configured limit",
     "RC105": "the text does not look like English",
     "RC106": "the input file cannot be read",
+    "RC107": "a batch input's format cannot be told or read",
+    "RC110": "a batch record cannot be read (bad JSON, no text, bad turns)",
+    "RC111": "--resume was pointed at an output that does not belong to this input",
     "RC201": "a rule file names an unknown kind",
     "RC202": "a rule file has an unknown, missing or wrongly typed field",
     "RC203": "a rule file is not valid YAML",
@@ -75,4 +79,8 @@ CODES: dict[str, str] = {
     "RC208": "a rule kind plugin failed to load",
     "RC301": "a configuration file is invalid",
     "RC302": "an unknown channel was named",
+    "RC401": "service: the API key is missing or wrong",
+    "RC413": "service: the request body is too large",
+    "RC422": "service: the request is not valid JSON of the right shape",
+    "RC500": "service: an internal error (details in the server log)",
 }

@@ -46,3 +46,14 @@ def test_notebook_view_uses_the_shared_renderer(coach: Coach):
     assert highlighted(report) in html and 'data-rule="tone.condescension"' in html
     assert html.count("<mark") == html.count("</mark>")
     assert "<script" not in html
+
+
+def test_every_code_used_in_the_package_is_in_the_catalogue():
+    import re
+    from pathlib import Path
+
+    from replycoach.errors import CODES
+
+    source = "\n".join(p.read_text() for p in Path(replycoach.__file__).parent.rglob("*.py"))
+    used = set(re.findall(r'"(RC\d{3})"', source)) - {"RC000", "RC100", "RC200", "RC300"}  # family defaults
+    assert used <= set(CODES), sorted(used - set(CODES))
