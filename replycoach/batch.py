@@ -12,7 +12,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -273,17 +273,6 @@ class BatchRun:
         for _, result in self._pairs:
             self.summary.add(result)
             yield result
-
-
-def run_batch(items: Iterable[Item], *, write: Callable[[dict[str, Any]], None], summary: BatchSummary,
-              coach: Coach | None = None, config: Config | None = None, rules: list[str] | None = None,
-              jobs: int = 1, on_result: Callable[[], None] | None = None) -> None:
-    """Score items, writing each result as it arrives (in order) and adding it to the summary."""
-    for _, result in score_items(items, coach=coach, config=config, rules=rules, jobs=jobs):
-        write(result)
-        summary.add(result)
-        if on_result:
-            on_result()
 
 
 def to_dataframe(results: Iterable[dict[str, Any]]) -> Any:
