@@ -22,7 +22,7 @@ from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .rules.schema import CONVERSATION_SCOPES
-from .scoring import score
+from .scoring import finding_weight, score
 from .text import CleanText, clean
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ __all__ = ["Coach", "Draft"]
 Draft = str | tuple[str, str | None] | dict[str, Any]
 """What `check_many` accepts: a draft, (draft, customer), or {"draft", "customer", "channel"}."""
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
 
 
@@ -200,11 +199,11 @@ class Coach:
         text, findings = self._conversation_findings(agent_texts, "\n\n".join(customer_all) or None, chan)
         scored = [t.report for t in reports if t.report is not None]
         mean = sum(r.score for r in scored) / len(scored) if scored else 0.0
-        penalty = sum(self._rule_weights.get(f.rule, self.config.weights[f.severity]) for f in findings)
+        penalty = sum(finding_weight(f, self.config.weights, self._rule_weights) for f in findings)
         score_ = int(round(min(100.0, max(0.0, mean - penalty))))
-        passed = bool(scored) and score_ >= self.config.threshold and all(r.passed or not any(
-            f.severity is Severity.error for f in r.findings) for r in scored) and not any(
-            f.severity is Severity.error for f in findings)
+        every = (*findings, *(f for r in scored for f in r.findings))
+        passed = bool(scored) and score_ >= self.config.threshold and not any(
+            f.severity is Severity.error for f in every)
         return ConversationReport(score=score_, passed=passed, threshold=self.config.threshold,
                                   turns=tuple(reports), findings=tuple(findings), text=text)
 
@@ -309,7 +308,7 @@ def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding
     """One word-level finding per span and category: where two overlap, keep the more severe,
     then the longer, then the one with more suggestions (a glossary hit beats a rare-word hit).
     Sentence- and reply-level findings are kept as they are."""
-    ranked = sorted(findings, key=lambda f: (_SEVERITY_RANK[f.severity.value], -(f.end - f.start),
+    ranked = sorted(findings, key=lambda f: (f.severity.rank, -(f.end - f.start),
                                              -len(f.suggestions), f.start))
     kept: list[Finding] = []
     for f in ranked:

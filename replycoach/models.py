@@ -39,6 +39,11 @@ class Severity(str, Enum):
     warning = "warning"
     error = "error"
 
+    @property
+    def rank(self) -> int:
+        """0 for error, 1 for warning, 2 for suggestion: sorts the most severe first."""
+        return ("error", "warning", "suggestion").index(self.value)
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -20,13 +20,12 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
-from .models import Edit, Finding, Report, Severity
+from .models import Edit, Finding, Report
 from .text import CleanText
 
 __all__ = ["Rewrite", "Rewriter", "RuleRewriter", "rewrite"]
 
 MAX_PASSES = 4
-_SEVERITY_RANK = {Severity.error: 0, Severity.warning: 1, Severity.suggestion: 2}
 
 
 class Rewrite(BaseModel):
@@ -58,13 +57,14 @@ class RuleRewriter:
     """The built-in rewriter: each finding's best fix, as the rule packs define them."""
 
     def propose(self, report: Report, *, customer: str | None) -> Sequence[Edit]:
-        return [Edit(start=f.fixes[0].start, end=f.fixes[0].end, replacement=f.fixes[0].replacement,
-                     rule=f.rule, reason=f.message)
-                for f in sorted(report.findings, key=_priority) if f.fixes]
+        return best_fixes(report.findings)
 
 
-def _priority(f: Finding) -> tuple[int, int]:
-    return _SEVERITY_RANK[f.severity], f.start
+def best_fixes(findings: Sequence[Finding]) -> list[Edit]:
+    """Each finding's best fix as an edit, most severe first, then by position."""
+    return [Edit(start=f.fixes[0].start, end=f.fixes[0].end, replacement=f.fixes[0].replacement,
+                 rule=f.rule, reason=f.message)
+            for f in sorted(findings, key=lambda f: (f.severity.rank, f.start)) if f.fixes]
 
 
 # --- the guard's span checks -----------------------------------------------------------------

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from .models import CATEGORIES, Finding, Severity, Strength
 
-__all__ = ["Score", "score"]
+__all__ = ["Score", "finding_weight", "score"]
 
 CREDIT_PER_STRENGTH = 5.0
 MAX_CREDIT = 10.0
@@ -38,6 +38,11 @@ class Score:
         self.passed = passed
 
 
+def finding_weight(f: Finding, weights: dict[Severity, float], rule_weights: dict[str, float] | None) -> float:
+    """The rule's own `weight` if it sets one, else its severity's."""
+    return (rule_weights or {}).get(f.rule, weights[f.severity])
+
+
 def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: int,
           weights: dict[Severity, float], threshold: int, scaled_rules: frozenset[str] | set[str],
           rule_weights: dict[str, float] | None = None, categories: Iterable[str] = CATEGORIES) -> Score:
@@ -46,7 +51,7 @@ def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: 
     length_factor = max(1.0, words / WORDS_PER_UNIT)
     penalty = dict.fromkeys(categories, 0.0)
     for f in findings:
-        weight = (rule_weights or {}).get(f.rule, weights[f.severity])
+        weight = finding_weight(f, weights, rule_weights)
         penalty[f.category] = penalty.get(f.category, 0.0) + (
             weight / length_factor if f.rule in scaled_rules else weight)
     credit = dict.fromkeys(penalty, 0.0)

@@ -69,10 +69,8 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
 def apply_rule_fixes(coach: Coach, rule_id: str, draft: str, *, customer: str | None = None,
                      channel: str | None = None) -> str:
     """The draft with only this rule's best fixes applied (no guard: this tests the rule's data)."""
-    from ..models import Edit
-    from ..rewrite import _apply, _resolve
+    from ..rewrite import _apply, _resolve, best_fixes
 
     report = coach.check(draft, customer=customer, channel=channel)
-    edits = [Edit(start=f.fixes[0].start, end=f.fixes[0].end, replacement=f.fixes[0].replacement,
-                  rule=f.rule, reason="") for f in report.findings if f.rule == rule_id and f.fixes]
+    edits = best_fixes([f for f in report.findings if f.rule == rule_id])
     return _apply(report.text, _resolve(edits))[0]
