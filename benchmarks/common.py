@@ -16,13 +16,19 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # measure the checkout's replycoach, installed or not
     sys.path.insert(0, str(REPO))
 
-__all__ = ["REPO", "add_rules_arg", "fail", "make_coach", "pin_one_core", "pinned", "table"]
+__all__ = ["REPO", "add_pin_args", "add_rules_arg", "fail", "make_coach", "pin_one_core", "pinned", "table"]
 
 
 def add_rules_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, default=None, metavar="DIR",
                         help="load rule packs from DIR (a pack, or a folder of packs) instead of "
                              "the shipped ones, e.g. to compare two versions of a pack")
+
+
+def add_pin_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cpu", type=int, default=None,
+                        help="the CPU to pin to (default: the first one allowed)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin to one core")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO, add_rules_arg, fail, pin_one_core, pinned, table
+from common import REPO, add_pin_args, add_rules_arg, fail, pin_one_core, pinned, table
 from corpus import DataMissing, Reply, agent_replies, exit_missing
 
 HERE = Path(__file__).resolve().parent
@@ -173,9 +173,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=0, help="use only the first N replies")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--setup", action="store_true", help="run shared/peers/setup.sh if needed")
-    p.add_argument("--cpu", type=int, default=None,
-                   help="the CPU to pin to (default: the first one allowed)")
-    p.add_argument("--no-pin", action="store_true", help="do not pin to one core")
+    add_pin_args(p)
     add_rules_arg(p)
     return p.parse_args(argv)
 

@@ -39,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from common import REPO, add_rules_arg, fail, make_coach, pin_one_core, pinned, table
+from common import REPO, add_pin_args, add_rules_arg, fail, make_coach, pin_one_core, pinned, table
 from corpus import DataMissing, Reply, agent_replies, exit_missing
 
 TARGETS = {
@@ -343,9 +343,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--passes", type=int, default=3, help="timed passes per measure (default 3)")
     p.add_argument("--startup-runs", type=int, default=3,
                    help="fresh processes to time (default 3)")
-    p.add_argument("--cpu", type=int, default=None,
-                   help="the CPU to pin to (default: the first one allowed)")
-    p.add_argument("--no-pin", action="store_true", help="do not pin to one core")
+    add_pin_args(p)
     add_rules_arg(p)
     return p.parse_args(argv)
 

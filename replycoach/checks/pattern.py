@@ -62,14 +62,14 @@ class Pattern(Check[PatternSpec]):
         if not self.active or not self.applies(a, ctx):
             return
         for start, end in self.token_hits(a, ctx):
+            if self.spec.credit:
+                yield self.strength(a, start, end)
+                continue
             first, last = a.starts[start], a.token_end(end - 1)
             fixes = self.replace_fixes(a, ctx, first, last, self.spec.fix)
             if self.spec.active:
                 fixes += self._active_voice(a, first, last)
-            if self.spec.credit:
-                yield self.strength(a, start, end)
-            else:
-                yield self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
+            yield self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
 
     def _active_voice(self, a: Analysis, start: int, end: int) -> list[Fix]:
         """The whole sentence, rewritten, if it is exactly "Your|The|This <1-3 words> <be-form>
