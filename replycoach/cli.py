@@ -214,8 +214,9 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                 continue
             yield item
 
-    total = count_records(args.input, fmt=args.input_format)
     err = Console(stderr=True)
+    # Counting is a second read of the file: only worth it when a progress bar will show the total.
+    total = count_records(args.input, fmt=args.input_format) if err.is_terminal else None
     progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
                         console=err, disable=not err.is_terminal, transient=True)
@@ -258,8 +259,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise InputError("serving needs the service extra", code="RC301",
                          remedy="pip install 'replycoach[service]'") from None
     # Workers import the app from the environment, so each builds its own Coach from the same settings.
+    found = args.config or find_config()
     os.environ["REPLYCOACH_SERVE"] = json.dumps({
-        "config": args.config or (str(find_config()) if find_config() else None), "rules": args.rules,
+        "config": str(found) if found else None, "rules": args.rules,
         "max_body_bytes": args.max_body, "cors_origins": args.cors_origin})
     _config(args)  # fail now, with a clear message, rather than in every worker
     uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
