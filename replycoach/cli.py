@@ -263,7 +263,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     os.environ["REPLYCOACH_SERVE"] = json.dumps({
         "config": str(found) if found else None, "rules": args.rules,
         "max_body_bytes": args.max_body, "cors_origins": args.cors_origin})
-    _config(args)  # fail now, with a clear message, rather than in every worker
+    load_config(found)  # fail now, with a clear message, rather than in every worker
     uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info")
     return EXIT_PASSED
