@@ -31,13 +31,16 @@ __all__ = [
     "GratitudeItem",
     "PolitenessItem",
     "Reply",
+    "UpsetItem",
     "agent_replies",
     "data_dir",
     "epitome_pairs",
     "exit_missing",
     "ibm_replies",
     "politeness_requests",
+    "politeness_training_half",
     "rsics_requests",
+    "rsics_upset",
     "twcs_replies",
 ]
 
@@ -66,6 +69,12 @@ class GratitudeItem(NamedTuple):
     id: str
     text: str
     gratitude: bool
+
+
+class UpsetItem(NamedTuple):
+    id: str
+    text: str
+    upset: bool  # a rant or expressed emotion, as RSiCS's reviewers marked it
 
 
 class PolitenessItem(NamedTuple):
@@ -168,6 +177,21 @@ def rsics_requests() -> list[GratitudeItem]:
     return [GratitudeItem(f"{r['Dataset ID']}/{r['Request ID']}",
                           _BRACKETS.sub("", r["MergedSelections"]).strip(), r["Gratitude"] == "1")
             for r in _csv_rows(path)]
+
+
+def rsics_upset() -> list[UpsetItem]:
+    """RSiCS customer requests with "upset" = the Rant or Express Emotion flag."""
+    path = _need("rsics", "tagged_selections_by_sentence.csv")
+    return [UpsetItem(f"{r['Dataset ID']}/{r['Request ID']}", _BRACKETS.sub("", r["MergedSelections"]).strip(),
+                      r["Rant"] == "1" or r["Express Emotion"] == "1")
+            for r in _csv_rows(path)]
+
+
+def politeness_training_half(item_id: str) -> bool:
+    """The shipped politeness model trains on stack-exchange and on even-numbered wikipedia ids;
+    odd wikipedia ids are kept out of training, so the harness can measure on them."""
+    community, _, number = item_id.partition(":")
+    return community != "wikipedia" or int(number) % 2 == 0
 
 
 POLITENESS_FILES = ("wikipedia", "stack-exchange")

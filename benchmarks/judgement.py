@@ -1,0 +1,297 @@
+"""Judgement harness: how far replycoach agrees with support trainers, per label.
+
+Scores a labelled file in the shape of `labelled-replies/dev.jsonl` (only agreed labels count;
+ids listed in a `reserved.txt` beside it are never read) through the public API and prints,
+per label: positives, flagged, precision, recall, F1 and the judges' own F1 against each other;
+the AUC of the overall score between replies judged `send` and `rewrite`, and how many of each
+verdict pass; then, for error analysis, the worst false positives (with the findings that
+fired) and false negatives (with the judges' notes). `--public` adds the public sets:
+EPITOME (empathy present), Stanford politeness (tone score AUC, held-out wikipedia half),
+RSiCS (gratitude, upset customers).
+
+    .venv/bin/python benchmarks/judgement.py                     # dev.jsonl, all labels
+    .venv/bin/python benchmarks/judgement.py --public --worst 3
+    .venv/bin/python benchmarks/judgement.py --source twcs,stc3  # rows no shipped model trained on
+    .venv/bin/python benchmarks/judgement.py --rules-table       # each rule's measured precision
+    .venv/bin/python benchmarks/judgement.py --write-measured    # ... written into the rule files
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from common import add_rules_arg, make_coach, table
+from corpus import (
+    DataMissing,
+    data_dir,
+    epitome_pairs,
+    exit_missing,
+    politeness_requests,
+    politeness_training_half,
+    rsics_requests,
+    rsics_upset,
+)
+
+from replycoach import ReplycoachError
+from replycoach.evaluation import LABELS, Counts, LabelledReply, auc, predict_labels, read_labelled
+
+
+def judges_f1(labels_file: Path) -> dict[str, float]:
+    """The judges' F1 against each other, from the table in SOURCE.md beside the labels."""
+    source = labels_file.parent / "SOURCE.md"
+    out: dict[str, float] = {}
+    if source.is_file():
+        for m in re.finditer(r"^\| (\w+) \| [\d.]+ \| ([\d.]+) \|", source.read_text(encoding="utf-8"), re.M):
+            out[m.group(1)] = float(m.group(2))
+    return out
+
+
+def reserved_ids(labels_file: Path) -> set[str]:
+    path = labels_file.parent / "reserved.txt"
+    return set(path.read_text(encoding="utf-8").split()) if path.is_file() else set()
+
+
+def run_labelled(coach: Any, items: list[LabelledReply]) -> list[tuple[LabelledReply, Any]]:
+    out = []
+    for item in items:
+        try:
+            out.append((item, coach.check(item.reply, customer=item.customer, channel=item.channel)))
+        except ReplycoachError as err:
+            out.append((item, err))
+    return out
+
+
+def label_table(results: list[tuple[LabelledReply, Any]], judges: dict[str, float]
+                ) -> tuple[list[list[Any]], dict[str, Counts]]:
+    counts: dict[str, Counts] = {name: Counts() for name in LABELS}
+    for item, report in results:
+        if isinstance(report, ReplycoachError):
+            continue
+        predicted = predict_labels(report)
+        for name in LABELS:
+            gold = item.labels.get(name)
+            if gold is not None:
+                counts[name].add(bool(gold), predicted[name])
+    rows = [[name, c.positives, c.flagged, round(c.precision, 3), round(c.recall, 3), round(c.f1, 3),
+             judges.get(name)] for name, c in counts.items()]
+    return rows, counts
+
+
+def verdict_rows(results: list[tuple[LabelledReply, Any]]) -> tuple[list[list[Any]], float]:
+    by: dict[str, list[Any]] = defaultdict(list)
+    for item, report in results:
+        if item.verdict and not isinstance(report, ReplycoachError):
+            by[item.verdict].append(report)
+    rows = [[v, len(by[v]), round(sum(r.score for r in by[v]) / len(by[v]), 1) if by[v] else None,
+             round(sum(r.passed for r in by[v]) / len(by[v]), 3) if by[v] else None]
+            for v in ("send", "coach", "rewrite")]
+    return rows, auc([r.score for r in by["send"]], [r.score for r in by["rewrite"]])
+
+
+def errors_for(label: str, results: list[tuple[LabelledReply, Any]], worst: int) -> list[str]:
+    category = LABELS[label]
+    fps, fns = [], []
+    for item, report in results:
+        gold = item.labels.get(label)
+        if gold is None or isinstance(report, ReplycoachError):
+            continue
+        predicted = predict_labels(report)[label]
+        if predicted and not gold:
+            fired = [f for f in report.findings if f.category == category] if category else []
+            weight = sum(3 if f.severity.value == "error" else 2 if f.severity.value == "warning" else 1
+                         for f in fired) + (getattr(report.metrics, 'customer_upset_p', 0) or 0 if not category else 0)
+            fps.append((weight, item, report, fired))
+        elif gold and not predicted:
+            fns.append((len(item.reply), item, report, []))
+    lines = []
+    for kind, rows in (("false positive", sorted(fps, key=lambda r: -r[0])), ("false negative", fns)):
+        for _, item, report, fired in rows[:worst]:
+            lines.append(f"  {kind}  {item.id}")
+            if item.customer:
+                lines.append(f"    customer: {_short(item.customer)}")
+            lines.append(f"    reply:    {_short(item.reply)}")
+            if category is None:
+                m = report.metrics
+                lines.append(f"    upset p={getattr(m, 'customer_upset_p', None)}  cues={list(getattr(m, 'customer_cues', ()))[:5]}")
+            for f in fired[:3]:
+                lines.append(f"    fired:    {f.rule} {f.text[:60]!r}")
+            for note in item.notes:
+                lines.append(f"    judge:    {_short(note)}")
+    return lines
+
+
+def _short(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def rule_table(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list[Any]]:
+    """Each rule's precision and recall against its category's label: of the replies it fired
+    on, how many the judges marked; of the replies they marked, how many it caught."""
+    label_of = {category: name for name, category in LABELS.items() if category}
+    fired: dict[str, Counts] = {}
+    for rule in coach.rules:
+        label = label_of.get(rule.category)
+        if label is None:
+            continue
+        c = Counts()
+        for item, report in results:
+            gold = item.labels.get(label)
+            if gold is None or isinstance(report, ReplycoachError):
+                continue
+            c.add(bool(gold), any(f.rule == rule.id for f in report.findings))
+        fired[rule.id] = c
+    return [[rid, label_of[coach.rule(rid).category], c.flagged, c.tp, round(c.precision, 3) if c.flagged else None,
+             round(c.recall, 3)] for rid, c in sorted(fired.items())]
+
+
+def write_measured(rows: list[list[Any]], coach: Any, data_name: str) -> int:
+    """Write each rule's measured precision and recall into its rule file's `measured:` block."""
+    today = datetime.date.today().isoformat()
+    written = 0
+    for rid, label, flagged, tp, precision, recall in rows:
+        path = coach.rule(rid).path
+        text = path.read_text(encoding="utf-8")
+        block = (f"measured:\n  data: {data_name}\n  label: {label}\n  date: '{today}'\n"
+                 f"  flagged: {flagged}\n  precision: {precision if precision is not None else 'null'}\n"
+                 f"  recall: {recall}\n")
+        text = re.sub(r"^measured:\n(?:  .*\n)*", "", text, flags=re.M)
+        text = re.sub(r"^examples:", block + "examples:", text, count=1, flags=re.M)
+        path.write_text(text, encoding="utf-8")
+        written += 1
+    return written
+
+
+# --- public sets -------------------------------------------------------------------------------
+
+def public_rows(coach: Any, limit: int) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    try:
+        pairs = epitome_pairs()[:limit or None]
+        c = Counts()
+        for p in pairs:
+            try:
+                report = coach.check(p.response, customer=p.seeker)
+            except ReplycoachError:
+                continue
+            c.add(p.level >= 1, not any(f.rule == "empathy.acknowledge" for f in report.findings))
+        rows.append(["epitome: empathy present (level >= 1)", c.positives, c.flagged, round(c.precision, 3),
+                     round(c.recall, 3), round(c.f1, 3), None])
+    except DataMissing as err:
+        rows.append([f"epitome: {err}", None, None, None, None, None, None])
+    try:
+        items = [p for p in politeness_requests() if p.community == "wikipedia"]
+        held_out = [p for p in items if not politeness_training_half(p.id)][:limit or None]
+        pos, neg = [], []
+        c = Counts()
+        for p in held_out:
+            try:
+                report = coach.check(p.text, channel="chat")
+            except ReplycoachError:
+                continue
+            tone = report.categories.get("tone", 100)
+            (pos if p.impolite else neg).append(-tone)
+            c.add(p.impolite, any(f.category == "tone" for f in report.findings))
+        rows.append(["politeness wiki held-out: tone flags impolite", c.positives, c.flagged,
+                     round(c.precision, 3), round(c.recall, 3), round(c.f1, 3), None])
+        rows.append(["politeness wiki held-out: tone score AUC", len(pos), len(neg), None, None,
+                     None, round(auc(pos, neg), 3)])
+    except DataMissing as err:
+        rows.append([f"politeness: {err}", None, None, None, None, None, None])
+    try:
+        grat = rsics_requests()[:limit or None]
+        c = Counts()
+        for g in grat:
+            try:
+                report = coach.check(g.text, channel="email")
+            except ReplycoachError:
+                continue
+            c.add(g.gratitude, not any(f.rule == "gratitude.thanks" for f in report.findings))
+        rows.append(["rsics: thanks present", c.positives, c.flagged, round(c.precision, 3),
+                     round(c.recall, 3), round(c.f1, 3), None])
+        c = Counts()
+        for u in rsics_upset()[:limit or None]:
+            try:
+                report = coach.check("Thanks for your message.", customer=u.text, channel="email")
+            except ReplycoachError:
+                continue
+            c.add(u.upset, report.metrics.customer_upset)
+        rows.append(["rsics: customer upset (rant or emotion)", c.positives, c.flagged, round(c.precision, 3),
+                     round(c.recall, 3), round(c.f1, 3), None])
+    except DataMissing as err:
+        rows.append([f"rsics: {err}", None, None, None, None, None, None])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--labels", type=Path, default=None,
+                        help="labelled JSONL (default: labelled-replies/dev.jsonl in the shared data)")
+    parser.add_argument("--source", default="", help="only rows of these sources, comma-separated (ibm,twcs,stc3)")
+    parser.add_argument("--worst", type=int, default=4, help="false positives and negatives shown per label")
+    parser.add_argument("--labels-only", default="", help="error analysis for these labels only")
+    parser.add_argument("--public", action="store_true", help="also run EPITOME, Stanford politeness and RSiCS")
+    parser.add_argument("--rules-table", action="store_true", help="print each rule's measured precision")
+    parser.add_argument("--write-measured", action="store_true",
+                        help="write each rule's measured precision into its rule file (shipped packs)")
+    parser.add_argument("--limit", type=int, default=0, help="public sets: at most N items each")
+    parser.add_argument("--json", action="store_true")
+    add_rules_arg(parser)
+    args = parser.parse_args(argv)
+
+    labels_file = args.labels or data_dir() / "labelled-replies" / "dev.jsonl"
+    if not labels_file.is_file():
+        exit_missing(DataMissing(f"{labels_file} is missing"))
+    items = read_labelled(labels_file, exclude=reserved_ids(labels_file))
+    if args.source:
+        keep = set(args.source.split(","))
+        items = [i for i in items if i.source in keep]
+    coach = make_coach(args.rules)
+    results = run_labelled(coach, items)
+    refused = sum(isinstance(r, ReplycoachError) for _, r in results)
+    rows, _ = label_table(results, judges_f1(labels_file))
+    verdicts, verdict_auc = verdict_rows(results)
+    out: dict[str, Any] = {"labels": str(labels_file), "items": len(items), "refused": refused,
+                           "table": rows, "verdicts": verdicts, "auc_send_vs_rewrite": verdict_auc}
+    if args.public:
+        out["public"] = public_rows(coach, args.limit)
+    rules = rule_table(results, coach) if args.rules_table or args.write_measured else []
+    if args.json:
+        print(json.dumps({**out, "rules": rules}, indent=2))
+        return 0
+    print(f"{labels_file.name}: {len(items)} replies ({refused} refused with a coded error)\n")
+    print(table(["label", "positives", "flagged", "P", "R", "F1", "judges F1"], rows))
+    print(f"\noverall score: AUC send vs rewrite {verdict_auc:.3f}")
+    print(table(["verdict", "replies", "mean score", "pass rate"], verdicts))
+    if args.public:
+        print()
+        print(table(["public set", "positives", "flagged", "P", "R", "F1", "AUC"], out["public"]))
+    if rules:
+        print()
+        print(table(["rule", "label", "flagged", "right", "P", "R"], rules))
+    if args.write_measured:
+        n = write_measured(rules, coach, f"{labels_file.parent.name}/{labels_file.name}")
+        print(f"\nwrote measured precision into {n} rule files", file=sys.stderr)
+    if args.worst:
+        only = set(args.labels_only.split(",")) if args.labels_only else set(LABELS)
+        for name in LABELS:
+            if name in only:
+                lines = errors_for(name, results, args.worst)
+                if lines:
+                    print(f"\n== {name}: worst errors")
+                    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except DataMissing as err:
+        exit_missing(err)

@@ -1,0 +1,190 @@
+"""How far replycoach agrees with people: labelled replies in, precision, recall, F1 and AUC out.
+
+A labelled file is JSONL, one reply a line, in the shape of the project's labelled replies:
+`{"id", "customer", "reply", "channel", "labels": {"customer_upset": 1, "tone": 0, ...,
+"verdict": "send"|"coach"|"rewrite"}}`; a label that is null (the judges disagreed) or absent
+does not count. Flat lines (`{"reply": ..., "tone": 1}`) are read too, as `replycoach train`
+writes and teams' QA exports often are.
+
+Each label is predicted from the report as a trainer reads it: `customer_upset` from the
+customer-state model, every other label from whether its category has a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .models import Report
+
+__all__ = ["LABELS", "Counts", "LabelledReply", "auc", "best_threshold", "read_labelled", "predict_labels"]
+
+# label -> the report category that answers it (customer_upset is a metric, not a category)
+LABELS: dict[str, str | None] = {
+    "customer_upset": None, "jargon": "jargon", "hard_to_read": "readability", "canned": "canned",
+    "empathy_gap": "empathy", "tone": "tone", "ownership": "ownership",
+}
+VERDICTS = ("send", "coach", "rewrite")
+
+
+@dataclass(frozen=True)
+class LabelledReply:
+    """One reply with the customer message it answers and its agreed labels (None = no label)."""
+
+    id: str
+    reply: str
+    customer: str | None = None
+    channel: str | None = None
+    source: str | None = None
+    labels: Mapping[str, int | None] = field(default_factory=dict)
+    verdict: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def read_labelled(path: str | Path, *, exclude: Iterable[str] = ()) -> list[LabelledReply]:
+    """Read a labelled JSONL file; ids in `exclude` (a held-out list) are skipped."""
+    path = Path(path)
+    skip = frozenset(exclude)
+    out: list[LabelledReply] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read labelled file: {err}", code="RC106", place=str(path)) from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            item = _labelled(row, n)
+        except (json.JSONDecodeError, TypeError, ValueError) as err:
+            raise InputError(f"not a labelled reply: {err}", code="RC110", place=f"{path}:{n}",
+                             remedy='each line needs "reply" (or "text") and 0/1 labels') from None
+        if item.id not in skip:
+            out.append(item)
+    return out
+
+
+def _labelled(row: dict[str, Any], n: int) -> LabelledReply:
+    if not isinstance(row, dict):
+        raise TypeError("a line must be a JSON object")
+    reply = row.get("reply", row.get("text"))
+    if not isinstance(reply, str):
+        raise ValueError('no "reply" text')
+    labels_in = row.get("labels") if isinstance(row.get("labels"), dict) else row
+    labels: dict[str, int | None] = {}
+    for name, value in labels_in.items():
+        if name in ("id", "reply", "text", "customer", "channel", "source", "company", "verdict", "note",
+                    "notes", "labels"):
+            continue
+        if value is None or isinstance(value, bool) or value in (0, 1):
+            labels[name] = None if value is None else int(value)
+    verdict = labels_in.get("verdict")
+    notes = row.get("notes") or ([row["note"]] if row.get("note") else [])
+    return LabelledReply(id=str(row.get("id", n)), reply=reply, customer=row.get("customer"),
+                         channel=row.get("channel"), source=row.get("source"), labels=labels,
+                         verdict=verdict if verdict in VERDICTS else None,
+                         notes=tuple(str(x) for x in notes))
+
+
+def predict_labels(report: Report) -> dict[str, bool]:
+    """What the report says about each label, as a trainer would read it."""
+    fired = {f.category for f in report.findings}
+    return {name: (report.metrics.customer_upset if category is None else category in fired)
+            for name, category in LABELS.items()}
+
+
+@dataclass
+class Counts:
+    """A confusion matrix for one label."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, gold: bool, predicted: bool) -> None:
+        if gold and predicted:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif gold:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def positives(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def flagged(self) -> int:
+        return self.tp + self.fp
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.flagged if self.flagged else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.positives if self.positives else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @classmethod
+    def of(cls, gold: Sequence[bool], predicted: Sequence[bool]) -> Counts:
+        counts = cls()
+        for g, p in zip(gold, predicted, strict=True):
+            counts.add(bool(g), bool(p))
+        return counts
+
+
+def auc(positive_scores: Sequence[float], negative_scores: Sequence[float]) -> float:
+    """Probability that a random positive scores above a random negative (ties count half):
+    the Mann-Whitney form of the ROC AUC. 0.5 when either side is empty."""
+    if not positive_scores or not negative_scores:
+        return 0.5
+    ranked = sorted([(s, 1) for s in positive_scores] + [(s, 0) for s in negative_scores])
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):  # average ranks over ties
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2  # ranks are 1-based
+        rank_sum += mid * sum(1 for k in range(i, j) if ranked[k][1])
+        i = j
+    n_pos, n_neg = len(positive_scores), len(negative_scores)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def best_threshold(gold: Sequence[bool], probabilities: Sequence[float],
+                   score: Callable[[Counts], float] = lambda c: c.f1) -> tuple[float, Counts]:
+    """The cut-off on `probabilities` that maximises `score` (F1 by default), and its counts.
+
+    Candidates are midpoints between neighbouring distinct values, so the cut generalises
+    instead of sitting on one training example."""
+    values = sorted(set(probabilities))
+    first = Counts.of(gold, [p >= 0.5 for p in probabilities])
+    best = (score(first), 0.5, first)
+    for cut in ((a + b) / 2 for a, b in zip(values, values[1:], strict=False)):
+        counts = Counts.of(gold, [p >= cut for p in probabilities])
+        key = score(counts)
+        if key > best[0] or (key == best[0] and abs(cut - 0.5) < abs(best[1] - 0.5)):
+            best = (key, cut, counts)
+    return best[1], best[2]
+
+
+def iter_gold(items: Sequence[LabelledReply], label: str) -> Iterator[tuple[int, bool]]:
+    """(index, gold) for the items that carry an agreed value of `label`."""
+    for i, item in enumerate(items):
+        value = item.labels.get(label)
+        if value is not None:
+            yield i, bool(value)
