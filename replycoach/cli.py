@@ -97,6 +97,25 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
 
+    train = sub.add_parser("train", help="fit a `model` rule's weights on labelled replies")
+    train.add_argument("labels", nargs="+", metavar="LABELS.jsonl",
+                       help="labelled replies: {reply, customer, labels: {NAME: 0|1}} per line")
+    train.add_argument("--label", required=True, help="the label to learn, e.g. tone")
+    train.add_argument("--reads", choices=("reply", "customer", "both"), required=True)
+    train.add_argument("--out", required=True, metavar="FILE.json", help="the weights file to write")
+    train.add_argument("--recipe", metavar="FILE.json", help="the feature recipe (default: words and pairs)")
+    train.add_argument("--ngrams", help="n-gram sizes, e.g. 1,2")
+    train.add_argument("--numeric", help="numeric cues, comma-separated, e.g. vader,exclaim,caps")
+    train.add_argument("--rule-features", help="rule ids whose findings are features, comma-separated")
+    train.add_argument("--exclude", metavar="IDS.txt", help="ids never to train on (a held-out list)")
+    train.add_argument("--folds", type=int, default=5)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    train.add_argument("--min-count", type=int, default=2, help="drop n-grams seen in fewer rows")
+    train.add_argument("--data", default="", help="where the labels came from (written into the file)")
+    train.add_argument("--licence", default="", help="the training texts' licence (written into the file)")
+    shared(train)
+
     rules = sub.add_parser("rules", help="list, show, validate or test rules")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     shared(rules_sub.add_parser("list", help="list the loaded rules"))
@@ -308,6 +327,48 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     return EXIT_FAILED if failed else EXIT_PASSED
 
 
+def _cmd_train(args: argparse.Namespace, out: Console) -> int:
+    from .evaluation import read_labelled
+    from .linear import Recipe
+    from .train import train
+
+    if args.folds < 2:
+        raise InputError("--folds must be 2 or more", code="RC312")
+    recipe = Recipe()
+    if args.recipe:
+        try:
+            recipe = Recipe.model_validate_json(Path(args.recipe).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise InputError(f"cannot read the recipe: {err}", code="RC106", place=args.recipe) from None
+    changes: dict[str, object] = {}
+    try:
+        if args.ngrams:
+            changes["ngrams"] = tuple(int(n) for n in args.ngrams.split(","))
+        if args.numeric:
+            changes["numeric"] = tuple(args.numeric.split(","))
+        if args.rule_features:
+            changes["rules"] = tuple(args.rule_features.split(","))
+        recipe = Recipe.model_validate({**recipe.model_dump(), **changes})
+    except ValueError as err:
+        raise InputError(f"bad feature option: {err}", code="RC312",
+                         remedy="see `replycoach train --help`") from None
+    exclude: set[str] = set()
+    if args.exclude:
+        exclude = set(_read(args.exclude, encoding="utf-8", what="exclude list").split())
+    items = [i for path in args.labels for i in read_labelled(path, exclude=exclude)]
+    coach = Coach(config=_config(args), rules=args.rules)
+    result = train(coach, items, label=args.label, reads=args.reads, recipe=recipe, folds=args.folds,
+                   seed=args.seed, c=args.c, min_count=args.min_count, data=args.data, licence=args.licence)
+    Path(args.out).write_text(result.weights.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    cv, w = result.cv, result.weights
+    out.print(f"{args.label}: {w.trained.examples} examples ({w.trained.positives} positive), "
+              f"{result.dropped} without an agreed label or unreadable")
+    out.print(f"{args.folds}-fold cross-validation at threshold {w.threshold:.3f}: "
+              f"precision {cv.precision:.3f}  recall {cv.recall:.3f}  F1 {cv.f1:.3f}")
+    out.print(f"wrote {args.out}: {len(w.weights)} weights")
+    return EXIT_PASSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `replycoach` command."""
     args = _parser().parse_args(argv)
@@ -321,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_batch(args, out)
         if args.command == "serve":
             return _cmd_serve(args)
+        if args.command == "train":
+            return _cmd_train(args, out)
         if args.command == "schema":
             from .models import Report
 

@@ -16,6 +16,7 @@ from .checks.base import Check, MatcherBank, Rule
 from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
+from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Finding, Metrics, Report, Severity, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
 from .records import Columns, Item, Turn, read_items
@@ -51,6 +52,7 @@ class Coach:
             r for p in self.packs for r in p.rules if not self._disabled(r.id))
         self._bank = MatcherBank(self.nlp)
         self._checks: list[Check[Any]] = []  # run on each reply
+        self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
         for rule in self.rules:
             check = _kinds()[rule.spec.kind](rule)
@@ -58,8 +60,14 @@ class Coach:
                 check.compile(self._bank)
             except ValueError as err:
                 raise compile_error(rule, err) from None
-            conversational = rule.spec.scope in CONVERSATION_SCOPES
-            (self._conversation_checks if conversational else self._checks).append(check)
+            if rule.spec.scope in CONVERSATION_SCOPES:
+                self._conversation_checks.append(check)
+            elif getattr(check, "reads_findings", False):
+                self._late_checks.append(check)
+            else:
+                self._checks.append(check)
+        self._check_model_rules()
+        self.customer_model = self._load_customer_model()
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
@@ -80,6 +88,27 @@ class Coach:
                                     remedy="rename the pack folder or the file")
                 seen[rule.id] = rule.path
         return packs
+
+    def _check_model_rules(self) -> None:
+        """A learned rule may read other rules' findings only if those rules are loaded."""
+        early = {c.rule.id for c in self._checks}
+        for check in self._late_checks:
+            missing = [r for r in check.model.recipe.rules if r not in early]  # type: ignore[attr-defined]
+            if missing:
+                raise RuleError(f"{check.rule.id}: its model reads rule {missing[0]!r}, which is not loaded "
+                                "or is itself a learned rule", code="RC209", place=str(check.rule.path),
+                                remedy="enable that rule, or disable this one, or retrain without it")
+
+    def _load_customer_model(self) -> LinearModel | None:
+        choice = self.config.customer_model
+        if choice == "sentiment":
+            return None
+        path = Path(choice) if choice else Path(__file__).parent / "data" / "customer-upset.json"
+        model = load_weights(path)
+        if model.reads != "customer":
+            raise RuleError(f"the customer-state model must read the customer's message, not {model.reads!r}",
+                            code="RC209", place=str(path), remedy="train it with `--reads customer`")
+        return model
 
     def _disabled(self, rule_id: str) -> bool:
         return any(rule_id == p or rule_id.startswith(p + ".") for p in self.config.disable)
@@ -119,6 +148,22 @@ class Coach:
 
         return rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
                        word_level=self._scaled)
+
+    def _model_inputs(self, draft: str | None, *, customer: str | None, channel: str | None,
+                      with_findings: bool) -> tuple[Side | None, Side | None, frozenset[str]]:
+        """What a learned rule reads of a draft: the reply and customer as models see them, and the
+        rules that fired before the learned ones (for `replycoach train`)."""
+        customer_view = self._customer(customer)
+        if draft is None:
+            return None, customer_view.side if customer_view else None, frozenset()
+        analysis = analyse(self.nlp, clean(draft, max_chars=self.config.max_chars))
+        fired: frozenset[str] = frozenset()
+        if with_findings:
+            chan = channel or self.config.default_channel
+            ctx = Context(channel=chan, policy=self.config.policy(chan), config=self.config,
+                          customer=customer_view, allow=self._allow, hits=self._bank.run(analysis.doc))
+            fired = frozenset(f.rule for c in self._checks for f in c.run(analysis, ctx) if isinstance(f, Finding))
+        return Side.of(analysis), customer_view.side if customer_view else None, fired
 
     def check_many(self, drafts: Iterable[Draft], *, channel: str | None = None,
                    input_format: str = "auto", batch_size: int = 256,
@@ -234,7 +279,7 @@ class Coach:
         cleaned = clean(customer, max_chars=self.config.max_chars, name="customer message")
         # Only words are needed from the customer's message: tokenise, no sentences or norms.
         words = analyse(self.nlp, cleaned, self.nlp.make_doc(cleaned.analysed), sentences=False)
-        return Customer.from_analysis(words, upset_at=self.config.upset_sentiment)
+        return Customer.from_analysis(words, model=self.customer_model, upset_at=self.config.upset_sentiment)
 
     def _report(self, analysis: Analysis, customer: Customer | None, channel: str) -> Report:
         _refuse_non_english(analysis)
@@ -243,12 +288,15 @@ class Coach:
                       allow=self._allow, hits=self._bank.run(analysis.doc))
         findings: list[Finding] = []
         strengths: list[Strength] = []
-        for check in self._checks:
-            for item in check.run(analysis, ctx):
-                if isinstance(item, Strength):
-                    strengths.append(item)
-                else:
-                    findings.append(item)
+        for checks in (self._checks, self._late_checks):
+            if checks is self._late_checks:
+                ctx.fired = frozenset(f.rule for f in findings)
+            for check in checks:
+                for item in check.run(analysis, ctx):
+                    if isinstance(item, Strength):
+                        strengths.append(item)
+                    else:
+                        findings.append(item)
         findings = _dedupe(findings, self._scaled)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, scaled_rules=self._scaled,
@@ -258,6 +306,8 @@ class Coach:
             sentences=sum(1 for s in analysis.sentences if s.words), channel=channel,
             customer_sentiment=customer.sentiment if customer else None,
             customer_upset=bool(customer and customer.upset),
+            customer_upset_p=customer.upset_p if customer else None,
+            customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected))
         return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
                       categories=result.categories, metrics=metrics, findings=tuple(findings),

@@ -39,8 +39,12 @@ class Config(BaseModel):
     default_channel: str = "email"
     allow: tuple[str, ...] = Field(default=(), description="Team terms never flagged as jargon.")
     rarity_zipf: float = Field(2.6, ge=0, le=8, description="Words rarer than this Zipf value are flagged.")
+    customer_model: str | None = Field(
+        None, description="Weights file of the customer-state model (from `replycoach train --reads customer`); "
+                          "unset: the shipped model; 'sentiment': the older VADER-and-cues test.")
     upset_sentiment: float = Field(-0.35, ge=-1, le=1,
-                                   description="VADER compound at or below which a customer is upset.")
+                                   description="With customer_model = 'sentiment': the VADER compound at "
+                                               "or below which a customer is upset.")
     weights: dict[Severity, float] = Field(
         default_factory=lambda: {Severity.suggestion: 3.0, Severity.warning: 10.0, Severity.error: 25.0})
     max_chars: int = Field(100_000, ge=100)
@@ -91,6 +95,8 @@ def load_config(path: str | Path | None = None) -> Config:
         data["channels"] = {k: {**defaults.get(k, {}), **v} for k, v in data["channels"].items()}
         data["channels"] = {**defaults, **data["channels"]}
     data["packs"] = [str((path.parent / p).resolve()) for p in data.get("packs", [])]
+    if data.get("customer_model") not in (None, "sentiment"):
+        data["customer_model"] = str((path.parent / str(data["customer_model"])).resolve())
     try:
         return Config.model_validate(data)
     except ValidationError as err:

@@ -9,41 +9,18 @@ from functools import cached_property, lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .config import ChannelPolicy, Config
+from .linear import LinearModel, Side, features
 from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
+from .signals import customer_sentiment, upset_cues
 
 __all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
 
-# Signs of frustration that VADER misses: repetition, waiting, escalation words, shouting.
-_UPSET_CUES = re.compile(
-    r"\b(?:again|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|still (?:not|no|nothing|waiting|"
-    r"haven'?t|hasn'?t|isn'?t|doesn'?t|don'?t|can'?t|broken)|yet again|ridiculous|unacceptable|"
-    r"worst|disgust(?:ed|ing)|furious|fed up|sick of|tired of|terrible|awful|useless|joke|"
-    r"no one|nobody|waste of|cancel my|never again|hours? on hold|days? (?:now|later)|weeks? (?:now|later))\b"
-    r"|!{2,}|\?{2,}|(?-i:\b[A-Z]{4,}\b.{0,40}\b[A-Z]{4,}\b)",
-    re.IGNORECASE,
-)
 # Words too common to show that a reply mirrors the customer's problem.
 _GENERIC = frozenset(
     "hi hello thanks thank please sorry help issue problem account order get have make know "
     "need want time day today like just still able use contact support team customer service "
     "can could would will should may might also really very much any some one there here".split())
-
-
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
-
-
-def customer_sentiment(text: str) -> float:
-    """VADER compound score of the customer's message (never of the reply: see README)."""
-    return round(_vader().polarity_scores(text)["compound"], 3)
-
-
-def upset_cues(text: str) -> list[str]:
-    return [m.group() for m in _UPSET_CUES.finditer(text[:20000])]
 
 
 def content_norms(analysis: Analysis) -> frozenset[str]:
@@ -97,7 +74,8 @@ class Customer:
     analysis: Analysis
     sentiment: float
     upset: bool
-    cues: tuple[str, ...]
+    upset_p: float | None  # the customer-state model's probability; None with the sentiment test
+    cues: tuple[str, ...]  # what drove the judgement: model features, or the cue list's hits
     norms: frozenset[str]  # content-word keys
     all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
     lowered: str
@@ -109,13 +87,27 @@ class Customer:
         template asks for it, as it runs the sentiment model once per clause."""
         return customer_problem(self.analysis.clean.analysed) if self.upset else None
 
+    @cached_property
+    def side(self) -> Side:
+        """The message as a learned model reads it."""
+        return Side.of(self.analysis, sentiment=self.sentiment)
+
     @classmethod
-    def from_analysis(cls, analysis: Analysis, *, upset_at: float) -> Customer:
+    def from_analysis(cls, analysis: Analysis, *, model: LinearModel | None, upset_at: float) -> Customer:
+        """Judge the customer's state: with the customer-state model, or (model None) with the
+        older test of VADER's sentiment plus the frustration cue list."""
         text = analysis.clean.analysed
-        sentiment = customer_sentiment(text)
-        cues = tuple(upset_cues(text))
-        upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
-        return cls(analysis=analysis, sentiment=sentiment, upset=upset,
+        sentiment = customer_sentiment(text[:5000])  # VADER is quadratic in long texts; the opening says enough
+        upset_p: float | None = None
+        if model is not None:
+            side = Side.of(analysis, sentiment=sentiment)
+            judgement = model.judge(features(model.recipe, "customer", reply=None, customer=side))
+            upset, upset_p = judgement.positive, judgement.probability
+            cues = tuple(_readable(name) for name, _ in judgement.drivers)
+        else:
+            cues = tuple(upset_cues(text))
+            upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
+        return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
                    cues=cues, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
                    norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
@@ -130,6 +122,11 @@ class Customer:
         return re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", self.lowered) is not None
 
 
+def _readable(feature: str) -> str:
+    """'c.ng:still not' -> 'still not'; 'c.num:exclaim' -> 'exclaim'."""
+    return feature.split(":", 1)[1]
+
+
 @dataclass
 class Context:
     """Everything a check may read besides the analysed draft."""
@@ -140,7 +137,15 @@ class Context:
     customer: Customer | None
     allow: frozenset[str]  # lower-cased team allowlist
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # matcher key -> token spans
+    fired: frozenset[str] = frozenset()  # rules that fired before the learned rules ran
     _mirrors: bool | None = None
+    _reply_side: Side | None = None
+
+    def reply_side(self, analysis: Analysis) -> Side:
+        """The reply as a learned model reads it (built once per check)."""
+        if self._reply_side is None:
+            self._reply_side = Side.of(analysis)
+        return self._reply_side
 
     def mirrors_customer(self, analysis: Analysis) -> bool:
         if self._mirrors is None:

@@ -16,6 +16,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ConversationReport",
     "Edit",
+    "Evidence",
     "Finding",
     "Fix",
     "Metrics",
@@ -24,7 +25,7 @@ __all__ = [
     "Strength",
 ]
 
-SCHEMA_VERSION = "1.1"  # 1.1: findings carry `fixes` (additive)
+SCHEMA_VERSION = "1.2"  # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p (additive)
 
 # The fixed categories; custom packs may add their own beside these.
 CATEGORIES: tuple[str, ...] = (
@@ -58,6 +59,15 @@ class Fix(_Frozen):
     slot: bool = Field(False, description="The replacement holds a [slot] the agent must fill in.")
 
 
+class Evidence(_Frozen):
+    """Why a learned rule fired: its probability, the threshold it passed, and the features that
+    pushed the probability up most (feature name, contribution to the log-odds), strongest first."""
+
+    probability: float = Field(ge=0, le=1)
+    threshold: float = Field(ge=0, le=1)
+    features: tuple[tuple[str, float], ...] = ()
+
+
 class Finding(_Frozen):
     """One thing in the draft that will land badly, with its exact span."""
 
@@ -72,6 +82,7 @@ class Finding(_Frozen):
     suggestions: tuple[str, ...] = ()
     link: str | None = None
     fixes: tuple[Fix, ...] = Field(default=(), description="Concrete fixes, best first.")
+    evidence: Evidence | None = Field(default=None, description="For a learned (`model`) rule: why it fired.")
 
 
 class Edit(_Frozen):
@@ -106,6 +117,10 @@ class Metrics(_Frozen):
     customer_sentiment: float | None = Field(
         default=None, description="VADER compound score of the customer message, -1..1.")
     customer_upset: bool = False
+    customer_upset_p: float | None = Field(
+        default=None, description="The customer-state model's probability that the customer is upset.")
+    customer_cues: tuple[str, ...] = Field(
+        default=(), description="What in the customer's message drove that probability most.")
     protected_spans: int = 0
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..models import Severity
 
-__all__ = ["Condition", "Example", "Examples", "FixExample", "RuleSpec", "Scope", "expand_phrases",
+__all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "RuleSpec", "Scope", "expand_phrases",
            "fill_template"]
 
 Scope = Literal["reply", "opening", "closing", "sentence", "conversation", "first-turn", "last-turn"]
@@ -69,6 +69,17 @@ class Condition(Strict):
     policy: str | None = Field(default=None, description="A channel policy flag, e.g. 'thanks'.")
 
 
+class Measured(Strict):
+    """How often this rule agreed with support trainers, as `benchmarks/judgement.py` measured it."""
+
+    data: str
+    label: str
+    date: str
+    flagged: int = Field(ge=0)
+    precision: float | None = Field(default=None, ge=0, le=1)
+    recall: float = Field(ge=0, le=1)
+
+
 class RuleSpec(Strict):
     """Fields common to every rule kind."""
 
@@ -87,6 +98,7 @@ class RuleSpec(Strict):
     source: str | None = Field(default=None, description="Where the entries came from, for credit.")
     weight: float | None = Field(
         default=None, ge=0, description="Score penalty per finding, instead of the severity's weight.")
+    measured: Measured | None = Field(default=None, description="Measured precision and recall (written by the harness).")
     examples: Examples
 
     @field_validator("message")

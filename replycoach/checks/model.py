@@ -1,0 +1,90 @@
+"""`model`: a learned judgement, a linear model shipped as a JSON weights file beside the rule.
+
+The rule file says what a finding means (category, message, why); the weights file says when
+one is due. A finding points at the reply words that pushed the model most, or, when nothing in
+the reply did (something is missing), at the opening or closing where the fix belongs. Its
+`evidence` carries the probability and the features behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from ..context import Context
+from ..errors import RuleError
+from ..linear import LinearModel, Reads, features, load_weights
+from ..models import Evidence, Finding, Strength
+from ..pipeline import Analysis
+from ..rules.schema import RuleSpec
+from .base import Check, MatcherBank, register_kind
+
+
+class ModelSpec(RuleSpec):
+    kind: Literal["model"]
+    weights: str = Field(pattern=r"^[\w.-]+\.json$",
+                         description="The weights file, in the rule file's folder (data only).")
+    reads: Reads | None = Field(default=None, description="Must match the weights file's, if given.")
+    threshold: float | None = Field(default=None, ge=0, le=1,
+                                    description="Probability at which it fires; default: the trained one.")
+    credit: bool = Field(default=False, description="A strength (credit) instead of a finding.")
+    point_at: Literal["evidence", "opening", "closing"] = Field(
+        default="evidence", description="evidence: the reply words that drove it; else where a fix goes.")
+    suggestions: tuple[str, ...] = ()
+
+
+@register_kind("model")
+class Model(Check[ModelSpec]):
+    Spec = ModelSpec
+    density_scaled = False
+    reads_findings: ClassVar[bool] = True  # runs after the other rules: their hits may be features
+    model: LinearModel
+
+    def compile(self, bank: MatcherBank) -> None:
+        super().compile(bank)
+        self.model = load_weights(self.rule.path.parent / self.spec.weights)
+        if self.spec.reads is not None and self.spec.reads != self.model.reads:
+            raise RuleError(f"{self.rule.id}: the rule reads {self.spec.reads!r} but its weights read "
+                            f"{self.model.reads!r}", code="RC209", place=str(self.rule.path),
+                            remedy=f"set `reads: {self.model.reads}` or retrain with --reads {self.spec.reads}")
+
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+        reads = self.model.reads
+        if not self.applies(a, ctx) or (reads == "customer" and ctx.customer is None):
+            return
+        reply = ctx.reply_side(a)
+        where: dict[str, int] = {}
+        feats = features(self.model.recipe, reads, reply=reply,
+                         customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where)
+        judgement = self.model.judge(feats, threshold=self.spec.threshold)
+        if not judgement.positive:
+            return
+        start, end = self._span(a, ctx, where, judgement.drivers)
+        if self.spec.credit:
+            f = self.finding(a, start, end)
+            yield Strength(rule=f.rule, category=f.category, start=f.start, end=f.end, text=f.text, message=f.message)
+            return
+        evidence = Evidence(probability=judgement.probability,
+                            threshold=self.spec.threshold if self.spec.threshold is not None else self.model.threshold,
+                            features=judgement.drivers)
+        finding = self.finding(a, start, end, suggestions=self.spec.suggestions,
+                               probability=f"{judgement.probability:.0%}")
+        yield finding.model_copy(update={"evidence": evidence})
+
+    def _span(self, a: Analysis, ctx: Context, where: dict[str, int],
+              drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
+        """The reply n-gram that contributed most, else the sentence where a fix belongs."""
+        if self.spec.point_at == "evidence":
+            reply = ctx.reply_side(a)
+            for name, _ in drivers:
+                if name.startswith("r.ng:") and name in where:
+                    first = where[name]
+                    last = first + len(name[5:].split(" ")) - 1
+                    return a.starts[reply.tokens[first]], a.token_end(reply.tokens[last])
+        body = [s for s in a.sentences if s.words]
+        if not body:
+            return 0, 0
+        sentence = body[-1] if self.spec.point_at == "closing" else body[0]
+        return sentence.start, sentence.end

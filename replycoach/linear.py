@@ -1,0 +1,350 @@
+"""Small learned judgements: a linear model shipped as a JSON weights file, scored in pure Python.
+
+A weights file is data, never code: the feature recipe (which n-grams, lexicons, numeric cues
+and other rules' hits it reads), one weight per feature name, a bias, the threshold chosen by
+cross-validation and where it was trained. `features()` turns the texts the pipeline has already
+analysed into a sparse {feature name: value} map; `LinearModel.judge` is a sparse dot product
+and a logistic, and says which features drove it, so every learned finding can be explained.
+
+Feature names read `<side>.<type>:<name>`: side `r` (the reply) or `c` (the customer's message);
+type `ng` (an n-gram of lemma keys; URLs, handles and numbers appear as <url>, <handle>, <number>),
+`lex` (how many words of a named lexicon appear), `num` (a numeric cue, see NUMERIC) or `rule`
+(another rule fired on the reply).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleError
+from .pipeline import Analysis, norm_of
+from .signals import customer_sentiment, upset_cues
+
+__all__ = ["FORMAT", "NUMERIC", "Judgement", "LinearModel", "Recipe", "Side", "WeightsFile", "features",
+           "load_weights"]
+
+FORMAT = "replycoach-linear/1"
+Reads = Literal["reply", "customer", "both"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Recipe(_Strict):
+    """Which features the model reads."""
+
+    ngrams: tuple[int, ...] = Field(default=(1, 2), description="n-gram sizes over lemma keys (1 to 3).")
+    lexicons: dict[str, tuple[str, ...]] = Field(default_factory=dict,
+                                                 description="name -> words (matched on lemma keys).")
+    numeric: tuple[str, ...] = Field(default=(), description="numeric cues by name (see NUMERIC).")
+    rules: tuple[str, ...] = Field(default=(), description="rule ids whose findings on the reply are features.")
+
+    @field_validator("ngrams")
+    @classmethod
+    def _sizes(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(n not in (1, 2, 3) for n in value):
+            raise ValueError("n-gram sizes must be 1, 2 or 3")
+        return value
+
+    @field_validator("numeric")
+    @classmethod
+    def _known_numeric(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in NUMERIC]
+        if unknown:
+            raise ValueError(f"unknown numeric feature {unknown[0]!r}; known: {', '.join(sorted(NUMERIC))}")
+        return value
+
+
+class Trained(_Strict):
+    """Where the weights came from, so a team can judge how far to trust them."""
+
+    data: str
+    licence: str
+    date: str
+    examples: int = Field(ge=0)
+    positives: int = Field(ge=0)
+    cv: dict[str, float] = Field(default_factory=dict, description="cross-validated precision, recall, f1")
+    notes: str | None = None
+
+
+class WeightsFile(_Strict):
+    """The JSON form of a model (`format: replycoach-linear/1`)."""
+
+    format: Literal["replycoach-linear/1"]
+    label: str = Field(min_length=1)
+    reads: Reads
+    recipe: Recipe
+    bias: float
+    threshold: float = Field(ge=0, le=1)
+    weights: dict[str, float]
+    centres: dict[str, float] = Field(
+        default_factory=dict, description="Training means of numeric features: explanations count how far "
+                                          "a text is from usual, not its raw value (the bias already has them).")
+    trained: Trained
+
+    @field_validator("bias", "threshold")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+    @model_validator(mode="after")
+    def _weights_match_recipe(self) -> WeightsFile:
+        sides = {"reply": ("r",), "customer": ("c",), "both": ("r", "c")}[self.reads]
+        for name, weight in self.weights.items():
+            if not math.isfinite(weight):
+                raise ValueError(f"weight of {name!r} is not a finite number")
+            problem = _feature_problem(name, sides, self.recipe)
+            if problem:
+                raise ValueError(f"feature {name!r}: {problem}")
+        for name, centre in self.centres.items():
+            if name not in self.weights or not math.isfinite(centre):
+                raise ValueError(f"centre of {name!r}: must be a finite number for a feature with a weight")
+        return self
+
+
+_FEATURE = re.compile(r"^([rc])\.(ng|lex|num|rule):(.+)$")
+
+
+def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str | None:
+    m = _FEATURE.match(name)
+    if not m:
+        return "names look like 'r.ng:sorry', 'c.num:vader', 'r.lex:apology' or 'r.rule:tone.blame'"
+    side, kind, rest = m.groups()
+    if side not in sides:
+        return f"side {side!r} is not read by this model"
+    if kind == "ng" and len(rest.split(" ")) not in recipe.ngrams:
+        return f"an n-gram of {len(rest.split(' '))} words, but the recipe reads sizes {list(recipe.ngrams)}"
+    if kind == "lex" and rest not in recipe.lexicons:
+        return "a lexicon the recipe does not define"
+    if kind == "num" and rest not in recipe.numeric:
+        return "a numeric feature the recipe does not list"
+    if kind == "rule" and rest not in recipe.rules:
+        return "a rule the recipe does not list"
+    return None
+
+
+# --- the text a model reads ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Side:
+    """One text (reply or customer message) as a model reads it: its word keys and their tokens."""
+
+    keys: tuple[str, ...]  # lemma keys of words, with <url>, <handle>, <number> for protected tokens
+    tokens: tuple[int, ...]  # the token index of each key, for pointing at evidence
+    lowers: tuple[str, ...]  # each key's word as written, lower-cased (sentiment lexicons list forms)
+    text: str
+    sentiment: float | None = None  # VADER compound, when already known (the customer's message)
+
+    @classmethod
+    def of(cls, analysis: Analysis, *, sentiment: float | None = None) -> Side:
+        keys: list[str] = []
+        tokens: list[int] = []
+        lowers: list[str] = []
+        for i, (text, word, kind) in enumerate(zip(analysis.texts, analysis.is_word, analysis.protected,
+                                                   strict=True)):
+            if kind is not None:
+                key = _PROTECTED_KEYS.get(kind, "<id>")
+                if keys and keys[-1] == key:
+                    continue
+            elif word:
+                key = norm_of(text)
+                if key.isupper():
+                    key = key.lower()  # an acronym's key keeps its case for matching; here case is noise
+            elif text in _KEPT_PUNCTUATION:
+                key = text
+            else:
+                continue
+            keys.append(key)
+            tokens.append(i)
+            lowers.append(text.lower())
+        return cls(keys=tuple(keys), tokens=tuple(tokens), lowers=tuple(lowers), text=analysis.clean.analysed,
+                   sentiment=sentiment)
+
+
+_PROTECTED_KEYS = {"url": "<url>", "email": "<email>", "handle": "<handle>", "number": "<number>",
+                   "id": "<id>", "code": "<code>"}
+_KEPT_PUNCTUATION = frozenset({"?", "!", ":)", ":(", ":-)", ":D", ";)"})
+
+
+def _vader(side: Side) -> float:
+    if side.sentiment is not None:
+        return side.sentiment
+    return customer_sentiment(side.text[:2000])
+
+
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+_EXCLAIM = re.compile(r"!+")
+_LAUGH = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*)\b|[\U0001F602\U0001F923\U0001F606]|:D\b|xD\b", re.IGNORECASE)
+_WAITING = re.compile(r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:hours?|days?|weeks?|months?|times?)\b"
+                      r"|\bhours?\b|\bdays?\b|\bweeks?\b|\bagain\b|\bstill\b", re.IGNORECASE)
+
+@lru_cache(maxsize=1)
+def _valence() -> dict[str, float]:
+    """VADER's word list: word -> valence (-4..4). Its words, unlike its compound score, do not
+    read a complaint as praise."""
+    from .signals import vader
+
+    return vader().lexicon
+
+
+def _count_valence(side: Side, negative: bool) -> float:
+    table = _valence()
+    hits = sum(1 for w in side.lowers if (table.get(w, 0.0) <= -1.0 if negative else table.get(w, 0.0) >= 1.0))
+    return math.log1p(hits)
+
+
+_THANKS = frozenset({"thank", "thanks", "thx", "ty", "appreciate", "grateful", "cheers"})
+_NEGATION = frozenset({"not", "no", "never", "nothing", "nobody", "cannot", "without", "none", "nowhere"})
+
+# name -> (what it measures, how); each value is small and bounded so weights stay comparable.
+NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
+    "vader": ("VADER compound sentiment, -1..1", _vader),
+    "vader_neg": ("VADER compound when negative, else 0", lambda s: min(0.0, _vader(s))),
+    "exclaim": ("runs of '!' (log)", lambda s: math.log1p(len(_EXCLAIM.findall(s.text)))),
+    "multi_exclaim": ("'!!' or more", lambda s: float("!!" in s.text)),
+    "question": ("question marks (log)", lambda s: math.log1p(s.text.count("?"))),
+    "caps": ("all-capital words of 3+ letters (log)", lambda s: math.log1p(len(_CAPS_WORD.findall(s.text)))),
+    "words": ("words (log)", lambda s: math.log1p(len(s.keys))),
+    "laugh": ("laughing: lol, haha, a laughing emoji", lambda s: float(bool(_LAUGH.search(s.text)))),
+    "waiting": ("mentions of time waited or repetition (log)",
+                lambda s: math.log1p(len(_WAITING.findall(s.text[:5000])))),
+    "cues": ("the frustration cue list's hits (log)", lambda s: math.log1p(len(upset_cues(s.text)))),
+    "neg_words": ("words VADER's lexicon rates negative (log)", lambda s: _count_valence(s, True)),
+    "pos_words": ("words VADER's lexicon rates positive (log)", lambda s: _count_valence(s, False)),
+    "thanks": ("a thank-you word", lambda s: float(any(k in _THANKS for k in s.keys))),
+    "negation": ("negations: not, no, never, nothing... (log)",
+                 lambda s: math.log1p(sum(1 for k in s.keys if k in _NEGATION))),
+}
+
+
+def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float],
+                   where: dict[str, int] | None) -> None:
+    keys = side.keys
+    for n in recipe.ngrams:
+        for i in range(len(keys) - n + 1):
+            gram = f"{prefix}.ng:{' '.join(keys[i:i + n])}"
+            if gram not in out:
+                out[gram] = 1.0
+                if where is not None:
+                    where[gram] = i
+    if recipe.lexicons:
+        present = set(keys)
+        for name, words in _lexicon_sets(recipe).items():
+            hits = len(present & words)
+            if hits:
+                out[f"{prefix}.lex:{name}"] = math.log1p(hits)
+    for name in recipe.numeric:
+        value = NUMERIC[name][1](side)
+        if value:
+            out[f"{prefix}.num:{name}"] = value
+
+
+def _lexicon_sets(recipe: Recipe) -> dict[str, frozenset[str]]:
+    return _lexicon_cache(tuple(sorted((k, v) for k, v in recipe.lexicons.items())))
+
+
+@lru_cache(maxsize=64)
+def _lexicon_cache(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, frozenset[str]]:
+    return {name: frozenset(norm_of(w).lower() for w in words) for name, words in items}
+
+
+def features(recipe: Recipe, reads: Reads, *, reply: Side | None, customer: Side | None,
+             fired: frozenset[str] | set[str] = frozenset(),
+             where: dict[str, int] | None = None) -> dict[str, float]:
+    """The sparse feature map of a reply and/or customer message; `where` gets, for each reply
+    n-gram, the index into `reply.keys` of its first word (to point a finding at it)."""
+    out: dict[str, float] = {}
+    if reads in ("reply", "both") and reply is not None:
+        _side_features(reply, "r", recipe, out, where)
+        for rule in recipe.rules:
+            if rule in fired:
+                out[f"r.rule:{rule}"] = 1.0
+    if reads in ("customer", "both") and customer is not None:
+        _side_features(customer, "c", recipe, out, None)
+    return out
+
+
+# --- the model -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Judgement:
+    """A model's verdict on one text: the probability, whether it passes the threshold, and the
+    features that pushed it up most (name, contribution), strongest first."""
+
+    probability: float
+    positive: bool
+    drivers: tuple[tuple[str, float], ...]
+
+
+class LinearModel:
+    """A loaded, validated weights file, ready to score feature maps."""
+
+    def __init__(self, spec: WeightsFile, *, path: Path | None = None) -> None:
+        self.spec = spec
+        self.path = path
+        self.recipe = spec.recipe
+        self.reads = spec.reads
+        self.threshold = spec.threshold
+        self._weights = spec.weights
+        self._bias = spec.bias
+        self._centres = spec.centres
+
+    def judge(self, feats: Mapping[str, float], *, threshold: float | None = None, top: int = 5) -> Judgement:
+        z = self._bias
+        contributions: list[tuple[str, float]] = []
+        centres = self._centres
+        for name, value in feats.items():
+            w = self._weights.get(name)
+            if w is not None:
+                z += w * value
+                contributions.append((name, w * (value - centres.get(name, 0.0))))
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        contributions.sort(key=lambda c: -c[1])
+        drivers = tuple((n, round(c, 3)) for n, c in contributions[:top] if c > 0)
+        cut = self.threshold if threshold is None else threshold
+        return Judgement(probability=round(p, 4), positive=p >= cut, drivers=drivers)
+
+
+def load_weights(path: Path) -> LinearModel:
+    """Read and validate a weights file; every failure is a RuleError RC209 naming the file."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleError("weights file not found", code="RC209", place=str(path),
+                        remedy="the path is relative to the rule file; train one with `replycoach train`") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise RuleError(f"cannot read weights file: {err}", code="RC209", place=str(path),
+                        remedy="save it as UTF-8 JSON") from None
+    try:
+        data = json.loads(raw, parse_constant=_no_constants)
+    except json.JSONDecodeError as err:
+        raise RuleError(f"weights file is not valid JSON: {err.msg}", code="RC209",
+                        place=f"{path}:{err.lineno}", remedy="the file may be truncated: retrain or restore it") from None
+    except ValueError as err:
+        raise RuleError(f"weights file holds {err}", code="RC209", place=str(path),
+                        remedy="every weight must be a finite number: retrain the model") from None
+    try:
+        spec = WeightsFile.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(file)"
+        remedy = ("use a file written by `replycoach train`" if first["type"] in ("missing", "literal_error")
+                  else "fix or remove this entry, or retrain the model")
+        raise RuleError(f"{where}: {first['msg']}", code="RC209", place=str(path), remedy=remedy) from None
+    return LinearModel(spec, path=path)
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name}, which is not a number")

@@ -1,0 +1,122 @@
+"""`replycoach train`: fit a `model` rule's weights on a team's own labelled replies.
+
+Logistic regression with balanced classes (scikit-learn, from the optional `[train]` extra; it
+is never needed to check a reply), over the same features `linear.features` computes at check
+time, built by the same Coach, so what is trained is what runs. k-fold cross-validation gives
+out-of-fold probabilities; the threshold that maximises F1 on them is the one shipped, and the
+precision, recall and F1 at it are written into the weights file. Deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .errors import ConfigError
+from .evaluation import Counts, LabelledReply, best_threshold
+from .linear import FORMAT, Reads, Recipe, Trained, WeightsFile, features
+
+if TYPE_CHECKING:
+    from .coach import Coach
+
+__all__ = ["TrainResult", "featurize", "train"]
+
+_MIN_WEIGHT = 1e-4  # smaller weights change no decision; leaving them out keeps the file small
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    weights: WeightsFile
+    cv: Counts  # out-of-fold, at the chosen threshold
+    dropped: int  # rows without an agreed value of the label, or that replycoach refused
+
+
+def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, reads: Reads
+              ) -> list[dict[str, float] | None]:
+    """Each item's feature map as the `model` kind would compute it; None if it cannot be read."""
+    from .errors import ReplycoachError
+
+    out: list[dict[str, float] | None] = []
+    for item in items:
+        try:
+            reply, customer, fired = coach._model_inputs(  # noqa: SLF001 - the same path a check takes
+                item.reply if reads != "customer" else None, customer=item.customer, channel=item.channel,
+                with_findings=bool(recipe.rules))
+        except ReplycoachError:
+            out.append(None)
+            continue
+        if reads == "customer" and customer is None:
+            out.append(None)
+            continue
+        out.append(features(recipe, reads, reply=reply, customer=customer, fired=fired))
+    return out
+
+
+def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Reads, recipe: Recipe,
+          folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
+          licence: str = "", notes: str | None = None) -> TrainResult:
+    """Fit, cross-validate and pick the threshold; returns the weights file's contents."""
+    try:
+        import numpy as np
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+    except ImportError:
+        raise ConfigError("training needs scikit-learn", code="RC311",
+                          remedy='install the extra: pip install "replycoach[train]"') from None
+
+    rows = featurize(coach, items, recipe=recipe, reads=reads)
+    pairs = [(f, bool(item.labels[label])) for f, item in zip(rows, items, strict=True)
+             if f is not None and item.labels.get(label) is not None]
+    dropped = len(items) - len(pairs)
+    positives = sum(y for _, y in pairs)
+    if positives < folds or len(pairs) - positives < folds:
+        raise ConfigError(f"label {label!r} has {positives} positive and {len(pairs) - positives} negative "
+                          f"examples; {folds}-fold cross-validation needs at least {folds} of each",
+                          code="RC312", remedy="label more replies, or lower --folds")
+    feats = _prune([f for f, _ in pairs], min_count)
+    y = np.array([int(v) for _, v in pairs])
+    vectorizer = DictVectorizer(sort=True)
+    x = vectorizer.fit_transform(feats).tocsc()
+    names = vectorizer.get_feature_names_out()
+    numeric = [j for j, n in enumerate(names) if ".num:" in n or ".lex:" in n]
+    mean = np.zeros(len(names))
+    scale = np.ones(len(names))
+    for j in numeric:  # standardise counts and cues so one C suits them and the binary n-grams
+        col = x[:, j].toarray().ravel()
+        mean[j], scale[j] = col.mean(), col.std() or 1.0
+    xs = x.toarray()
+    xs[:, numeric] = (xs[:, numeric] - mean[numeric]) / scale[numeric]
+
+    def model() -> LogisticRegression:
+        return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
+                                  random_state=seed)
+
+    oof = np.zeros(len(y))
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(xs, y):
+        oof[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
+    threshold, cv = best_threshold([bool(v) for v in y], oof.tolist())
+    fitted = model().fit(xs, y)
+    coef = fitted.coef_[0] / scale
+    bias = float(fitted.intercept_[0] - float(np.dot(fitted.coef_[0][numeric], mean[numeric] / scale[numeric])))
+    weights = {str(n): round(float(w), 5) for n, w in zip(names, coef, strict=True) if abs(w) >= _MIN_WEIGHT}
+    centres = {str(names[j]): round(float(mean[j]), 5) for j in numeric if str(names[j]) in weights}
+    spec = WeightsFile(
+        format=FORMAT, label=label, reads=reads, recipe=recipe, bias=round(bias, 5),
+        threshold=round(float(threshold), 4), weights=dict(sorted(weights.items())), centres=centres,
+        trained=Trained(data=data, licence=licence, date=datetime.date.today().isoformat(), examples=len(y),
+                        positives=int(y.sum()), notes=notes,
+                        cv={"folds": folds, "seed": seed, "C": c, "precision": round(cv.precision, 3),
+                            "recall": round(cv.recall, 3), "f1": round(cv.f1, 3)}))
+    return TrainResult(weights=spec, cv=cv, dropped=dropped)
+
+
+def _prune(rows: list[dict[str, float]], min_count: int) -> list[dict[str, float]]:
+    """Drop n-grams seen in fewer than `min_count` rows: they cannot generalise."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        for name in row:
+            seen[name] = seen.get(name, 0) + 1
+    return [{n: v for n, v in row.items() if ".ng:" not in n or seen[n] >= min_count} for row in rows]
