@@ -17,7 +17,7 @@ from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
-from .models import ConversationReport, Finding, Metrics, Report, Severity, Strength, TurnReport
+from .models import ConversationReport, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
 from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
@@ -288,6 +288,7 @@ class Coach:
                       allow=self._allow, hits=self._bank.run(analysis.doc))
         findings: list[Finding] = []
         strengths: list[Strength] = []
+        signals: list[Signal] = []
         for checks in (self._checks, self._late_checks):
             if checks is self._late_checks:
                 ctx.fired = frozenset(f.rule for f in findings)
@@ -295,12 +296,14 @@ class Coach:
                 for item in check.run(analysis, ctx):
                     if isinstance(item, Strength):
                         strengths.append(item)
+                    elif isinstance(item, Signal):
+                        signals.append(item)
                     else:
                         findings.append(item)
         findings = _dedupe(findings, self._scaled)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, scaled_rules=self._scaled,
-                       rule_weights=self._rule_weights)
+                       rule_weights=self._rule_weights, signals=signals)
         metrics = Metrics(
             grade=analysis.grade, grade_target=policy.grade, words=analysis.words,
             sentences=sum(1 for s in analysis.sentences if s.words), channel=channel,
@@ -311,7 +314,7 @@ class Coach:
             protected_spans=len(analysis.clean.protected))
         return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
                       categories=result.categories, metrics=metrics, findings=tuple(findings),
-                      strengths=tuple(strengths), text=analysis.text,
+                      strengths=tuple(strengths), signals=tuple(signals), text=analysis.text,
                       input_format=analysis.clean.input_format)
 
 

@@ -309,7 +309,8 @@ class LinearModel:
             w = self._weights.get(name)
             if w is not None:
                 z += w * value
-                contributions.append((name, w * (value - centres.get(name, 0.0))))
+                if w * value > 0:  # a driver pushes up, as present and as far from usual
+                    contributions.append((name, w * (value - centres.get(name, 0.0))))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         contributions.sort(key=lambda c: -c[1])
         drivers = tuple((n, round(c, 3)) for n, c in contributions[:top] if c > 0)

@@ -22,6 +22,7 @@ __all__ = [
     "Metrics",
     "Report",
     "Severity",
+    "Signal",
     "Strength",
 ]
 
@@ -106,6 +107,16 @@ class Strength(_Frozen):
     message: str
 
 
+class Signal(_Frozen):
+    """A learned rule's graded reading of the draft: its probability, and the points it took from
+    its category (up to the rule's `graded` maximum), whether or not it fired a finding."""
+
+    rule: str
+    category: str
+    probability: float = Field(ge=0, le=1)
+    penalty: float = Field(ge=0)
+
+
 class Metrics(_Frozen):
     """Measurements of the draft and the customer message it answers."""
 
@@ -135,6 +146,7 @@ class Report(_Frozen):
     metrics: Metrics
     findings: tuple[Finding, ...]
     strengths: tuple[Strength, ...] = ()
+    signals: tuple[Signal, ...] = Field(default=(), description="Graded learned judgements behind the scores.")
     text: str = Field(description="The text that offsets refer to: the draft, or its cleaned form for HTML.")
     input_format: str = "text"
 

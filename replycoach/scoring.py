@@ -6,6 +6,8 @@ The formula (also in the README):
                      = weight[severity]                   for presence findings (missing thanks,
                                                           reading grade, too many apologies)
     length_factor    = max(1, words / 100)               a long reply may hold more of them
+    penalty(signal)  = graded maximum x probability     a graded learned rule (`graded: N`), finding
+                                                          or not, so the score follows the model
     category score   = clamp(100 - sum(penalties) + min(credit, 10), 0, 100), credit = 5 per strength
     overall score    = clamp(100 - sum over categories of (100 - category score), 0, 100)
     passed           = overall >= threshold and no finding of severity `error`
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .models import CATEGORIES, Finding, Severity, Strength
+from .models import CATEGORIES, Finding, Severity, Signal, Strength
 
 __all__ = ["Score", "finding_weight", "score"]
 
@@ -45,7 +47,8 @@ def finding_weight(f: Finding, weights: dict[Severity, float], rule_weights: dic
 
 def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: int,
           weights: dict[Severity, float], threshold: int, scaled_rules: frozenset[str] | set[str],
-          rule_weights: dict[str, float] | None = None, categories: Iterable[str] = CATEGORIES) -> Score:
+          rule_weights: dict[str, float] | None = None, categories: Iterable[str] = CATEGORIES,
+          signals: Iterable[Signal] = ()) -> Score:
     """Score findings as documented above; `scaled_rules` are the word-level rules, and
     `rule_weights` the rules that set their own weight instead of their severity's."""
     length_factor = max(1.0, words / WORDS_PER_UNIT)
@@ -54,6 +57,8 @@ def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: 
         weight = finding_weight(f, weights, rule_weights)
         penalty[f.category] = penalty.get(f.category, 0.0) + (
             weight / length_factor if f.rule in scaled_rules else weight)
+    for sig in signals:
+        penalty[sig.category] = penalty.get(sig.category, 0.0) + sig.penalty
     credit = dict.fromkeys(penalty, 0.0)
     for s in strengths:
         credit[s.category] = min(MAX_CREDIT, credit.get(s.category, 0.0) + CREDIT_PER_STRENGTH)

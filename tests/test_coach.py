@@ -46,6 +46,28 @@ def test_customer_sentiment_is_measured_on_the_customer_message(coach):
     assert coach.check("I'm so sorry this happened.").metrics.customer_sentiment is None
 
 
+@pytest.mark.parametrize("customer", [
+    "@Delta you suck! 9 hr flt w/o entertainment... Staff rude",
+    "You promised me to solve my problem within 48 hours. It's been 72 hours now... really good at "
+    "cheating the clients",  # VADER: above the old cut-off, so the old test called it calm
+    "My parcel never arrived and nobody answers the phone. Third time asking.",
+])
+def test_the_customer_state_model_reads_complaints(coach, customer):
+    m = coach.check("Here is your booking.", customer=customer).metrics
+    assert m.customer_upset and m.customer_upset_p is not None and m.customer_upset_p > 0.5 and m.customer_cues
+
+
+def test_a_calm_question_is_not_upset(coach):
+    m = coach.check("It is on page 4.", customer="Hi! Where can I find the size guide? Thanks").metrics
+    assert not m.customer_upset and m.customer_upset_p < 0.5
+
+
+def test_the_older_sentiment_test_can_be_chosen(coach):
+    old = Coach(config=Config(customer_model="sentiment"))
+    m = old.check("Here is your booking.", customer="@Delta you suck! 9 hr flt w/o entertainment... Staff rude").metrics
+    assert m.customer_upset_p is None
+
+
 def test_html_input_reports_offsets_into_cleaned_text(coach):
     report = coach.check("<p>Hi Jo,</p><p>Obviously you <b>should have</b> restarted it.</p>"
                          "<script>alert('obviously')</script>")

@@ -16,7 +16,7 @@ from pydantic import Field
 from ..context import Context
 from ..errors import RuleError
 from ..linear import LinearModel, Reads, features, load_weights
-from ..models import Evidence, Finding, Strength
+from ..models import Evidence, Finding, Signal, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, MatcherBank, register_kind
@@ -30,6 +30,9 @@ class ModelSpec(RuleSpec):
     threshold: float | None = Field(default=None, ge=0, le=1,
                                     description="Probability at which it fires; default: the trained one.")
     credit: bool = Field(default=False, description="A strength (credit) instead of a finding.")
+    graded: float = Field(default=0, ge=0, le=25, description=(
+        "Take up to this many points from the category in proportion to the probability, finding or "
+        "not (reported as a signal), so the category score follows the model."))
     point_at: Literal["evidence", "opening", "closing"] = Field(
         default="evidence", description="evidence: the reply words that drove it; else where a fix goes.")
     suggestions: tuple[str, ...] = ()
@@ -50,7 +53,7 @@ class Model(Check[ModelSpec]):
                             f"{self.model.reads!r}", code="RC209", place=str(self.rule.path),
                             remedy=f"set `reads: {self.model.reads}` or retrain with --reads {self.spec.reads}")
 
-    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
+    def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength | Signal]:
         reads = self.model.reads
         if not self.applies(a, ctx) or (reads == "customer" and ctx.customer is None):
             return
@@ -59,6 +62,9 @@ class Model(Check[ModelSpec]):
         feats = features(self.model.recipe, reads, reply=reply,
                          customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where)
         judgement = self.model.judge(feats, threshold=self.spec.threshold)
+        if self.spec.graded:
+            yield Signal(rule=self.rule.id, category=self.spec.category, probability=judgement.probability,
+                         penalty=round(self.spec.graded * judgement.probability, 2))
         if not judgement.positive:
             return
         start, end = self._span(a, ctx, where, judgement.drivers)

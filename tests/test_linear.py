@@ -1,0 +1,78 @@
+"""Weights files: strict validation with coded errors, and the scoring arithmetic."""
+
+import json
+import math
+
+import pytest
+
+from replycoach import RuleError
+from replycoach.linear import LinearModel, Recipe, Side, WeightsFile, features, load_weights
+
+TRAINED = {"data": "test", "licence": "test", "date": "2026-12-01", "examples": 4, "positives": 2}
+
+
+def weights(**changes):
+    base = {"format": "replycoach-linear/1", "label": "tone", "reads": "reply",
+            "recipe": {"ngrams": [1, 2], "numeric": ["exclaim"]}, "bias": -1.0, "threshold": 0.5,
+            "weights": {"r.ng:read": 2.0, "r.ng:read the": 1.0, "r.num:exclaim": 0.5}, "trained": TRAINED}
+    base.update(changes)
+    return base
+
+
+def write(tmp_path, data, name="m.json"):
+    path = tmp_path / name
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def side(keys, text=None):
+    return Side(keys=tuple(keys), tokens=tuple(range(len(keys))), lowers=tuple(keys), text=text or " ".join(keys))
+
+
+def test_judge_is_a_logistic_of_the_sparse_dot_product():
+    model = LinearModel(WeightsFile.model_validate(weights()))
+    feats = features(model.recipe, "reply", reply=side(["read", "the", "manual"], "read the manual!"), customer=None)
+    assert feats["r.ng:read the"] == 1.0 and "r.ng:the manual" in feats
+    z = -1.0 + 2.0 + 1.0 + 0.5 * math.log1p(1)
+    judgement = model.judge(feats)
+    assert judgement.probability == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-4)
+    assert judgement.positive and judgement.drivers[0] == ("r.ng:read", 2.0)
+
+
+def test_customer_features_are_not_read_by_a_reply_model():
+    recipe = Recipe(ngrams=(1,))
+    feats = features(recipe, "reply", reply=side(["hi"]), customer=side(["angry"]))
+    assert feats == {"r.ng:hi": 1.0}
+    both = features(recipe, "both", reply=side(["hi"]), customer=side(["angry"]))
+    assert both == {"r.ng:hi": 1.0, "c.ng:angry": 1.0}
+
+
+@pytest.mark.parametrize("data, fragment", [
+    ('{"format": "replycoach-linear/1", "label": ', "not valid JSON"),  # truncated
+    (json.dumps(weights(bias=None)).replace("null", "NaN"), "NaN"),
+    (weights(weights={"r.ng:read": 1.0, "r.zz:read": 1.0}), "names look like"),
+    (weights(weights={"c.ng:read": 1.0}), "side 'c' is not read"),
+    (weights(weights={"r.ng:a b c": 1.0}), "n-gram of 3 words"),
+    (weights(weights={"r.num:caps": 1.0}), "numeric feature the recipe does not list"),
+    (weights(recipe={"numeric": ["telepathy"]}), "unknown numeric feature 'telepathy'"),
+    (weights(format="pickle"), "format"),
+    (weights(threshold=2), "threshold"),
+    ({"format": "replycoach-linear/1"}, "label"),
+])
+def test_broken_weights_files_get_rc209_naming_the_file(tmp_path, data, fragment):
+    path = write(tmp_path, data)
+    with pytest.raises(RuleError) as err:
+        load_weights(path)
+    assert err.value.code == "RC209"
+    assert str(path) in str(err.value) and fragment in str(err.value)
+
+
+def test_a_missing_weights_file_says_how_to_make_one(tmp_path):
+    with pytest.raises(RuleError) as err:
+        load_weights(tmp_path / "absent.json")
+    assert err.value.code == "RC209" and "replycoach train" in str(err.value)
+
+
+def test_the_shipped_customer_model_loads_and_reads_the_customer(coach):
+    assert coach.customer_model is not None and coach.customer_model.reads == "customer"
+    assert coach.customer_model.spec.trained.licence

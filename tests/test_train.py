@@ -1,0 +1,59 @@
+"""`replycoach train`: fits weights that a `model` rule then uses; deterministic for a seed."""
+
+import json
+import random
+
+import pytest
+
+from replycoach import Coach, Config
+from replycoach.cli import main
+from replycoach.linear import load_weights
+
+pytest.importorskip("sklearn")
+
+CURT = ["Read the manual.", "Read the FAQ, it is all there.", "We told you already. Read the email.",
+        "Not our problem. Read the terms.", "Read the instructions first.", "Just read the guide."]
+KIND = ["Thanks for asking! Here is the guide: page 4.", "Happy to help, the steps are on page 2.",
+        "Sorry about that, I have sent it again.", "Thanks, I've fixed it on our side.",
+        "Good question! The setting is under Account.", "Thank you, your refund is on its way."]
+
+
+@pytest.fixture
+def labels(tmp_path):
+    rng = random.Random(1)
+    rows = [{"id": f"c{i}", "reply": rng.choice(CURT), "labels": {"tone": 1}} for i in range(20)]
+    rows += [{"id": f"k{i}", "reply": rng.choice(KIND), "labels": {"tone": 0}} for i in range(20)]
+    rows.append({"id": "unsure", "reply": "Fine.", "labels": {"tone": None}})
+    path = tmp_path / "labels.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_train_writes_weights_a_model_rule_can_use(tmp_path, labels, capsys):
+    pack = tmp_path / "team"
+    pack.mkdir()
+    out = pack / "curt.weights.json"
+    args = ["train", str(labels), "--label", "tone", "--reads", "reply", "--out", str(out), "--folds", "3",
+            "--numeric", "exclaim,words", "--data", "synthetic", "--licence", "CC0"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "40 examples (20 positive), 1 without an agreed label" in printed
+    assert "3-fold cross-validation" in printed and "F1" in printed
+    model = load_weights(out)
+    assert model.spec.trained.data == "synthetic" and model.spec.trained.cv["f1"] > 0.9
+    first = out.read_bytes()
+    assert main(args) == 0 and out.read_bytes() == first  # same seed, same file
+
+    (pack / "curt.yaml").write_text(
+        "kind: model\ncategory: tone\nweights: curt.weights.json\nmessage: Curt.\nwhy: Curt replies escalate.\n"
+        "examples: {flag: [Read the manual.], pass: [Thanks for asking!]}\n", encoding="utf-8")
+    coach = Coach(config=Config(shipped_packs=False), rules=[pack])
+    assert [f.rule for f in coach.check("Read the manual, it is all there.").findings] == ["team.curt"]
+    assert not coach.check("Thanks for asking! The steps are on page 2.").findings
+
+
+def test_train_refuses_too_few_examples(tmp_path, capsys):
+    path = tmp_path / "few.jsonl"
+    path.write_text('{"reply": "Read it.", "tone": 1}\n{"reply": "Thanks!", "tone": 0}\n', encoding="utf-8")
+    assert main(["train", str(path), "--label", "tone", "--reads", "reply", "--out", str(tmp_path / "w.json")]) == 2
+    assert "RC312" in capsys.readouterr().err
