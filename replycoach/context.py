@@ -76,6 +76,7 @@ class Customer:
     upset: bool
     upset_p: float | None  # the customer-state model's probability; None with the sentiment test
     cues: tuple[str, ...]  # what drove the judgement: model features, or the cue list's hits
+    side: Side  # the message as a learned model reads it
     norms: frozenset[str]  # content-word keys
     all_norms: frozenset[str]  # every token's key, for "the customer used this term first"
     lowered: str
@@ -87,11 +88,6 @@ class Customer:
         template asks for it, as it runs the sentiment model once per clause."""
         return customer_problem(self.analysis.clean.analysed) if self.upset else None
 
-    @cached_property
-    def side(self) -> Side:
-        """The message as a learned model reads it."""
-        return Side.of(self.analysis, sentiment=self.sentiment)
-
     @classmethod
     def from_analysis(cls, analysis: Analysis, *, model: LinearModel | None, upset_at: float) -> Customer:
         """Judge the customer's state: with the customer-state model, or (model None) with the
@@ -99,16 +95,17 @@ class Customer:
         text = analysis.clean.analysed
         sentiment = customer_sentiment(text[:5000])  # VADER is quadratic in long texts; the opening says enough
         upset_p: float | None = None
+        side = Side.of(analysis, sentiment=sentiment)
         if model is not None:
-            side = Side.of(analysis, sentiment=sentiment)
-            judgement = model.judge(features(model.recipe, "customer", reply=None, customer=side))
+            judgement = model.judge(features(model.recipe, "customer", reply=None, customer=side,
+                                             only=model.vocabulary))
             upset, upset_p = judgement.positive, judgement.probability
             cues = tuple(_readable(name) for name, _ in judgement.drivers)
         else:
             cues = tuple(upset_cues(text))
             upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
         return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
-                   cues=cues, norms=content_norms(analysis),
+                   cues=cues, side=side, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
                    norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
 

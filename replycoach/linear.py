@@ -14,10 +14,11 @@ type `ng` (an n-gram of lemma keys; URLs, handles and numbers appear as <url>, <
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -230,12 +231,13 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
 
 
 def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float],
-                   where: dict[str, int] | None) -> None:
+                   where: dict[str, int] | None, only: Container[str] | None) -> None:
     keys = side.keys
+    head = f"{prefix}.ng:"
     for n in recipe.ngrams:
         for i in range(len(keys) - n + 1):
-            gram = f"{prefix}.ng:{' '.join(keys[i:i + n])}"
-            if gram not in out:
+            gram = head + (keys[i] if n == 1 else " ".join(keys[i:i + n]))
+            if gram not in out and (only is None or gram in only):
                 out[gram] = 1.0
                 if where is not None:
                     where[gram] = i
@@ -261,18 +263,20 @@ def _lexicon_cache(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, 
 
 
 def features(recipe: Recipe, reads: Reads, *, reply: Side | None, customer: Side | None,
-             fired: frozenset[str] | set[str] = frozenset(),
-             where: dict[str, int] | None = None) -> dict[str, float]:
+             fired: frozenset[str] | set[str] = frozenset(), where: dict[str, int] | None = None,
+             only: Container[str] | None = None) -> dict[str, float]:
     """The sparse feature map of a reply and/or customer message; `where` gets, for each reply
-    n-gram, the index into `reply.keys` of its first word (to point a finding at it)."""
+    n-gram, the index into `reply.keys` of its first word (to point a finding at it). With
+    `only` (a model's weights), n-grams the model has no weight for are skipped: they would
+    add nothing to its score, and most n-grams of a text are such."""
     out: dict[str, float] = {}
     if reads in ("reply", "both") and reply is not None:
-        _side_features(reply, "r", recipe, out, where)
+        _side_features(reply, "r", recipe, out, where, only)
         for rule in recipe.rules:
             if rule in fired:
                 out[f"r.rule:{rule}"] = 1.0
     if reads in ("customer", "both") and customer is not None:
-        _side_features(customer, "c", recipe, out, None)
+        _side_features(customer, "c", recipe, out, None, only)
     return out
 
 
@@ -301,6 +305,11 @@ class LinearModel:
         self._bias = spec.bias
         self._centres = spec.centres
 
+    @property
+    def vocabulary(self) -> Mapping[str, float]:
+        """The features it has weights for (pass as `features(only=...)`)."""
+        return self._weights
+
     def judge(self, feats: Mapping[str, float], *, threshold: float | None = None, top: int = 5) -> Judgement:
         z = self._bias
         contributions: list[tuple[str, float]] = []
@@ -312,8 +321,8 @@ class LinearModel:
                 if w * value > 0:  # a driver pushes up, as present and as far from usual
                     contributions.append((name, w * (value - centres.get(name, 0.0))))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        contributions.sort(key=lambda c: -c[1])
-        drivers = tuple((n, round(c, 3)) for n, c in contributions[:top] if c > 0)
+        strongest = heapq.nlargest(top, contributions, key=lambda c: c[1])
+        drivers = tuple((n, round(c, 3)) for n, c in strongest if c > 0)
         cut = self.threshold if threshold is None else threshold
         return Judgement(probability=round(p, 4), positive=p >= cut, drivers=drivers)
 

@@ -60,7 +60,8 @@ class Model(Check[ModelSpec]):
         reply = ctx.reply_side(a)
         where: dict[str, int] = {}
         feats = features(self.model.recipe, reads, reply=reply,
-                         customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where)
+                         customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where,
+                         only=self.model.vocabulary)
         judgement = self.model.judge(feats, threshold=self.spec.threshold)
         if self.spec.graded:
             yield Signal(rule=self.rule.id, category=self.spec.category, probability=judgement.probability,
