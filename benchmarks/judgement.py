@@ -40,7 +40,8 @@ from corpus import (
 )
 
 from replycoach import ReplycoachError
-from replycoach.evaluation import LABELS, Counts, LabelledReply, auc, predict_labels, read_labelled
+from replycoach.evaluation import LABELS, Counts, LabelledReply, auc, best_threshold, flags, predict_labels, read_labelled
+from replycoach.linear import features
 
 
 def judges_f1(labels_file: Path) -> dict[str, float]:
@@ -104,7 +105,7 @@ def errors_for(label: str, results: list[tuple[LabelledReply, Any]], worst: int)
             continue
         predicted = predict_labels(report)[label]
         if predicted and not gold:
-            fired = [f for f in report.findings if f.category == category] if category else []
+            fired = [f for f in flags(report) if f.category == category] if category else []
             weight = sum(3 if f.severity.value == "error" else 2 if f.severity.value == "warning" else 1
                          for f in fired) + (getattr(report.metrics, 'customer_upset_p', 0) or 0 if not category else 0)
             fps.append((weight, item, report, fired))
@@ -146,7 +147,7 @@ def rule_table(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[lis
             gold = item.labels.get(label)
             if gold is None or isinstance(report, ReplycoachError):
                 continue
-            c.add(bool(gold), any(f.rule == rule.id for f in report.findings))
+            c.add(bool(gold), any(f.rule == rule.id for f in report.findings))  # at any severity
         fired[rule.id] = c
     return [[rid, label_of[coach.rule(rid).category], c.flagged, c.tp, round(c.precision, 3) if c.flagged else None,
              round(c.recall, 3)] for rid, c in sorted(fired.items())]
@@ -167,6 +168,35 @@ def write_measured(rows: list[list[Any]], coach: Any, data_name: str) -> int:
         path.write_text(text, encoding="utf-8")
         written += 1
     return written
+
+
+def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list[Any]]:
+    """For each learned rule, the threshold that would maximise its label's F1 on these replies,
+    with the category's other flags as they are: a tuning aid (write it as `threshold:`)."""
+    label_of = {category: name for name, category in LABELS.items() if category}
+    rows = []
+    for check in coach._late_checks:  # noqa: SLF001
+        label = label_of.get(check.rule.category)
+        if label is None:
+            continue
+        model = check.model
+        gold, probs = [], []
+        for item, report in results:
+            g = item.labels.get(label)
+            if g is None or isinstance(report, ReplycoachError):
+                continue
+            others = any(f.category == check.rule.category and f.rule != check.rule.id for f in flags(report))
+            reply, customer, fired = coach._model_inputs(item.reply, customer=item.customer,  # noqa: SLF001
+                                                         channel=item.channel, with_findings=True)
+            p = model.judge(features(model.recipe, model.reads, reply=reply, customer=customer, fired=fired)).probability
+            gold.append(bool(g))
+            probs.append(1.0 if others else p)
+        current = check.spec.threshold if check.spec.threshold is not None else model.threshold
+        now = Counts.of(gold, [p >= current for p in probs])
+        cut, best = best_threshold(gold, [p for p in probs])
+        rows.append([check.rule.id, label, round(current, 3), round(now.f1, 3), round(cut, 3), round(best.f1, 3),
+                     round(best.precision, 3), round(best.recall, 3)])
+    return rows
 
 
 # --- public sets -------------------------------------------------------------------------------
@@ -241,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules-table", action="store_true", help="print each rule's measured precision")
     parser.add_argument("--write-measured", action="store_true",
                         help="write each rule's measured precision into its rule file (shipped packs)")
+    parser.add_argument("--tune", action="store_true", help="print each learned rule's F1-best threshold here")
     parser.add_argument("--limit", type=int, default=0, help="public sets: at most N items each")
     parser.add_argument("--json", action="store_true")
     add_rules_arg(parser)
@@ -276,6 +307,10 @@ def main(argv: list[str] | None = None) -> int:
     if rules:
         print()
         print(table(["rule", "label", "flagged", "right", "P", "R"], rules))
+    if args.tune:
+        print()
+        print(table(["learned rule", "label", "threshold", "F1", "best threshold", "F1", "P", "R"],
+                    tune_rows(results, coach)))
     if args.write_measured:
         n = write_measured(rules, coach, f"{labels_file.parent.name}/{labels_file.name}")
         print(f"\nwrote measured precision into {n} rule files", file=sys.stderr)

@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--ngrams", help="n-gram sizes, e.g. 1,2")
     train.add_argument("--numeric", help="numeric cues, comma-separated, e.g. vader,exclaim,caps")
     train.add_argument("--rule-features", help="rule ids whose findings are features, comma-separated")
+    train.add_argument("--only-upset", action="store_true",
+                       help="learn only from replies to customers the customer-state model calls upset "
+                            "(for a rule with `when: {customer_upset: true}`)")
     train.add_argument("--exclude", metavar="IDS.txt", help="ids never to train on (a held-out list)")
     train.add_argument("--folds", type=int, default=5)
     train.add_argument("--seed", type=int, default=0)
@@ -358,11 +361,12 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
     items = [i for path in args.labels for i in read_labelled(path, exclude=exclude)]
     coach = Coach(config=_config(args), rules=args.rules)
     result = train(coach, items, label=args.label, reads=args.reads, recipe=recipe, folds=args.folds,
-                   seed=args.seed, c=args.c, min_count=args.min_count, data=args.data, licence=args.licence)
+                   seed=args.seed, c=args.c, min_count=args.min_count, data=args.data, licence=args.licence,
+                   only_upset=args.only_upset)
     Path(args.out).write_text(result.weights.model_dump_json(indent=1) + "\n", encoding="utf-8")
     cv, w = result.cv, result.weights
     out.print(f"{args.label}: {w.trained.examples} examples ({w.trained.positives} positive), "
-              f"{result.dropped} without an agreed label or unreadable")
+              f"{result.dropped} left out (no agreed label, unreadable" + (", calm customer)" if args.only_upset else ")"))
     out.print(f"{args.folds}-fold cross-validation at threshold {w.threshold:.3f}: "
               f"precision {cv.precision:.3f}  recall {cv.recall:.3f}  F1 {cv.f1:.3f}")
     out.print(f"wrote {args.out}: {len(w.weights)} weights")

@@ -90,14 +90,17 @@ class Coach:
         return packs
 
     def _check_model_rules(self) -> None:
-        """A learned rule may read other rules' findings only if those rules are loaded."""
-        early = {c.rule.id for c in self._checks}
+        """A learned rule may read the findings of rules that exist (a team may disable one: then
+        it never fires, as in a reply where it had nothing to say) and are not learned themselves."""
+        known = {r.id for p in self.packs for r in p.rules}
+        learned = {c.rule.id for c in self._late_checks}
         for check in self._late_checks:
-            missing = [r for r in check.model.recipe.rules if r not in early]  # type: ignore[attr-defined]
-            if missing:
-                raise RuleError(f"{check.rule.id}: its model reads rule {missing[0]!r}, which is not loaded "
-                                "or is itself a learned rule", code="RC209", place=str(check.rule.path),
-                                remedy="enable that rule, or disable this one, or retrain without it")
+            bad = [r for r in check.model.recipe.rules if r not in known or r in learned]  # type: ignore[attr-defined]
+            if bad:
+                raise RuleError(f"{check.rule.id}: its model reads rule {bad[0]!r}, which "
+                                + ("is itself a learned rule" if bad[0] in learned else "no loaded pack defines"),
+                                code="RC209", place=str(check.rule.path),
+                                remedy="load the pack that defines it, or retrain the model without it")
 
     def _load_customer_model(self) -> LinearModel | None:
         choice = self.config.customer_model
@@ -162,7 +165,8 @@ class Coach:
             chan = channel or self.config.default_channel
             ctx = Context(channel=chan, policy=self.config.policy(chan), config=self.config,
                           customer=customer_view, allow=self._allow, hits=self._bank.run(analysis.doc))
-            fired = frozenset(f.rule for c in self._checks for f in c.run(analysis, ctx) if isinstance(f, Finding))
+            fired = frozenset(f.rule for c in self._checks for f in c.run(analysis, ctx)
+                              if isinstance(f, Finding | Strength))
         return Side.of(analysis), customer_view.side if customer_view else None, fired
 
     def check_many(self, drafts: Iterable[Draft], *, channel: str | None = None,
@@ -291,7 +295,7 @@ class Coach:
         signals: list[Signal] = []
         for checks in (self._checks, self._late_checks):
             if checks is self._late_checks:
-                ctx.fired = frozenset(f.rule for f in findings)
+                ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
             for check in checks:
                 for item in check.run(analysis, ctx):
                     if isinstance(item, Strength):

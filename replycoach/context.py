@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -100,10 +100,12 @@ class Customer:
             judgement = model.judge(features(model.recipe, "customer", reply=None, customer=side,
                                              only=model.vocabulary))
             upset, upset_p = judgement.positive, judgement.probability
+            side = replace(side, upset_p=upset_p, upset=upset)
             cues = tuple(_readable(name) for name, _ in judgement.drivers)
         else:
             cues = tuple(upset_cues(text))
             upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
+            side = replace(side, upset=upset)
         return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
                    cues=cues, side=side, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),

@@ -6,8 +6,10 @@ A labelled file is JSONL, one reply a line, in the shape of the project's labell
 does not count. Flat lines (`{"reply": ..., "tone": 1}`) are read too, as `replycoach train`
 writes and teams' QA exports often are.
 
-Each label is predicted from the report as a trainer reads it: `customer_upset` from the
-customer-state model, every other label from whether its category has a finding.
+Each label is predicted from the report as an agent reads it: `customer_upset` from the
+customer-state model, every other label from whether its category has a finding of severity
+warning or error. Suggestions are hints ("consider ..."), not the tool saying the reply will
+land badly, so they do not count as flagging it.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .models import Report
+    from .models import Finding, Report
 
-__all__ = ["LABELS", "Counts", "LabelledReply", "auc", "best_threshold", "read_labelled", "predict_labels"]
+__all__ = ["LABELS", "Counts", "LabelledReply", "auc", "best_threshold", "flags", "iter_gold", "predict_labels",
+           "read_labelled"]
 
 # label -> the report category that answers it (customer_upset is a metric, not a category)
 LABELS: dict[str, str | None] = {
@@ -92,9 +95,14 @@ def _labelled(row: dict[str, Any], n: int) -> LabelledReply:
                          notes=tuple(str(x) for x in notes))
 
 
+def flags(report: Report) -> list[Finding]:
+    """The findings that say the reply will land badly: warnings and errors."""
+    return [f for f in report.findings if f.severity.value != "suggestion"]
+
+
 def predict_labels(report: Report) -> dict[str, bool]:
-    """What the report says about each label, as a trainer would read it."""
-    fired = {f.category for f in report.findings}
+    """What the report says about each label, as an agent would read it."""
+    fired = {f.category for f in flags(report)}
     return {name: (report.metrics.customer_upset if category is None else category in fired)
             for name, category in LABELS.items()}
 

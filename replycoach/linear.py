@@ -9,7 +9,8 @@ and a logistic, and says which features drove it, so every learned finding can b
 Feature names read `<side>.<type>:<name>`: side `r` (the reply) or `c` (the customer's message);
 type `ng` (an n-gram of lemma keys; URLs, handles and numbers appear as <url>, <handle>, <number>),
 `lex` (how many words of a named lexicon appear), `num` (a numeric cue, see NUMERIC) or `rule`
-(another rule fired on the reply).
+(another rule fired on the reply); side `x` holds the reply measured against the customer's
+message (`x.num:echo`, see CROSS), for models that read both.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import RuleError
 from .pipeline import Analysis, norm_of
@@ -42,27 +43,51 @@ class _Strict(BaseModel):
 
 
 class Recipe(_Strict):
-    """Which features the model reads."""
+    """Which features the model reads. `ngrams`, `lexicons` and `numeric` describe the text the
+    model judges (the reply, or for a customer-state model the customer's message); a model that
+    reads both sees the customer's message only through `customer_ngrams`, `customer_numeric` and
+    `cross`, so it cannot learn "this customer is angry" as a stand-in for "this reply is bad"."""
 
     ngrams: tuple[int, ...] = Field(default=(1, 2), description="n-gram sizes over lemma keys (1 to 3).")
+    customer_ngrams: tuple[int, ...] = Field(default=(), description="reads both: n-gram sizes of the customer's.")
+    customer_numeric: tuple[str, ...] = Field(default=(), description="reads both: the customer's numeric cues.")
     lexicons: dict[str, tuple[str, ...]] = Field(default_factory=dict,
                                                  description="name -> words (matched on lemma keys).")
     numeric: tuple[str, ...] = Field(default=(), description="numeric cues by name (see NUMERIC).")
     rules: tuple[str, ...] = Field(default=(), description="rule ids whose findings on the reply are features.")
+    cross: tuple[str, ...] = Field(default=(), description="reply-against-customer features (see CROSS).")
 
-    @field_validator("ngrams")
+    @field_validator("ngrams", "customer_ngrams")
     @classmethod
     def _sizes(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         if any(n not in (1, 2, 3) for n in value):
             raise ValueError("n-gram sizes must be 1, 2 or 3")
         return value
 
-    @field_validator("numeric")
+    @field_validator("numeric", "customer_numeric")
     @classmethod
     def _known_numeric(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         unknown = [v for v in value if v not in NUMERIC]
         if unknown:
             raise ValueError(f"unknown numeric feature {unknown[0]!r}; known: {', '.join(sorted(NUMERIC))}")
+        return value
+
+    _customer: Recipe | None = PrivateAttr(default=None)
+
+    def for_side(self, side: str, reads: str) -> Recipe:
+        """The recipe a side is read with: see the class docstring."""
+        if reads == "both" and side == "c":
+            if self._customer is None:
+                self._customer = Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
+            return self._customer
+        return self
+
+    @field_validator("cross")
+    @classmethod
+    def _known_cross(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [v for v in value if v not in CROSS]
+        if unknown:
+            raise ValueError(f"unknown cross feature {unknown[0]!r}; known: {', '.join(sorted(CROSS))}")
         return value
 
 
@@ -102,11 +127,11 @@ class WeightsFile(_Strict):
 
     @model_validator(mode="after")
     def _weights_match_recipe(self) -> WeightsFile:
-        sides = {"reply": ("r",), "customer": ("c",), "both": ("r", "c")}[self.reads]
+        sides = {"reply": ("r",), "customer": ("c",), "both": ("r", "c", "x")}[self.reads]
         for name, weight in self.weights.items():
             if not math.isfinite(weight):
                 raise ValueError(f"weight of {name!r} is not a finite number")
-            problem = _feature_problem(name, sides, self.recipe)
+            problem = _feature_problem(name, sides, self.recipe.for_side(name[:1], self.reads))
             if problem:
                 raise ValueError(f"feature {name!r}: {problem}")
         for name, centre in self.centres.items():
@@ -115,7 +140,7 @@ class WeightsFile(_Strict):
         return self
 
 
-_FEATURE = re.compile(r"^([rc])\.(ng|lex|num|rule):(.+)$")
+_FEATURE = re.compile(r"^([rcx])\.(ng|lex|num|rule):(.+)$")
 
 
 def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str | None:
@@ -129,7 +154,7 @@ def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str |
         return f"an n-gram of {len(rest.split(' '))} words, but the recipe reads sizes {list(recipe.ngrams)}"
     if kind == "lex" and rest not in recipe.lexicons:
         return "a lexicon the recipe does not define"
-    if kind == "num" and rest not in recipe.numeric:
+    if kind == "num" and rest not in (recipe.cross if side == "x" else recipe.numeric):
         return "a numeric feature the recipe does not list"
     if kind == "rule" and rest not in recipe.rules:
         return "a rule the recipe does not list"
@@ -147,6 +172,8 @@ class Side:
     lowers: tuple[str, ...]  # each key's word as written, lower-cased (sentiment lexicons list forms)
     text: str
     sentiment: float | None = None  # VADER compound, when already known (the customer's message)
+    upset_p: float | None = None  # the customer-state model's probability (the customer's message)
+    upset: bool = False  # the customer-state model's judgement
 
     @classmethod
     def of(cls, analysis: Analysis, *, sentiment: float | None = None) -> Side:
@@ -227,6 +254,33 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
     "thanks": ("a thank-you word", lambda s: float(any(k in _THANKS for k in s.keys))),
     "negation": ("negations: not, no, never, nothing... (log)",
                  lambda s: math.log1p(sum(1 for k in s.keys if k in _NEGATION))),
+    "upset": ("the customer-state model's probability (customer side only)", lambda s: s.upset_p or 0.0),
+}
+
+# Features of the reply against the customer's message (type `x`, for models that read both).
+_STOP = frozenset("a an the and or but to of in on at for with by from is be are was were it this that "
+                  "you your we our us i me my he she they them have has had do does did will would can "
+                  "could should not no so if as hi hello thanks thank please sorry".split())
+
+
+def _content(side: Side) -> set[str]:
+    return {k for k in side.keys if len(k) > 2 and k.isalpha() and k not in _STOP}
+
+
+def _echo(reply: Side, customer: Side) -> float:
+    """How many of the customer's content words the reply takes up (log)."""
+    return math.log1p(len(_content(reply) & _content(customer)))
+
+
+def _overlap(reply: Side, customer: Side) -> float:
+    """The share of the reply's content words that come from the customer's message."""
+    words = _content(reply)
+    return len(words & _content(customer)) / len(words) if words else 0.0
+
+
+CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
+    "echo": ("customer content words the reply takes up (log)", _echo),
+    "overlap": ("share of the reply's content words taken from the customer", _overlap),
 }
 
 
@@ -276,7 +330,12 @@ def features(recipe: Recipe, reads: Reads, *, reply: Side | None, customer: Side
             if rule in fired:
                 out[f"r.rule:{rule}"] = 1.0
     if reads in ("customer", "both") and customer is not None:
-        _side_features(customer, "c", recipe, out, None, only)
+        _side_features(customer, "c", recipe.for_side("c", reads), out, None, only)
+        if reads == "both" and reply is not None:
+            for name in recipe.cross:
+                value = CROSS[name][1](reply, customer)
+                if value:
+                    out[f"x.num:{name}"] = value
     return out
 
 

@@ -30,12 +30,14 @@ _MIN_WEIGHT = 1e-4  # smaller weights change no decision; leaving them out keeps
 class TrainResult:
     weights: WeightsFile
     cv: Counts  # out-of-fold, at the chosen threshold
-    dropped: int  # rows without an agreed value of the label, or that replycoach refused
+    dropped: int  # rows without an agreed value of the label, refused, or (only_upset) to calm customers
 
 
-def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, reads: Reads
-              ) -> list[dict[str, float] | None]:
-    """Each item's feature map as the `model` kind would compute it; None if it cannot be read."""
+def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, reads: Reads,
+              only_upset: bool = False) -> list[dict[str, float] | None]:
+    """Each item's feature map as the `model` kind would compute it; None if it cannot be read,
+    or with `only_upset`, if the customer-state model does not call the customer upset (for a
+    rule that runs `when: {customer_upset: true}`, so it learns from the replies it will judge)."""
     from .errors import ReplycoachError
 
     out: list[dict[str, float] | None] = []
@@ -47,7 +49,7 @@ def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, r
         except ReplycoachError:
             out.append(None)
             continue
-        if reads == "customer" and customer is None:
+        if (reads == "customer" and customer is None) or (only_upset and not (customer and customer.upset)):
             out.append(None)
             continue
         out.append(features(recipe, reads, reply=reply, customer=customer, fired=fired))
@@ -56,8 +58,9 @@ def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, r
 
 def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Reads, recipe: Recipe,
           folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
-          licence: str = "", notes: str | None = None) -> TrainResult:
-    """Fit, cross-validate and pick the threshold; returns the weights file's contents."""
+          licence: str = "", notes: str | None = None, only_upset: bool = False) -> TrainResult:
+    """Fit, cross-validate and pick the threshold; returns the weights file's contents.
+    `only_upset`: learn only from replies to customers the customer-state model calls upset."""
     try:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -67,7 +70,7 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         raise ConfigError("training needs scikit-learn", code="RC311",
                           remedy='install the extra: pip install "replycoach[train]"') from None
 
-    rows = featurize(coach, items, recipe=recipe, reads=reads)
+    rows = featurize(coach, items, recipe=recipe, reads=reads, only_upset=only_upset)
     pairs = [(f, bool(item.labels[label])) for f, item in zip(rows, items, strict=True)
              if f is not None and item.labels.get(label) is not None]
     dropped = len(items) - len(pairs)

@@ -40,11 +40,13 @@ def test_judge_is_a_logistic_of_the_sparse_dot_product():
 
 
 def test_customer_features_are_not_read_by_a_reply_model():
-    recipe = Recipe(ngrams=(1,))
+    recipe = Recipe(ngrams=(1,), customer_ngrams=(1,))
     feats = features(recipe, "reply", reply=side(["hi"]), customer=side(["angry"]))
     assert feats == {"r.ng:hi": 1.0}
     both = features(recipe, "both", reply=side(["hi"]), customer=side(["angry"]))
     assert both == {"r.ng:hi": 1.0, "c.ng:angry": 1.0}
+    no_customer_words = features(Recipe(ngrams=(1,)), "both", reply=side(["hi"]), customer=side(["angry"]))
+    assert no_customer_words == {"r.ng:hi": 1.0}
 
 
 @pytest.mark.parametrize("data, fragment", [

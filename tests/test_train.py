@@ -37,7 +37,7 @@ def test_train_writes_weights_a_model_rule_can_use(tmp_path, labels, capsys):
             "--numeric", "exclaim,words", "--data", "synthetic", "--licence", "CC0"]
     assert main(args) == 0
     printed = capsys.readouterr().out
-    assert "40 examples (20 positive), 1 without an agreed label" in printed
+    assert "40 examples (20 positive), 1 left out (no agreed label" in printed
     assert "3-fold cross-validation" in printed and "F1" in printed
     model = load_weights(out)
     assert model.spec.trained.data == "synthetic" and model.spec.trained.cv["f1"] > 0.9

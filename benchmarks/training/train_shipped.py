@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -53,13 +54,15 @@ CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), numeric=("vader", "vader_neg", "exclaim"
 POLITENESS_RECIPE = Recipe(ngrams=(1, 2), numeric=("question", "exclaim", "caps", "words"))
 
 
-def ibm_labelled() -> list[LabelledReply]:
-    """The IBM replies the project labelled: dev.jsonl's ibm rows and ibm-labels.jsonl."""
+def project_labelled(*, with_dev: bool) -> list[LabelledReply]:
+    """The IBM replies the project labelled (ibm-labels.jsonl), and with `with_dev` the ibm rows
+    of labelled-replies/dev.jsonl too. Without them, dev.jsonl stays a clean measure."""
     labels_dir = data_dir() / "labelled-replies"
     reserved = set((labels_dir / "reserved.txt").read_text(encoding="utf-8").split())
-    dev = [i for i in read_labelled(labels_dir / "dev.jsonl", exclude=reserved) if i.source == "ibm"]
     ours = read_labelled(HERE / "ibm-labels.jsonl", exclude=reserved)
-    return dev + ours
+    if not with_dev:
+        return ours
+    return [i for i in read_labelled(labels_dir / "dev.jsonl", exclude=reserved) if i.source == "ibm"] + ours
 
 
 def write(result, out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -70,15 +73,27 @@ def write(result, out: Path) -> None:  # type: ignore[no-untyped-def]
           f"F1 {cv.f1:.3f} at {result.weights.threshold:.3f}; {len(result.weights.weights)} weights")
 
 
+def rsics_labelled() -> list[LabelledReply]:
+    """RSiCS customer requests the project labelled for customer_upset with the rubric
+    (rsics-upset-labels.jsonl holds ids and labels only; the texts stay in the shared data)."""
+    texts = {f"rsics:{u.id}": u.text for u in rsics_upset()}
+    out = []
+    for line in (HERE / "rsics-upset-labels.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["id"] in texts:
+            out.append(LabelledReply(id=row["id"], reply="", customer=texts[row["id"]],
+                                     labels={"customer_upset": row["customer_upset"]}))
+    return out
+
+
 def customer_upset(coach: Coach, args: argparse.Namespace) -> None:
-    items = ibm_labelled()
-    rsics = [LabelledReply(id=f"rsics:{u.id}", reply="", customer=u.text, labels={"customer_upset": int(u.upset)})
-             for u in rsics_upset() if int(u.id.split("/")[1]) % 2 == 0]
-    result = train(coach, items + rsics[:args.rsics_limit or None], label="customer_upset", reads="customer",
-                   recipe=CUSTOMER_RECIPE, c=args.c_customer, min_count=2,
-                   data="IBM Twitter customer care (project labels) + RSiCS even request ids",
-                   licence="Apache-2.0 (IBM texts); ODbL 1.0 (RSiCS, Produced Work)",
-                   notes="customer_upset per labelled-replies/RUBRIC.md; RSiCS: Rant or Express Emotion")
+    items = project_labelled(with_dev=args.with_dev) + rsics_labelled()
+    result = train(coach, items, label="customer_upset", reads="customer", recipe=CUSTOMER_RECIPE,
+                   c=args.c_customer, min_count=2,
+                   data="IBM Twitter customer care and RSiCS (even request ids), both with project labels"
+                        + (" + labelled-replies dev ibm rows" if args.with_dev else ""),
+                   licence="Apache-2.0 (IBM texts); ODbL 1.0 (RSiCS, a Produced Work: see NOTICE.md)",
+                   notes="customer_upset per labelled-replies/RUBRIC.md")
     write(result, REPO / "replycoach" / "data" / "customer-upset.json")
 
 
@@ -92,23 +107,67 @@ def politeness(coach: Coach, args: argparse.Namespace) -> None:
     write(result, REPO / "rules" / "tone" / "impolite.weights.json")
 
 
-TARGETS = {"customer-upset": customer_upset, "politeness": politeness}
+_REPLY_NUMERIC = ("exclaim", "question", "caps", "words", "laugh", "thanks", "negation", "neg_words", "pos_words")
+_CUSTOMER_NUMERIC = ("upset", "cues", "waiting", "words", "question")
+# Other rules' findings the reply models may read (each is explainable on its own).
+_RULE_FEATURES = ("empathy.acknowledge", "empathy.hollow", "empathy.apology-without-action", "empathy.over-apology",
+                  "canned.robotic", "canned.openers", "ownership.clear-ownership", "ownership.deflection",
+                  "ownership.vague-timeline", "tone.non-apology", "tone.laughing", "tone.blame", "gratitude.thanks")
+
+
+@dataclass(frozen=True)
+class ReplyModel:
+    path: str
+    c: float
+    customer_words: bool  # the customer's words as features, or only their numeric cues
+    only_upset: bool  # trained on, and run for, customers the customer-state model calls upset
+
+
+# label -> how its model is trained (choices from benchmarks/judgement.py on dev.jsonl; see NOTICE.md)
+REPLY_MODELS: dict[str, ReplyModel] = {
+    "empathy_gap": ReplyModel("rules/empathy/gap.weights.json", 0.1, customer_words=True, only_upset=True),
+    "canned": ReplyModel("rules/canned/generic.weights.json", 0.1, customer_words=False, only_upset=False),
+    "ownership": ReplyModel("rules/ownership/unowned.weights.json", 0.1, customer_words=True, only_upset=False),
+    "tone": ReplyModel("rules/tone/cold.weights.json", 0.1, customer_words=False, only_upset=True),
+}
+
+
+def reply_models(coach: Coach, args: argparse.Namespace) -> None:
+    items = project_labelled(with_dev=args.with_dev)
+    for label, spec in REPLY_MODELS.items():
+        recipe = Recipe(ngrams=(1, 2), numeric=_REPLY_NUMERIC, customer_ngrams=(1,) if spec.customer_words else (),
+                        customer_numeric=_CUSTOMER_NUMERIC, cross=("echo", "overlap"), rules=_RULE_FEATURES)
+        result = train(coach, items, label=label, reads="both", recipe=recipe, c=spec.c, min_count=2,
+                       only_upset=spec.only_upset,
+                       data="IBM Twitter customer care, project labels (benchmarks/training/ibm-labels.jsonl)"
+                            + (" + labelled-replies dev ibm rows" if args.with_dev else ""),
+                       licence="Apache-2.0 (IBM texts); labels: this project",
+                       notes=f"{label} per labelled-replies/RUBRIC.md"
+                             + ("; replies to customers the customer-state model calls upset" if spec.only_upset else ""))
+        write(result, REPO / spec.path)
+
+
+TARGETS = {"customer-upset": customer_upset, "politeness": politeness, "reply-models": reply_models}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("targets", nargs="*", default=list(TARGETS), choices=[*TARGETS, []])
+    parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"some of: {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--c-customer", type=float, default=0.1)
     parser.add_argument("--c-politeness", type=float, default=0.5)
-    parser.add_argument("--rsics-limit", type=int, default=300,
-                        help="RSiCS rows for the customer model (more trades labelled-replies F1 for RSiCS F1)")
+    parser.add_argument("--with-dev", action="store_true",
+                        help="also train on dev.jsonl's ibm rows (then dev.jsonl no longer measures them cleanly)")
     args = parser.parse_args()
+    unknown = [t for t in args.targets if t not in TARGETS]
+    if unknown:
+        parser.error(f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}")
     # The models being trained must not be needed to build the Coach that featurises for them.
     learned = [f"{p.parent.name}.{p.stem}" for p in (REPO / "rules").rglob("*.yaml")
                if "\nkind: model" in "\n" + p.read_text(encoding="utf-8")]
-    coach = Coach(config=Config(customer_model="sentiment", disable=tuple(learned)))
     for name in args.targets or TARGETS:
-        TARGETS[name](coach, args)
+        # The customer-state model is trained without itself; the reply models read the one just written.
+        config = Config(customer_model="sentiment" if name == "customer-upset" else None, disable=tuple(learned))
+        TARGETS[name](Coach(config=config), args)
     return 0
 
 
