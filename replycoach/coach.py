@@ -67,6 +67,7 @@ class Coach:
             else:
                 self._checks.append(check)
         self._check_model_rules()
+        self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
         self.customer_model = self._load_customer_model()
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
@@ -143,14 +144,29 @@ class Coach:
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
         customer_view = self._customer(customer)
         chan = channel or self.config.default_channel
-        first = self._report(analyse(self.nlp, cleaned), customer_view, chan)
+        analysis = analyse(self.nlp, cleaned)
 
+        # Edits are guarded by the rules alone: a learned rule judges the whole reply and, near
+        # its threshold, flips on any small edit, which would make the guard's verdict depend on
+        # the order edits were tried. The learned rules then judge the finished rewrite once.
         def check_text(text: str) -> tuple[Report, CleanText]:
             again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
-            return self._report(analyse(self.nlp, again), customer_view, chan), again
+            return self._report(analyse(self.nlp, again), customer_view, chan, learned=False), again
 
-        return rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
-                       word_level=self._scaled)
+        result = rewrite(check_text, self._report(analysis, customer_view, chan, learned=False), cleaned,
+                         customer=customer, rewriter=rewriter or RuleRewriter(), word_level=self._scaled)
+        before = self._report(analysis, customer_view, chan)
+        if not result.edits:
+            return result.model_copy(update={"before": before, "after": before})
+        after = check_text(result.text)[1]
+        after_report = self._report(analyse(self.nlp, after), customer_view, chan)
+        had = {f.rule for f in before.findings}
+        worse = [f.rule for f in after_report.findings if f.rule not in had and f.rule in self._learned_ids]
+        if after_report.score < before.score or worse:
+            why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
+            return Rewrite(text=before.text, edits=(), before=before, after=before,
+                           rejected=(*result.rejected, why))
+        return result.model_copy(update={"before": before, "after": after_report})
 
     def _model_inputs(self, draft: str | None, *, customer: str | None, channel: str | None,
                       with_findings: bool) -> tuple[Side | None, Side | None, frozenset[str]]:
@@ -285,7 +301,8 @@ class Coach:
         words = analyse(self.nlp, cleaned, self.nlp.make_doc(cleaned.analysed), sentences=False)
         return Customer.from_analysis(words, model=self.customer_model, upset_at=self.config.upset_sentiment)
 
-    def _report(self, analysis: Analysis, customer: Customer | None, channel: str) -> Report:
+    def _report(self, analysis: Analysis, customer: Customer | None, channel: str, *,
+                learned: bool = True) -> Report:
         _refuse_non_english(analysis)
         policy = self.config.policy(channel)
         ctx = Context(channel=channel, policy=policy, config=self.config, customer=customer,
@@ -293,7 +310,7 @@ class Coach:
         findings: list[Finding] = []
         strengths: list[Strength] = []
         signals: list[Signal] = []
-        for checks in (self._checks, self._late_checks):
+        for checks in (self._checks, self._late_checks) if learned else (self._checks,):
             if checks is self._late_checks:
                 ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
             for check in checks:

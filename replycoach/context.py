@@ -151,7 +151,8 @@ class Context:
             self._mirrors = bool(self.customer and content_norms(analysis) & self.customer.norms)
         return self._mirrors
 
-    def holds(self, when: Condition | None, analysis: Analysis, contains_key: str) -> bool:
+    def holds(self, when: Condition | None, analysis: Analysis, contains_key: str,
+              customer_phrases: tuple[str, ...] = ()) -> bool:
         """Does a rule's `when` condition hold for this draft?"""
         if when is None:
             return True
@@ -167,5 +168,8 @@ class Context:
         if when.policy is not None and not getattr(self.policy, when.policy, False):
             return False
         if when.contains is not None and not self.hits.get(contains_key):
+            return False
+        if when.customer_contains is not None and (
+                self.customer is None or not any(p in self.customer.norm_text for p in customer_phrases)):
             return False
         return True

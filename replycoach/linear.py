@@ -184,8 +184,8 @@ class Side:
                                                    strict=True)):
             if kind is not None:
                 key = _PROTECTED_KEYS.get(kind, "<id>")
-                if keys and keys[-1] == key:
-                    continue
+                if not key or (keys and keys[-1] == key):
+                    continue  # a handle says who, not how they feel; runs of one kind count once
             elif word:
                 key = norm_of(text)
                 if key.isupper():
@@ -201,7 +201,9 @@ class Side:
                    sentiment=sentiment)
 
 
-_PROTECTED_KEYS = {"url": "<url>", "email": "<email>", "handle": "<handle>", "number": "<number>",
+# How protected spans appear among a text's keys. Handles are left out: every tweet has them and
+# other sources do not, so a model would learn where a text came from instead of what it says.
+_PROTECTED_KEYS = {"url": "<url>", "email": "<email>", "handle": "", "number": "<number>",
                    "id": "<id>", "code": "<code>"}
 _KEPT_PUNCTUATION = frozenset({"?", "!", ":)", ":(", ":-)", ":D", ";)"})
 
@@ -255,6 +257,10 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
     "negation": ("negations: not, no, never, nothing... (log)",
                  lambda s: math.log1p(sum(1 for k in s.keys if k in _NEGATION))),
     "upset": ("the customer-state model's probability (customer side only)", lambda s: s.upset_p or 0.0),
+    "acknowledge": ("acknowledgement words: sorry, apologise, understand, frustrating... (log)",
+                    lambda s: math.log1p(sum(1 for k in s.keys if k in _ACKNOWLEDGE))),
+    "happy": ("clearly positive: VADER >= 0.5 with thanks or praise words",
+              lambda s: float(_vader(s) >= 0.5 and (any(k in _THANKS for k in s.keys) or _count_valence(s, False) > 0))),
 }
 
 # Features of the reply against the customer's message (type `x`, for models that read both).
@@ -278,9 +284,26 @@ def _overlap(reply: Side, customer: Side) -> float:
     return len(words & _content(customer)) / len(words) if words else 0.0
 
 
+_ACKNOWLEDGE = frozenset({"sorry", "apologize", "apology", "apologies", "regret", "understand", "frustrating",
+                          "frustration", "frustrate", "unfortunately", "hear", "imagine", "disappointing",
+                          "annoying", "awful", "terrible", "unacceptable"})
+
+
+def _specific_acknowledgement(reply: Side, customer: Side) -> float:
+    """An acknowledgement word ("sorry", "frustrating") with the customer's own content words
+    close after it: "I'm sorry your parcel never arrived", not "Sorry for any inconvenience"."""
+    theirs = _content(customer)
+    keys = reply.keys
+    for i, key in enumerate(keys):
+        if key in _ACKNOWLEDGE and any(k in theirs for k in keys[i + 1:i + 12]):
+            return 1.0
+    return 0.0
+
+
 CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
     "echo": ("customer content words the reply takes up (log)", _echo),
     "overlap": ("share of the reply's content words taken from the customer", _overlap),
+    "specific_ack": ("an acknowledgement followed by the customer's own words", _specific_acknowledgement),
 }
 
 

@@ -25,7 +25,7 @@ from .text import CleanText
 
 __all__ = ["Rewrite", "Rewriter", "RuleRewriter", "rewrite"]
 
-MAX_PASSES = 4
+MAX_PASSES = 6
 
 
 class Rewrite(BaseModel):
@@ -211,6 +211,7 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
     rejected: list[str] = []
     turned_down: set[tuple[str, str, str]] = set()  # (rule, old text, replacement): not tried again
     slots: list[tuple[int, int]] = []
+    fresh = True  # this pass may try every proposal: nothing is remembered as turned down
     for _ in range(MAX_PASSES):
         proposals = []
         for edit in rewriter.propose(report, customer=customer):
@@ -227,7 +228,13 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
         kept = accepted[0] if accepted else []
         turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if e not in kept)
         if accepted is None:
-            break
+            if fresh:
+                break  # a fixed point: rewriting the result again would change nothing
+            # Edits turned down in one context may pass in this one: try them all once more.
+            turned_down.clear()
+            fresh = True
+            continue
+        fresh = False
         edits, new_text, new_report, new_clean, placed = accepted
         slots = [_shift(s, edits) for s in slots] + [
             p for p, e in zip(placed, edits, strict=True) if "[" in e.replacement]

@@ -66,6 +66,13 @@ class MatcherBank:
         """Register spaCy token patterns under `key` (validated by spaCy)."""
         self._tokens.add(key, patterns)
 
+    def phrase_keys(self, phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        """Phrases (with alternations) as " key key " strings, to look up in a text's keys
+        (`Customer.norm_text`) without a matcher pass over it."""
+        norm = self.nlp.get_pipe("replycoach_norm")
+        return tuple(f" {' '.join(t.norm_ for t in norm(self.nlp.make_doc(text)))} "
+                     for text in expand_phrases(list(phrases)))
+
     def run(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Token spans per key, sorted, longest first at one start, no exact duplicates."""
         hits: dict[str, set[tuple[int, int]]] = {}
@@ -88,6 +95,7 @@ class Check(Generic[S]):
     def __init__(self, rule: Rule[S]) -> None:
         self.rule = rule
         self.spec: S = rule.spec
+        self.customer_phrases: tuple[str, ...] = ()  # `when: customer_contains`, as key strings
 
     @property
     def key(self) -> str:
@@ -99,9 +107,11 @@ class Check(Generic[S]):
             bank.add_phrases(self.key + "#except", self.spec.exceptions)
         if self.spec.when and self.spec.when.contains:
             bank.add_phrases(self.key + "#when", self.spec.when.contains)
+        if self.spec.when and self.spec.when.customer_contains:
+            self.customer_phrases = bank.phrase_keys(self.spec.when.customer_contains)
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
-        return ctx.holds(self.spec.when, a, self.key + "#when")
+        return ctx.holds(self.spec.when, a, self.key + "#when", self.customer_phrases)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         raise NotImplementedError

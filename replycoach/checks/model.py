@@ -9,6 +9,7 @@ the reply did (something is missing), at the opening or closing where the fix be
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -63,6 +64,10 @@ class Model(Check[ModelSpec]):
                          customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where,
                          only=self.model.vocabulary)
         judgement = self.model.judge(feats, threshold=self.spec.threshold)
+        if judgement.positive and ctx.hits.get(self.key + "#except"):
+            # The rule's exceptions mark replies a trainer's rubric calls fine whatever the model
+            # says (ownership: asking for details by DM so the agent can act).
+            judgement = replace(judgement, positive=False)
         if self.spec.graded:
             yield Signal(rule=self.rule.id, category=self.spec.category, probability=judgement.probability,
                          penalty=round(self.spec.graded * judgement.probability, 2))
@@ -93,5 +98,8 @@ class Model(Check[ModelSpec]):
         body = [s for s in a.sentences if s.words]
         if not body:
             return 0, 0
-        sentence = body[-1] if self.spec.point_at == "closing" else body[0]
+        if self.spec.point_at == "closing":  # the last real sentence, not a trailing name or link
+            sentence = next((s for s in reversed(body) if s.words >= 3), body[-1])
+        else:
+            sentence = body[0]
         return sentence.start, sentence.end

@@ -66,6 +66,8 @@ class Condition(Strict):
         default=None, description="The reply repeats a content word of the customer's message.")
     contains: tuple[str, ...] | None = Field(
         default=None, description="The reply contains one of these phrases.")
+    customer_contains: tuple[str, ...] | None = Field(
+        default=None, description="The customer's message contains one of these phrases (matched on lemmas).")
     policy: str | None = Field(default=None, description="A channel policy flag, e.g. 'thanks'.")
 
 
