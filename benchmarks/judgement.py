@@ -140,8 +140,8 @@ def rule_table(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[lis
     fired: dict[str, Counts] = {}
     for rule in coach.rules:
         label = label_of.get(rule.category)
-        if label is None:
-            continue
+        if label is None or rule.spec.scope in ("conversation", "first-turn", "last-turn"):
+            continue  # no label, or a rule that judges whole conversations, not these replies
         c = Counts()
         for item, report in results:
             gold = item.labels.get(label)
@@ -193,9 +193,13 @@ def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list
             probs.append(1.0 if others else p)
         current = check.spec.threshold if check.spec.threshold is not None else model.threshold
         now = Counts.of(gold, [p >= current for p in probs])
-        cut, best = best_threshold(gold, [p for p in probs])
+        cut, best = best_threshold(gold, probs)
+        # The same, among thresholds where at least half of what it flags is right (a rule below
+        # that precision ships as a suggestion).
+        sure, sure_best = best_threshold(gold, probs, lambda c: c.f1 if c.precision >= 0.5 else -1 + c.precision)
         rows.append([check.rule.id, label, round(current, 3), round(now.f1, 3), round(cut, 3), round(best.f1, 3),
-                     round(best.precision, 3), round(best.recall, 3)])
+                     round(best.precision, 3), round(best.recall, 3), round(sure, 3), round(sure_best.f1, 3),
+                     round(sure_best.precision, 3)])
     return rows
 
 
@@ -211,8 +215,8 @@ def public_rows(coach: Any, limit: int) -> list[list[Any]]:
                 report = coach.check(p.response, customer=p.seeker)
             except ReplycoachError:
                 continue
-            c.add(p.level >= 1, not any(f.rule == "empathy.acknowledge" for f in report.findings))
-        rows.append(["epitome: empathy present (level >= 1)", c.positives, c.flagged, round(c.precision, 3),
+            c.add(p.level >= 1, not any(f.category == "empathy" for f in flags(report)))
+        rows.append(["epitome: empathy present (no empathy flag)", c.positives, c.flagged, round(c.precision, 3),
                      round(c.recall, 3), round(c.f1, 3), None])
     except DataMissing as err:
         rows.append([f"epitome: {err}", None, None, None, None, None, None])
@@ -309,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
         print(table(["rule", "label", "flagged", "right", "P", "R"], rules))
     if args.tune:
         print()
-        print(table(["learned rule", "label", "threshold", "F1", "best threshold", "F1", "P", "R"],
+        print(table(["learned rule", "label", "threshold", "F1", "best threshold", "F1", "P", "R",
+                     "best with P>=0.5", "F1", "P"],
                     tune_rows(results, coach)))
     if args.write_measured:
         n = write_measured(rules, coach, f"{labels_file.parent.name}/{labels_file.name}")

@@ -302,12 +302,18 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     if args.rules_command == "list":
         coach = Coach(config=_config(args), rules=args.rules)
         table = Table(box=None, header_style="bold")
-        for col in ("id", "kind", "category", "severity", "file"):
-            table.add_column(col)
+        for col in ("id", "kind", "category", "severity", "precision", "recall", "file"):
+            table.add_column(col, justify="right" if col in ("precision", "recall") else "left",
+                             no_wrap=col != "file", overflow="fold")
         for r in coach.rules:
-            table.add_row(r.id, r.spec.kind, r.category, r.severity.value, str(r.path))
+            m = r.spec.measured
+            table.add_row(r.id, r.spec.kind, r.category, r.severity.value,
+                          _measure(m.precision if m else None, m.flagged if m else 0),
+                          _measure(m.recall if m else None, 1), _shown_path(r.path))
         out.print(table)
-        out.print(f"{len(coach.rules)} rules")
+        dated = sorted({f"{r.spec.measured.data}, {r.spec.measured.date}" for r in coach.rules if r.spec.measured})
+        out.print(f"{len(coach.rules)} rules" + (f"; precision and recall measured on {'; '.join(dated)} "
+                                                 "(benchmarks/judgement.py)" if dated else ""))
         return EXIT_PASSED
     if args.rules_command == "show":
         rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
@@ -328,6 +334,18 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
         out.print(f"[red]FAIL[/red] {result.rule} {result.expected}: {why}: {result.draft[:80]!r}")
     out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     return EXIT_FAILED if failed else EXIT_PASSED
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _measure(value: float | None, support: int) -> str:
+    """A measured figure for the rules table: '-' where nothing was measured or nothing fired."""
+    return "-" if value is None or not support else f"{value:.2f}"
 
 
 def _cmd_train(args: argparse.Namespace, out: Console) -> int:
@@ -376,7 +394,8 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `replycoach` command."""
     args = _parser().parse_args(argv)
-    out = Console(no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True)
+    out = Console(no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True,
+                  width=None if sys.stdout.isatty() else 160)
     try:
         if args.command == "check":
             return _cmd_check(args, out)

@@ -112,7 +112,7 @@ _REPLY_NUMERIC = ("exclaim", "question", "caps", "words", "laugh", "thanks", "ne
 _CUSTOMER_NUMERIC = ("upset", "cues", "waiting", "words", "question")
 # Other rules' findings the reply models may read (each is explainable on its own).
 _RULE_FEATURES = ("empathy.acknowledge", "empathy.hollow", "empathy.apology-without-action", "empathy.over-apology",
-                  "canned.robotic", "canned.openers", "ownership.clear-ownership", "ownership.deflection",
+                  "canned.robotic", "canned.openers", "canned.corporate", "ownership.clear-ownership", "ownership.deflection",
                   "ownership.vague-timeline", "ownership.failed-channel", "tone.non-apology", "tone.laughing", "tone.blame",
                   "gratitude.thanks")
 
