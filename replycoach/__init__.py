@@ -5,7 +5,19 @@ from __future__ import annotations
 from .coach import Coach, Draft
 from .config import ChannelPolicy, Config, load_config
 from .errors import ConfigError, InputError, ReplycoachError, RuleError
-from .models import CATEGORIES, SCHEMA_VERSION, Edit, Finding, Fix, Metrics, Report, Severity, Strength
+from .models import (
+    CATEGORIES,
+    SCHEMA_VERSION,
+    Edit,
+    Evidence,
+    Finding,
+    Fix,
+    Metrics,
+    Report,
+    Severity,
+    Signal,
+    Strength,
+)
 from .rewrite import Rewrite, Rewriter, RuleRewriter
 
 __version__ = "0.1.0"
@@ -18,6 +30,7 @@ __all__ = [
     "ConfigError",
     "Draft",
     "Edit",
+    "Evidence",
     "Finding",
     "Fix",
     "InputError",
@@ -30,6 +43,7 @@ __all__ = [
     "RuleRewriter",
     "SCHEMA_VERSION",
     "Severity",
+    "Signal",
     "Strength",
     "__version__",
     "check",
