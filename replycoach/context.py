@@ -98,7 +98,7 @@ class Customer:
         side = Side.of(analysis, sentiment=sentiment)
         if model is not None:
             judgement = model.judge(features(model.recipe, "customer", reply=None, customer=side,
-                                             only=model.vocabulary))
+                                             only=model.vocabulary))  # cues only when upset
             upset, upset_p = judgement.positive, judgement.probability
             side = replace(side, upset_p=upset_p, upset=upset)
             cues = tuple(_readable(name) for name, _ in judgement.drivers)
@@ -152,7 +152,7 @@ class Context:
         return self._mirrors
 
     def holds(self, when: Condition | None, analysis: Analysis, contains_key: str,
-              customer_phrases: tuple[str, ...] = ()) -> bool:
+              customer_phrases: re.Pattern[str] | None = None) -> bool:
         """Does a rule's `when` condition hold for this draft?"""
         if when is None:
             return True
@@ -170,6 +170,7 @@ class Context:
         if when.contains is not None and not self.hits.get(contains_key):
             return False
         if when.customer_contains is not None and (
-                self.customer is None or not any(p in self.customer.norm_text for p in customer_phrases)):
+                self.customer is None or customer_phrases is None
+                or customer_phrases.search(self.customer.norm_text) is None):
             return False
         return True

@@ -20,10 +20,10 @@ import json
 import math
 import re
 from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
@@ -174,6 +174,35 @@ class Side:
     sentiment: float | None = None  # VADER compound, when already known (the customer's message)
     upset_p: float | None = None  # the customer-state model's probability (the customer's message)
     upset: bool = False  # the customer-state model's judgement
+    # Work shared by every model that reads this text in one check: prefixed n-grams with the
+    # position of their first key, numeric cues and content words, each computed once.
+    _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def grams(self, prefix: str, n: int) -> dict[str, int]:
+        """'{prefix}.ng:' n-grams of the keys -> index of the first occurrence's first key."""
+        key = ("ng", prefix, n)
+        found = self._memo.get(key)
+        if found is None:
+            keys, head = self.keys, f"{prefix}.ng:"
+            found = {}
+            for i in range(len(keys) - n + 1):
+                found.setdefault(head + (keys[i] if n == 1 else " ".join(keys[i:i + n])), i)
+            self._memo[key] = found
+        return found
+
+    def numeric(self, name: str) -> float:
+        if name == "upset":  # set after the customer-state model runs, on a copy sharing this memo
+            return self.upset_p or 0.0
+        key = ("num", name)
+        if key not in self._memo:
+            self._memo[key] = NUMERIC[name][1](self)
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def content(self) -> frozenset[str]:
+        """Content words: what a reply must take up to be about this customer."""
+        if "content" not in self._memo:
+            self._memo["content"] = frozenset(k for k in self.keys if len(k) > 2 and k.isalpha() and k not in _STOP)
+        return self._memo["content"]  # type: ignore[no-any-return]
 
     @classmethod
     def of(cls, analysis: Analysis, *, sentiment: float | None = None) -> Side:
@@ -269,19 +298,15 @@ _STOP = frozenset("a an the and or but to of in on at for with by from is be are
                   "could should not no so if as hi hello thanks thank please sorry".split())
 
 
-def _content(side: Side) -> set[str]:
-    return {k for k in side.keys if len(k) > 2 and k.isalpha() and k not in _STOP}
-
-
 def _echo(reply: Side, customer: Side) -> float:
     """How many of the customer's content words the reply takes up (log)."""
-    return math.log1p(len(_content(reply) & _content(customer)))
+    return math.log1p(len(reply.content() & customer.content()))
 
 
 def _overlap(reply: Side, customer: Side) -> float:
     """The share of the reply's content words that come from the customer's message."""
-    words = _content(reply)
-    return len(words & _content(customer)) / len(words) if words else 0.0
+    words = reply.content()
+    return len(words & customer.content()) / len(words) if words else 0.0
 
 
 _ACKNOWLEDGE = frozenset({"sorry", "apologize", "apology", "apologies", "regret", "understand", "frustrating",
@@ -292,7 +317,7 @@ _ACKNOWLEDGE = frozenset({"sorry", "apologize", "apology", "apologies", "regret"
 def _specific_acknowledgement(reply: Side, customer: Side) -> float:
     """An acknowledgement word ("sorry", "frustrating") with the customer's own content words
     close after it: "I'm sorry your parcel never arrived", not "Sorry for any inconvenience"."""
-    theirs = _content(customer)
+    theirs = customer.content()
     keys = reply.keys
     for i, key in enumerate(keys):
         if key in _ACKNOWLEDGE and any(k in theirs for k in keys[i + 1:i + 12]):
@@ -309,23 +334,20 @@ CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
 
 def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float],
                    where: dict[str, int] | None, only: Container[str] | None) -> None:
-    keys = side.keys
-    head = f"{prefix}.ng:"
     for n in recipe.ngrams:
-        for i in range(len(keys) - n + 1):
-            gram = head + (keys[i] if n == 1 else " ".join(keys[i:i + n]))
-            if gram not in out and (only is None or gram in only):
+        for gram, i in side.grams(prefix, n).items():
+            if only is None or gram in only:
                 out[gram] = 1.0
                 if where is not None:
                     where[gram] = i
     if recipe.lexicons:
-        present = set(keys)
+        present = set(side.keys)
         for name, words in _lexicon_sets(recipe).items():
             hits = len(present & words)
             if hits:
                 out[f"{prefix}.lex:{name}"] = math.log1p(hits)
     for name in recipe.numeric:
-        value = NUMERIC[name][1](side)
+        value = side.numeric(name)
         if value:
             out[f"{prefix}.num:{name}"] = value
 
@@ -392,20 +414,20 @@ class LinearModel:
         """The features it has weights for (pass as `features(only=...)`)."""
         return self._weights
 
-    def judge(self, feats: Mapping[str, float], *, threshold: float | None = None, top: int = 5) -> Judgement:
-        z = self._bias
-        contributions: list[tuple[str, float]] = []
-        centres = self._centres
-        for name, value in feats.items():
-            w = self._weights.get(name)
-            if w is not None:
-                z += w * value
-                if w * value > 0:  # a driver pushes up, as present and as far from usual
-                    contributions.append((name, w * (value - centres.get(name, 0.0))))
+    def judge(self, feats: Mapping[str, float], *, threshold: float | None = None, top: int = 5,
+              explain: bool = False) -> Judgement:
+        """The probability for a feature map; the drivers are worked out when it is positive (or
+        with `explain`), as only a finding shows them."""
+        weights = self._weights
+        z = self._bias + sum(weights[n] * v for n, v in feats.items() if n in weights)
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        strongest = heapq.nlargest(top, contributions, key=lambda c: c[1])
-        drivers = tuple((n, round(c, 3)) for n, c in strongest if c > 0)
         cut = self.threshold if threshold is None else threshold
+        drivers: tuple[tuple[str, float], ...] = ()
+        if explain or p >= cut:
+            centres = self._centres
+            pushes = [(n, weights[n] * (v - centres.get(n, 0.0))) for n, v in feats.items()
+                      if n in weights and weights[n] * v > 0]  # a driver pushes up, present and beyond usual
+            drivers = tuple((n, round(c, 3)) for n, c in heapq.nlargest(top, pushes, key=lambda c: c[1]) if c > 0)
         return Judgement(probability=round(p, 4), positive=p >= cut, drivers=drivers)
 
 

@@ -131,7 +131,7 @@ class Metrics(_Frozen):
     customer_upset_p: float | None = Field(
         default=None, description="The customer-state model's probability that the customer is upset.")
     customer_cues: tuple[str, ...] = Field(
-        default=(), description="What in the customer's message drove that probability most.")
+        default=(), description="When the customer is judged upset: what in their message drove it most.")
     protected_spans: int = 0
 
 

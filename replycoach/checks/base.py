@@ -95,7 +95,7 @@ class Check(Generic[S]):
     def __init__(self, rule: Rule[S]) -> None:
         self.rule = rule
         self.spec: S = rule.spec
-        self.customer_phrases: tuple[str, ...] = ()  # `when: customer_contains`, as key strings
+        self.customer_phrases: re.Pattern[str] | None = None  # `when: customer_contains`, over key strings
 
     @property
     def key(self) -> str:
@@ -108,7 +108,8 @@ class Check(Generic[S]):
         if self.spec.when and self.spec.when.contains:
             bank.add_phrases(self.key + "#when", self.spec.when.contains)
         if self.spec.when and self.spec.when.customer_contains:
-            self.customer_phrases = bank.phrase_keys(self.spec.when.customer_contains)
+            keys = bank.phrase_keys(self.spec.when.customer_contains)
+            self.customer_phrases = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
         return ctx.holds(self.spec.when, a, self.key + "#when", self.customer_phrases)
