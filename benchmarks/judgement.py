@@ -205,18 +205,21 @@ def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list
 
 # --- public sets -------------------------------------------------------------------------------
 
-def public_rows(coach: Any, limit: int) -> list[list[Any]]:
+def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
     try:
+        # Every EPITOME seeker is in distress, and the question is whether the response reacts to
+        # it, so the acknowledgement rule is asked of every response (all seekers count as upset).
+        every_upset = make_coach(rules, customer_model="sentiment", upset_sentiment=1.0)
         pairs = epitome_pairs()[:limit or None]
         c = Counts()
         for p in pairs:
             try:
-                report = coach.check(p.response, customer=p.seeker)
+                report = every_upset.check(p.response, customer=p.seeker)
             except ReplycoachError:
                 continue
-            c.add(p.level >= 1, not any(f.category == "empathy" for f in flags(report)))
-        rows.append(["epitome: empathy present (no empathy flag)", c.positives, c.flagged, round(c.precision, 3),
+            c.add(p.level >= 1, not any(f.rule == "empathy.acknowledge" for f in report.findings))
+        rows.append(["epitome: empathy present (acknowledgement)", c.positives, c.flagged, round(c.precision, 3),
                      round(c.recall, 3), round(c.f1, 3), None])
     except DataMissing as err:
         rows.append([f"epitome: {err}", None, None, None, None, None, None])
@@ -296,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     out: dict[str, Any] = {"labels": str(labels_file), "items": len(items), "refused": refused,
                            "table": rows, "verdicts": verdicts, "auc_send_vs_rewrite": verdict_auc}
     if args.public:
-        out["public"] = public_rows(coach, args.limit)
+        out["public"] = public_rows(coach, args.limit, args.rules)
     rules = rule_table(results, coach) if args.rules_table or args.write_measured else []
     if args.json:
         print(json.dumps({**out, "rules": rules}, indent=2))
