@@ -152,7 +152,7 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
     config = _config(args)
     if args.min_score is not None:
         if not 0 <= args.min_score <= 100:
-            raise InputError("--min-score must be between 0 and 100", code="RC301")
+            raise InputError("--min-score must be between 0 and 100", code="RC303")
         config = config.merged(threshold=args.min_score)
     draft = _read(args.file or "-", encoding=args.encoding, what="draft")
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
@@ -196,7 +196,7 @@ def _columns(args: argparse.Namespace) -> Columns:
     for pair in args.role_map:
         source, _, target = pair.partition("=")
         if target not in ("customer", "agent") or not source:
-            raise InputError(f"--role-map {pair!r} must look like NAME=agent or NAME=customer", code="RC301")
+            raise InputError(f"--role-map {pair!r} must look like NAME=agent or NAME=customer", code="RC303")
         roles[source] = target
     return Columns(**mapped, role_map=roles, reply_to=args.reply_to_col, inbound=args.inbound_col)
 
@@ -212,7 +212,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from .render_html import batch_report_html
 
     if args.jobs < 1:
-        raise InputError("--jobs must be 1 or more", code="RC301")
+        raise InputError("--jobs must be 1 or more", code="RC303")
     config = _config(args)
     coach = Coach(config=config, rules=args.rules)
     out_path = Path(args.out)
@@ -278,7 +278,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
     except ImportError:
-        raise InputError("serving needs the service extra", code="RC301",
+        raise InputError("serving needs the service extra", code="RC304",
                          remedy="pip install 'replycoach[service]'") from None
     # Workers import the app from the environment, so each builds its own Coach from the same settings.
     found = args.config or find_config()
@@ -354,7 +354,7 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
     from .train import train
 
     if args.folds < 2:
-        raise InputError("--folds must be 2 or more", code="RC312")
+        raise InputError("--folds must be 2 or more", code="RC303")
     recipe = Recipe()
     if args.recipe:
         try:
@@ -371,7 +371,7 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
             changes["rules"] = tuple(args.rule_features.split(","))
         recipe = Recipe.model_validate({**recipe.model_dump(), **changes})
     except ValueError as err:
-        raise InputError(f"bad feature option: {err}", code="RC312",
+        raise InputError(f"bad feature option: {err}", code="RC303",
                          remedy="see `replycoach train --help`") from None
     exclude: set[str] = set()
     if args.exclude:

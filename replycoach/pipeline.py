@@ -126,7 +126,7 @@ def build_nlp(model: str | None = None) -> Language:
         try:
             nlp = spacy.load(model, exclude=["ner", "textcat"])
         except OSError:
-            raise ConfigError(f"spaCy pipeline {model!r} is not installed", code="RC301",
+            raise ConfigError(f"spaCy pipeline {model!r} is not installed", code="RC304",
                               remedy="install it as a package, or leave `model` unset for the "
                                      "built-in blank English pipeline") from None
     else:

@@ -67,7 +67,7 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
     except ImportError:
-        raise ConfigError("training needs scikit-learn", code="RC311",
+        raise ConfigError("training needs scikit-learn", code="RC304",
                           remedy='install the extra: pip install "replycoach[train]"') from None
 
     rows = featurize(coach, items, recipe=recipe, reads=reads, only_upset=only_upset)

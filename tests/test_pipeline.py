@@ -51,4 +51,4 @@ def test_trained_pipeline_that_is_missing_is_a_coded_error():
 
     with pytest.raises(ConfigError) as err:
         build_nlp("en_no_such_pipeline")
-    assert err.value.code == "RC301"
+    assert err.value.code == "RC304"

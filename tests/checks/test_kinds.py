@@ -226,3 +226,20 @@ why: It matters.
 phrases: [dear customer]
 """))
     assert len(spans(coach.check(draft))) == hits
+
+
+def test_when_customer_contains_reads_the_customers_message_on_lemmas(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: phrases
+category: ownership
+message: "Sent back: {match}"
+why: They said it failed.
+when:
+  customer_contains: ["{can't|cannot} get through", "nobody {answers|picks up}"]
+phrases: [call us]
+"""))
+    draft = "Please call us on 0800 123 456."
+    assert spans(coach.check(draft, customer="I've called twice and nobody answered!")) == ["call us"]
+    assert spans(coach.check(draft, customer="I cannot get through on the phone.")) == ["call us"]
+    assert spans(coach.check(draft, customer="What's your phone number?")) == []
+    assert spans(coach.check(draft)) == []

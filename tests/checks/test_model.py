@@ -102,3 +102,10 @@ def test_a_model_reading_another_rules_findings(tmp_path):
     coach = team_coach(folder)
     assert "team.curt" in {f.rule for f in coach.check("Sorry for the inconvenience.").findings}
     assert "team.curt" not in {f.rule for f in coach.check("Your parcel left today.").findings}
+
+
+def test_exceptions_silence_a_learned_rule_on_replies_the_rubric_calls_fine(tmp_path):
+    rule = RULE.replace("weights: curt.json", "weights: curt.json\nexceptions: [DM us]")
+    coach = team_coach(pack(tmp_path, rule=rule))
+    assert not coach.check("Read the manual, or DM us your order number.").findings
+    assert coach.check("Read the manual.").findings
