@@ -73,6 +73,14 @@ class Recipe(_Strict):
         return value
 
     _customer: Recipe | None = PrivateAttr(default=None)
+    _key: str | None = PrivateAttr(default=None)
+
+    @property
+    def key(self) -> str:
+        """Equal for equal recipes: models trained alike share their features in a check."""
+        if self._key is None:
+            self._key = self.model_dump_json()
+        return self._key
 
     def for_side(self, side: str, reads: str) -> Recipe:
         """The recipe a side is read with: see the class docstring."""
@@ -419,14 +427,15 @@ class LinearModel:
         """The probability for a feature map; the drivers are worked out when it is positive (or
         with `explain`), as only a finding shows them."""
         weights = self._weights
-        z = self._bias + sum(weights[n] * v for n, v in feats.items() if n in weights)
+        common = feats.keys() & weights.keys()  # set intersection in C: most features have no weight
+        z = self._bias + sum(weights[n] * feats[n] for n in common)
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         cut = self.threshold if threshold is None else threshold
         drivers: tuple[tuple[str, float], ...] = ()
         if explain or p >= cut:
             centres = self._centres
-            pushes = [(n, weights[n] * (v - centres.get(n, 0.0))) for n, v in feats.items()
-                      if n in weights and weights[n] * v > 0]  # a driver pushes up, present and beyond usual
+            pushes = [(n, weights[n] * (feats[n] - centres.get(n, 0.0))) for n in common
+                      if weights[n] * feats[n] > 0]  # a driver pushes up, present and beyond usual
             drivers = tuple((n, round(c, 3)) for n, c in heapq.nlargest(top, pushes, key=lambda c: c[1]) if c > 0)
         return Judgement(probability=round(p, 4), positive=p >= cut, drivers=drivers)
 

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ..context import Context
 from ..errors import RuleError
-from ..linear import LinearModel, Reads, features, load_weights
+from ..linear import LinearModel, Reads, load_weights
 from ..models import Evidence, Finding, Signal, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
@@ -58,11 +58,7 @@ class Model(Check[ModelSpec]):
         reads = self.model.reads
         if not self.applies(a, ctx) or (reads == "customer" and ctx.customer is None):
             return
-        reply = ctx.reply_side(a)
-        where: dict[str, int] = {}
-        feats = features(self.model.recipe, reads, reply=reply,
-                         customer=ctx.customer.side if ctx.customer else None, fired=ctx.fired, where=where,
-                         only=self.model.vocabulary)
+        feats = ctx.features(self.model.recipe, reads, a)
         judgement = self.model.judge(feats, threshold=self.spec.threshold)
         if judgement.positive and ctx.hits.get(self.key + "#except"):
             # The rule's exceptions mark replies a trainer's rubric calls fine whatever the model
@@ -73,7 +69,7 @@ class Model(Check[ModelSpec]):
                          penalty=round(self.spec.graded * judgement.probability, 2))
         if not judgement.positive:
             return
-        start, end = self._span(a, ctx, where, judgement.drivers)
+        start, end = self._span(a, ctx, judgement.drivers)
         if self.spec.credit:
             f = self.finding(a, start, end)
             yield Strength(rule=f.rule, category=f.category, start=f.start, end=f.end, text=f.text, message=f.message)
@@ -85,15 +81,15 @@ class Model(Check[ModelSpec]):
                                probability=f"{judgement.probability:.0%}")
         yield finding.model_copy(update={"evidence": evidence})
 
-    def _span(self, a: Analysis, ctx: Context, where: dict[str, int],
-              drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
+    def _span(self, a: Analysis, ctx: Context, drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
         """The reply n-gram that contributed most, else the sentence where a fix belongs."""
         if self.spec.point_at == "evidence":
             reply = ctx.reply_side(a)
             for name, _ in drivers:
-                if name.startswith("r.ng:") and name in where:
-                    first = where[name]
-                    last = first + len(name[5:].split(" ")) - 1
+                size = len(name[5:].split(" "))
+                if name.startswith("r.ng:") and name in reply.grams("r", size):
+                    first = reply.grams("r", size)[name]
+                    last = first + size - 1
                     return a.starts[reply.tokens[first]], a.token_end(reply.tokens[last])
         body = [s for s in a.sentences if s.words]
         if not body:
