@@ -51,6 +51,9 @@ class Recipe(_Strict):
     ngrams: tuple[int, ...] = Field(default=(1, 2), description="n-gram sizes over lemma keys (1 to 3).")
     customer_ngrams: tuple[int, ...] = Field(default=(), description="reads both: n-gram sizes of the customer's.")
     customer_numeric: tuple[str, ...] = Field(default=(), description="reads both: the customer's numeric cues.")
+    stems: int = Field(default=0, ge=0, le=8, description=(
+        "Also read each word of 7+ letters by its first N letters (0: off), so that inflections and "
+        "spellings the labels never saw still count: 'frustrat' for frustrated, frustrating..."))
     lexicons: dict[str, tuple[str, ...]] = Field(default_factory=dict,
                                                  description="name -> words (matched on lemma keys).")
     numeric: tuple[str, ...] = Field(default=(), description="numeric cues by name (see NUMERIC).")
@@ -148,7 +151,7 @@ class WeightsFile(_Strict):
         return self
 
 
-_FEATURE = re.compile(r"^([rcx])\.(ng|lex|num|rule):(.+)$")
+_FEATURE = re.compile(r"^([rcx])\.(ng|st|lex|num|rule):(.+)$")
 
 
 def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str | None:
@@ -160,6 +163,8 @@ def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str |
         return f"side {side!r} is not read by this model"
     if kind == "ng" and len(rest.split(" ")) not in recipe.ngrams:
         return f"an n-gram of {len(rest.split(' '))} words, but the recipe reads sizes {list(recipe.ngrams)}"
+    if kind == "st" and (not recipe.stems or len(rest) != recipe.stems):
+        return f"a stem of {len(rest)} letters, but the recipe reads stems of {recipe.stems}"
     if kind == "lex" and rest not in recipe.lexicons:
         return "a lexicon the recipe does not define"
     if kind == "num" and rest not in (recipe.cross if side == "x" else recipe.numeric):
@@ -197,6 +202,15 @@ class Side:
                 found.setdefault(head + (keys[i] if n == 1 else " ".join(keys[i:i + n])), i)
             self._memo[key] = found
         return found
+
+    def stems(self, prefix: str, size: int) -> frozenset[str]:
+        """'{prefix}.st:' the first `size` letters of each word of 7 or more letters."""
+        key = ("st", prefix, size)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = frozenset(f"{prefix}.st:{w[:size]}" for w in self.lowers
+                                                if len(w) >= 7 and w.isalpha())
+        return found  # type: ignore[no-any-return]
 
     def numeric(self, name: str) -> float:
         if name == "upset":  # set after the customer-state model runs, on a copy sharing this memo
@@ -348,6 +362,10 @@ def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float
                 out[gram] = 1.0
                 if where is not None:
                     where[gram] = i
+    if recipe.stems:
+        for stem in side.stems(prefix, recipe.stems):
+            if only is None or stem in only:
+                out[stem] = 1.0
     if recipe.lexicons:
         present = set(side.keys)
         for name, words in _lexicon_sets(recipe).items():

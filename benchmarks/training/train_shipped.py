@@ -35,7 +35,7 @@ from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
 from replycoach.linear import Recipe  # noqa: E402
 from replycoach.train import train  # noqa: E402
 
-CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
+CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
                                                  "caps", "words", "waiting", "cues", "neg_words", "pos_words",
                                                  "thanks", "negation", "happy"),
                          lexicons={
@@ -156,7 +156,7 @@ TARGETS = {"customer-upset": customer_upset, "politeness": politeness, "reply-mo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"some of: {', '.join(TARGETS)} (default: all)")
-    parser.add_argument("--c-customer", type=float, default=0.1)
+    parser.add_argument("--c-customer", type=float, default=0.3)
     parser.add_argument("--c-politeness", type=float, default=0.5)
     parser.add_argument("--with-dev", action="store_true",
                         help="also train on dev.jsonl's ibm rows (then dev.jsonl no longer measures them cleanly)")
