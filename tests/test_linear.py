@@ -78,3 +78,12 @@ def test_a_missing_weights_file_says_how_to_make_one(tmp_path):
 def test_the_shipped_customer_model_loads_and_reads_the_customer(coach):
     assert coach.customer_model is not None and coach.customer_model.reads == "customer"
     assert coach.customer_model.spec.trained.licence
+
+
+def test_stems_read_long_words_by_their_first_letters():
+    reply = Side(keys=("frustrate", "be", "it"), tokens=(0, 1, 2), lowers=("frustrating", "is", "it"),
+                 text="frustrating is it")
+    feats = features(Recipe(ngrams=(), stems=6), "reply", reply=reply, customer=None)
+    assert feats == {"r.st:frustr": 1.0}
+    with pytest.raises(ValueError, match="stem of 4 letters"):
+        WeightsFile.model_validate(weights(recipe={"stems": 6}, weights={"r.st:frus": 1.0}))
