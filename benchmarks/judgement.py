@@ -41,7 +41,6 @@ from corpus import (
 
 from replycoach import ReplycoachError
 from replycoach.evaluation import LABELS, Counts, LabelledReply, auc, best_threshold, flags, predict_labels, read_labelled
-from replycoach.linear import features
 
 
 def judges_f1(labels_file: Path) -> dict[str, float]:
@@ -173,6 +172,8 @@ def write_measured(rows: list[list[Any]], coach: Any, data_name: str) -> int:
 def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list[Any]]:
     """For each learned rule, the threshold that would maximise its label's F1 on these replies,
     with the category's other flags as they are: a tuning aid (write it as `threshold:`)."""
+    from replycoach.linear import features
+
     label_of = {category: name for name, category in LABELS.items() if category}
     rows = []
     for check in coach._late_checks:  # noqa: SLF001
