@@ -82,16 +82,18 @@ class Model(Check[ModelSpec]):
         yield finding.model_copy(update={"evidence": evidence})
 
     def _span(self, a: Analysis, ctx: Context, drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
-        """The reply n-gram that contributed most, else the sentence where a fix belongs."""
+        """The sentence holding the reply words that contributed most (a lone "Please" says
+        little; its sentence says what reads as stock), else the sentence where a fix belongs."""
+        body = [s for s in a.sentences if s.words]
         if self.spec.point_at == "evidence":
             reply = ctx.reply_side(a)
             for name, _ in drivers:
                 size = len(name[5:].split(" "))
                 if name.startswith("r.ng:") and name in reply.grams("r", size):
-                    first = reply.grams("r", size)[name]
-                    last = first + size - 1
-                    return a.starts[reply.tokens[first]], a.token_end(reply.tokens[last])
-        body = [s for s in a.sentences if s.words]
+                    at = a.starts[reply.tokens[reply.grams("r", size)[name]]]
+                    sentence = next((s for s in a.sentences if s.start <= at < s.end), None)
+                    if sentence is not None:
+                        return sentence.start, sentence.end
         if not body:
             return 0, 0
         if self.spec.point_at == "closing":  # the last real sentence, not a trailing name or link

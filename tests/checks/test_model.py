@@ -34,11 +34,11 @@ def team_coach(folder, **config):
     return Coach(config=Config(shipped_packs=False, **config), rules=[folder])
 
 
-def test_fires_above_threshold_and_points_at_the_strongest_words(tmp_path):
+def test_fires_above_threshold_and_points_at_the_sentence_of_the_strongest_words(tmp_path):
     coach = team_coach(pack(tmp_path))
-    report = coach.check("Hi. Just read the manual, it is all there.")
+    report = coach.check("Hi. Just read the manual, it is all there. Thanks.")
     [finding] = [f for f in report.findings if f.rule == "team.curt"]
-    assert finding.text == "read the"
+    assert finding.text == "Just read the manual, it is all there."
     assert finding.message.startswith("Curt (")
     assert finding.evidence is not None and finding.evidence.probability > 0.5
     assert finding.evidence.features[0][0] == "r.ng:read the"
