@@ -23,6 +23,9 @@ class PhrasesSpec(RuleSpec):
     suggestions: tuple[str, ...] = ()
     fix: tuple[str, ...] = Field(default=(), description="Replacement templates, best first; '' removes.")
     credit: bool = Field(False, description="A strength of the reply rather than a problem.")
+    once: bool = Field(False, description=(
+        "At most one finding per reply: for rules about the reply as a whole (sending the customer "
+        "back to a failed channel), where three phrases of one sentence are one problem."))
 
 
 @register_kind("phrases")
@@ -46,3 +49,5 @@ class Phrases(Check[PhrasesSpec]):
                 first, last = a.starts[start], a.token_end(end - 1)
                 yield self.token_finding(a, start, end, suggestions=self.spec.suggestions,
                                          fixes=self.replace_fixes(a, ctx, first, last, self.spec.fix))
+            if self.spec.once:
+                return

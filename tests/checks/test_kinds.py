@@ -243,3 +243,16 @@ phrases: [call us]
     assert spans(coach.check(draft, customer="I cannot get through on the phone.")) == ["call us"]
     assert spans(coach.check(draft, customer="What's your phone number?")) == []
     assert spans(coach.check(draft)) == []
+
+
+def test_phrases_once_reports_only_the_first_match(pack_coach):
+    body = """\
+kind: phrases
+category: ownership
+message: "Sent back: {match}"
+why: They said it failed.
+phrases: [call us, email us]
+"""
+    draft = "Please call us, or email us."
+    assert spans(pack_coach(r=rule(body)).check(draft)) == ["call us", "email us"]
+    assert spans(pack_coach(r=rule(body + "once: true\n")).check(draft)) == ["call us"]
