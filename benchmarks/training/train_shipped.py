@@ -80,7 +80,7 @@ def rsics_labelled() -> list[LabelledReply]:
     out = []
     for line in (HERE / "rsics-upset-labels.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        if row["id"] in texts:
+        if row["id"] in texts:  # customer_upset is null where the two judgements disagreed
             out.append(LabelledReply(id=row["id"], reply="", customer=texts[row["id"]],
                                      labels={"customer_upset": row["customer_upset"]}))
     return out
