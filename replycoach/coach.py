@@ -153,12 +153,13 @@ class Coach:
             again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
             return self._report(analyse(self.nlp, again), customer_view, chan, learned=False), again
 
-        result = rewrite(check_text, self._report(analysis, customer_view, chan, learned=False), cleaned,
-                         customer=customer, rewriter=rewriter or RuleRewriter(), word_level=self._scaled)
-        before = self._report(analysis, customer_view, chan)
+        reports = self._reports(analysis, customer_view, chan)
+        first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
+        result = rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
+                         word_level=self._scaled)
         if not result.edits:
             return result.model_copy(update={"before": before, "after": before})
-        after = check_text(result.text)[1]
+        after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
         after_report = self._report(analyse(self.nlp, after), customer_view, chan)
         had = {f.rule for f in before.findings}
         worse = [f.rule for f in after_report.findings if f.rule not in had and f.rule in self._learned_ids]
@@ -303,30 +304,50 @@ class Coach:
 
     def _report(self, analysis: Analysis, customer: Customer | None, channel: str, *,
                 learned: bool = True) -> Report:
+        """The report on a draft; with `learned=False`, of the rules alone (the rewrite guard's view)."""
+        return self._reports(analysis, customer, channel, learned=learned)[-1]
+
+    def _reports(self, analysis: Analysis, customer: Customer | None, channel: str, *,
+                 learned: bool = True) -> tuple[Report, ...]:
+        """The rules-alone report, and with `learned` also the full one: the learned rules run
+        after the others, so both come from one pass."""
         _refuse_non_english(analysis)
         policy = self.config.policy(channel)
         ctx = Context(channel=channel, policy=policy, config=self.config, customer=customer,
                       allow=self._allow, hits=self._bank.run(analysis.doc))
+        findings, strengths, signals = self._run(self._checks, analysis, ctx)
+        reports = [self._scored(analysis, customer, channel, findings, strengths, signals)]
+        if learned and self._late_checks:
+            ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
+            more = self._run(self._late_checks, analysis, ctx)
+            reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],
+                                        signals + more[2]))
+        return tuple(reports)
+
+    @staticmethod
+    def _run(checks: list[Check[Any]], analysis: Analysis, ctx: Context
+             ) -> tuple[list[Finding], list[Strength], list[Signal]]:
         findings: list[Finding] = []
         strengths: list[Strength] = []
         signals: list[Signal] = []
-        for checks in (self._checks, self._late_checks) if learned else (self._checks,):
-            if checks is self._late_checks:
-                ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
-            for check in checks:
-                for item in check.run(analysis, ctx):
-                    if isinstance(item, Strength):
-                        strengths.append(item)
-                    elif isinstance(item, Signal):
-                        signals.append(item)
-                    else:
-                        findings.append(item)
+        for check in checks:
+            for item in check.run(analysis, ctx):
+                if isinstance(item, Strength):
+                    strengths.append(item)
+                elif isinstance(item, Signal):
+                    signals.append(item)
+                else:
+                    findings.append(item)
+        return findings, strengths, signals
+
+    def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
+                strengths: list[Strength], signals: list[Signal]) -> Report:
         findings = _dedupe(findings, self._scaled)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, scaled_rules=self._scaled,
                        rule_weights=self._rule_weights, signals=signals)
         metrics = Metrics(
-            grade=analysis.grade, grade_target=policy.grade, words=analysis.words,
+            grade=analysis.grade, grade_target=self.config.policy(channel).grade, words=analysis.words,
             sentences=sum(1 for s in analysis.sentences if s.words), channel=channel,
             customer_sentiment=customer.sentiment if customer else None,
             customer_upset=bool(customer and customer.upset),
