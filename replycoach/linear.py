@@ -445,7 +445,7 @@ class LinearModel:
         """The probability for a feature map; the drivers are worked out when it is positive (or
         with `explain`), as only a finding shows them."""
         weights = self._weights
-        common = feats.keys() & weights.keys()  # set intersection in C: most features have no weight
+        common = [n for n in feats if n in weights]  # most features of a text have no weight
         z = self._bias + sum(weights[n] * feats[n] for n in common)
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         cut = self.threshold if threshold is None else threshold
