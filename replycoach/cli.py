@@ -376,12 +376,19 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
     exclude: set[str] = set()
     if args.exclude:
         exclude = set(_read(args.exclude, encoding="utf-8", what="exclude list").split())
+    out_path = Path(args.out)
+    if not out_path.parent.is_dir():  # say so before minutes of training, not after
+        raise InputError("the folder for --out does not exist", code="RC106", place=str(out_path.parent),
+                         remedy="create it, or write the weights elsewhere")
     items = [i for path in args.labels for i in read_labelled(path, exclude=exclude)]
     coach = Coach(config=_config(args), rules=args.rules)
     result = train(coach, items, label=args.label, reads=args.reads, recipe=recipe, folds=args.folds,
                    seed=args.seed, c=args.c, min_count=args.min_count, data=args.data, licence=args.licence,
                    only_upset=args.only_upset)
-    Path(args.out).write_text(result.weights.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    try:
+        out_path.write_text(result.weights.model_dump_json(indent=1) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise InputError(f"cannot write the weights: {err.strerror}", code="RC106", place=str(out_path)) from None
     cv, w = result.cv, result.weights
     out.print(f"{args.label}: {w.trained.examples} examples ({w.trained.positives} positive), "
               f"{result.dropped} left out (no agreed label, unreadable" + (", calm customer)" if args.only_upset else ")"))

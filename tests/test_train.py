@@ -57,3 +57,9 @@ def test_train_refuses_too_few_examples(tmp_path, capsys):
     path.write_text('{"reply": "Read it.", "tone": 1}\n{"reply": "Thanks!", "tone": 0}\n', encoding="utf-8")
     assert main(["train", str(path), "--label", "tone", "--reads", "reply", "--out", str(tmp_path / "w.json")]) == 2
     assert "RC312" in capsys.readouterr().err
+
+
+def test_train_checks_the_output_folder_first(labels, tmp_path, capsys):
+    out = tmp_path / "missing" / "w.json"
+    assert main(["train", str(labels), "--label", "tone", "--reads", "reply", "--out", str(out)]) == 2
+    assert "RC106" in capsys.readouterr().err
