@@ -10,7 +10,7 @@ precision, recall and F1 at it are written into the weights file. Deterministic 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -58,9 +58,12 @@ def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, r
 
 def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Reads, recipe: Recipe,
           folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
-          licence: str = "", notes: str | None = None, only_upset: bool = False) -> TrainResult:
+          licence: str = "", notes: str | None = None, only_upset: bool = False,
+          calibrate_on: Callable[[LabelledReply], bool] | None = None) -> TrainResult:
     """Fit, cross-validate and pick the threshold; returns the weights file's contents.
-    `only_upset`: learn only from replies to customers the customer-state model calls upset."""
+    `only_upset`: learn only from replies to customers the customer-state model calls upset.
+    `calibrate_on`: choose the threshold (and report the cross-validated figures) on these rows
+    only, when some training rows come from another kind of text than the model will judge."""
     try:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -71,8 +74,10 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
                           remedy='install the extra: pip install "replycoach[train]"') from None
 
     rows = featurize(coach, items, recipe=recipe, reads=reads, only_upset=only_upset)
-    pairs = [(f, bool(item.labels[label])) for f, item in zip(rows, items, strict=True)
-             if f is not None and item.labels.get(label) is not None]
+    kept = [(f, item) for f, item in zip(rows, items, strict=True)
+            if f is not None and item.labels.get(label) is not None]
+    pairs = [(f, bool(item.labels[label])) for f, item in kept]
+    calibrating = [calibrate_on is None or calibrate_on(item) for _, item in kept]
     dropped = len(items) - len(pairs)
     positives = sum(y for _, y in pairs)
     if positives < folds or len(pairs) - positives < folds:
@@ -100,7 +105,8 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
     oof = np.zeros(len(y))
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(xs, y):
         oof[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
-    threshold, cv = best_threshold([bool(v) for v in y], oof.tolist())
+    threshold, cv = best_threshold([bool(v) for v, c in zip(y, calibrating, strict=True) if c],
+                                   [p for p, c in zip(oof.tolist(), calibrating, strict=True) if c])
     fitted = model().fit(xs, y)
     coef = fitted.coef_[0] / scale
     bias = float(fitted.intercept_[0] - float(np.dot(fitted.coef_[0][numeric], mean[numeric] / scale[numeric])))

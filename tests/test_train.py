@@ -63,3 +63,15 @@ def test_train_checks_the_output_folder_first(labels, tmp_path, capsys):
     out = tmp_path / "missing" / "w.json"
     assert main(["train", str(labels), "--label", "tone", "--reads", "reply", "--out", str(out)]) == 2
     assert "RC106" in capsys.readouterr().err
+
+
+def test_calibrate_on_chooses_the_threshold_on_some_rows_only(labels):
+    from replycoach.evaluation import read_labelled
+    from replycoach.linear import Recipe
+    from replycoach.train import train
+
+    items = read_labelled(labels)
+    coach = Coach(config=Config(shipped_packs=False))
+    result = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3,
+                   calibrate_on=lambda item: item.id.startswith("c"))
+    assert result.cv.fp == result.cv.tn == 0 and result.cv.positives == 20
