@@ -60,3 +60,13 @@ def test_read_labelled_names_the_bad_line(tmp_path):
     with pytest.raises(InputError) as err:
         read_labelled(path)
     assert err.value.code == "RC110" and err.value.place.endswith("bad.jsonl:2")
+
+
+def test_a_label_is_flagged_by_warnings_not_suggestions(coach):
+    from replycoach.evaluation import predict_labels
+
+    report = coach.check("Please be advised that in order to facilitate the resolution of your query "
+                         "we will escalate this in due course.")
+    kinds = {(f.category, f.severity.value) for f in report.findings}
+    assert ("readability", "suggestion") in kinds
+    assert not predict_labels(report)["hard_to_read"]
