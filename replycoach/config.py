@@ -34,8 +34,8 @@ class Config(BaseModel):
     disable: tuple[str, ...] = Field(default=(), description="Rule ids or id prefixes to switch off.")
     severity: dict[str, Severity] = Field(default_factory=dict,
                                           description="Re-level rules by id or prefix.")
-    # Calibrated on labelled-replies/dev.jsonl (benchmarks/judgement.py): at 87, 81% of the replies
-    # trainers would send pass and 18% of those they would rewrite; at 70 it was 99% and 74%.
+    # Calibrated on labelled-replies/dev.jsonl (benchmarks/judgement.py): at 87, 83% of the replies
+    # trainers would send pass and 12% of those they would rewrite; at 70 it was 99% and 74%.
     threshold: int = Field(87, ge=0, le=100, description="Overall score needed to pass.")
     channels: dict[str, ChannelPolicy] = Field(default_factory=_default_channels)
     default_channel: str = "email"
