@@ -3,7 +3,7 @@
 Tasks (the positive class in brackets):
   empathy>=1  [empathy present] EPITOME emotional-reactions, level >= 1. Predicted present iff
               `empathy.acknowledge` does NOT fire on check(response, customer=seeker_post), with
-              Config(upset_sentiment=1.0) so every seeker counts as upset.
+              Config(customer_model="sentiment", upset_sentiment=1.0): every seeker counts as upset.
   empathy==2  [strong empathy] the same predictions, positive = level == 2.
   gratitude   [thanks present] RSiCS customer requests, positive = Gratitude flag. Predicted
               present iff `gratitude.thanks` does NOT fire on check(text, channel="email").
@@ -136,7 +136,7 @@ def tone_items() -> list[Item]:
 
 # dataset -> (loader, Config overrides)
 DATASETS: dict[str, tuple[Callable[[], list[Item]], dict[str, Any]]] = {
-    "epitome": (empathy_items, {"upset_sentiment": 1.0}),
+    "epitome": (empathy_items, {"customer_model": "sentiment", "upset_sentiment": 1.0}),
     "rsics": (gratitude_items, {}),
     "politeness": (tone_items, {}),
 }

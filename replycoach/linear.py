@@ -355,13 +355,11 @@ CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
 
 
 def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float],
-                   where: dict[str, int] | None, only: Container[str] | None) -> None:
+                   only: Container[str] | None) -> None:
     for n in recipe.ngrams:
-        for gram, i in side.grams(prefix, n).items():
+        for gram in side.grams(prefix, n):
             if only is None or gram in only:
                 out[gram] = 1.0
-                if where is not None:
-                    where[gram] = i
     if recipe.stems:
         for stem in side.stems(prefix, recipe.stems):
             if only is None or stem in only:
@@ -388,20 +386,19 @@ def _lexicon_cache(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, 
 
 
 def features(recipe: Recipe, reads: Reads, *, reply: Side | None, customer: Side | None,
-             fired: frozenset[str] | set[str] = frozenset(), where: dict[str, int] | None = None,
-             only: Container[str] | None = None) -> dict[str, float]:
-    """The sparse feature map of a reply and/or customer message; `where` gets, for each reply
-    n-gram, the index into `reply.keys` of its first word (to point a finding at it). With
-    `only` (a model's weights), n-grams the model has no weight for are skipped: they would
-    add nothing to its score, and most n-grams of a text are such."""
+             fired: frozenset[str] | set[str] = frozenset(), only: Container[str] | None = None
+             ) -> dict[str, float]:
+    """The sparse feature map of a reply and/or customer message. With `only` (a model's
+    weights), n-grams the model has no weight for are skipped: they would add nothing to its
+    score, and most n-grams of a text are such."""
     out: dict[str, float] = {}
     if reads in ("reply", "both") and reply is not None:
-        _side_features(reply, "r", recipe, out, where, only)
+        _side_features(reply, "r", recipe, out, only)
         for rule in recipe.rules:
             if rule in fired:
                 out[f"r.rule:{rule}"] = 1.0
     if reads in ("customer", "both") and customer is not None:
-        _side_features(customer, "c", recipe.for_side("c", reads), out, None, only)
+        _side_features(customer, "c", recipe.for_side("c", reads), out, only)
         if reads == "both" and reply is not None:
             for name in recipe.cross:
                 value = CROSS[name][1](reply, customer)
