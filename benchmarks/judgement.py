@@ -24,6 +24,7 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,16 @@ from corpus import (
 )
 
 from replycoach import ReplycoachError
-from replycoach.evaluation import LABELS, Counts, LabelledReply, auc, best_threshold, flags, predict_labels, read_labelled
+from replycoach.evaluation import (
+    LABELS,
+    Counts,
+    LabelledReply,
+    auc,
+    best_threshold,
+    flags,
+    predict_labels,
+    read_labelled,
+)
 
 
 def judges_f1(labels_file: Path) -> dict[str, float]:
@@ -119,7 +129,8 @@ def errors_for(label: str, results: list[tuple[LabelledReply, Any]], worst: int)
             lines.append(f"    reply:    {_short(item.reply)}")
             if category is None:
                 m = report.metrics
-                lines.append(f"    upset p={getattr(m, 'customer_upset_p', None)}  cues={list(getattr(m, 'customer_cues', ()))[:5]}")
+                cues = list(getattr(m, "customer_cues", ()))[:5]
+                lines.append(f"    upset p={getattr(m, 'customer_upset_p', None)}  cues={cues}")
             for f in fired[:3]:
                 lines.append(f"    fired:    {f.rule} {f.text[:60]!r}")
             for note in item.notes:
@@ -156,7 +167,7 @@ def write_measured(rows: list[list[Any]], coach: Any, data_name: str) -> int:
     """Write each rule's measured precision and recall into its rule file's `measured:` block."""
     today = datetime.date.today().isoformat()
     written = 0
-    for rid, label, flagged, tp, precision, recall in rows:
+    for rid, label, flagged, _right, precision, recall in rows:
         path = coach.rule(rid).path
         text = path.read_text(encoding="utf-8")
         block = (f"measured:\n  data: {data_name}\n  label: {label}\n  date: '{today}'\n"
@@ -189,7 +200,8 @@ def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list
             others = any(f.category == check.rule.category and f.rule != check.rule.id for f in flags(report))
             reply, customer, fired = coach._model_inputs(item.reply, customer=item.customer,  # noqa: SLF001
                                                          channel=item.channel, with_findings=True)
-            p = model.judge(features(model.recipe, model.reads, reply=reply, customer=customer, fired=fired)).probability
+            feats = features(model.recipe, model.reads, reply=reply, customer=customer, fired=fired)
+            p = model.judge(feats).probability
             gold.append(bool(g))
             probs.append(1.0 if others else p)
         current = check.spec.threshold if check.spec.threshold is not None else model.threshold
@@ -206,63 +218,54 @@ def tune_rows(results: list[tuple[LabelledReply, Any]], coach: Any) -> list[list
 
 # --- public sets -------------------------------------------------------------------------------
 
+def _scored(name: str, items: Iterable[Any], check: Callable[[Any], Any],
+            gold: Callable[[Any], bool], predicted: Callable[[Any, Any], bool]
+            ) -> tuple[list[Any], list[tuple[bool, Any]]]:
+    """A public-set row: P/R/F1 of `predicted(item, report)` against `gold(item)`; texts replycoach
+    refuses (a coded error) are left out. Also returns (gold, report) pairs for other measures."""
+    c = Counts()
+    pairs = []
+    for item in items:
+        try:
+            report = check(item)
+        except ReplycoachError:
+            continue
+        c.add(gold(item), predicted(item, report))
+        pairs.append((gold(item), report))
+    return [name, c.positives, c.flagged, round(c.precision, 3), round(c.recall, 3), round(c.f1, 3), None], pairs
+
+
 def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
+    cap = limit or None
     try:
         # Every EPITOME seeker is in distress, and the question is whether the response reacts to
         # it, so the acknowledgement rule is asked of every response (all seekers count as upset).
         every_upset = make_coach(rules, customer_model="sentiment", upset_sentiment=1.0)
-        pairs = epitome_pairs()[:limit or None]
-        c = Counts()
-        for p in pairs:
-            try:
-                report = every_upset.check(p.response, customer=p.seeker)
-            except ReplycoachError:
-                continue
-            c.add(p.level >= 1, not any(f.rule == "empathy.acknowledge" for f in report.findings))
-        rows.append(["epitome: empathy present (acknowledgement)", c.positives, c.flagged, round(c.precision, 3),
-                     round(c.recall, 3), round(c.f1, 3), None])
+        rows.append(_scored("epitome: empathy present (acknowledgement)", epitome_pairs()[:cap],
+                            lambda p: every_upset.check(p.response, customer=p.seeker), lambda p: p.level >= 1,
+                            lambda p, r: not any(f.rule == "empathy.acknowledge" for f in r.findings))[0])
     except DataMissing as err:
         rows.append([f"epitome: {err}", None, None, None, None, None, None])
     try:
-        items = [p for p in politeness_requests() if p.community == "wikipedia"]
-        held_out = [p for p in items if not politeness_training_half(p.id)][:limit or None]
-        pos, neg = [], []
-        c = Counts()
-        for p in held_out:
-            try:
-                report = coach.check(p.text, channel="chat")
-            except ReplycoachError:
-                continue
-            tone = report.categories.get("tone", 100)
-            (pos if p.impolite else neg).append(-tone)
-            c.add(p.impolite, any(f.category == "tone" for f in report.findings))
-        rows.append(["politeness wiki held-out: tone flags impolite", c.positives, c.flagged,
-                     round(c.precision, 3), round(c.recall, 3), round(c.f1, 3), None])
-        rows.append(["politeness wiki held-out: tone score AUC", len(pos), len(neg), None, None,
-                     None, round(auc(pos, neg), 3)])
+        held_out = [p for p in politeness_requests()
+                    if p.community == "wikipedia" and not politeness_training_half(p.id)][:cap]
+        row, pairs = _scored("politeness wiki held-out: tone flags impolite", held_out,
+                             lambda p: coach.check(p.text, channel="chat"), lambda p: p.impolite,
+                             lambda p, r: any(f.category == "tone" for f in r.findings))
+        pos = [-r.categories.get("tone", 100) for g, r in pairs if g]
+        neg = [-r.categories.get("tone", 100) for g, r in pairs if not g]
+        rows += [row, ["politeness wiki held-out: tone score AUC", len(pos), len(neg), None, None, None,
+                       round(auc(pos, neg), 3)]]
     except DataMissing as err:
         rows.append([f"politeness: {err}", None, None, None, None, None, None])
     try:
-        grat = rsics_requests()[:limit or None]
-        c = Counts()
-        for g in grat:
-            try:
-                report = coach.check(g.text, channel="email")
-            except ReplycoachError:
-                continue
-            c.add(g.gratitude, not any(f.rule == "gratitude.thanks" for f in report.findings))
-        rows.append(["rsics: thanks present", c.positives, c.flagged, round(c.precision, 3),
-                     round(c.recall, 3), round(c.f1, 3), None])
-        c = Counts()
-        for u in rsics_upset()[:limit or None]:
-            try:
-                report = coach.check("Thanks for your message.", customer=u.text, channel="email")
-            except ReplycoachError:
-                continue
-            c.add(u.upset, report.metrics.customer_upset)
-        rows.append(["rsics: customer upset (rant or emotion)", c.positives, c.flagged, round(c.precision, 3),
-                     round(c.recall, 3), round(c.f1, 3), None])
+        rows.append(_scored("rsics: thanks present", rsics_requests()[:cap],
+                            lambda g: coach.check(g.text, channel="email"), lambda g: g.gratitude,
+                            lambda g, r: not any(f.rule == "gratitude.thanks" for f in r.findings))[0])
+        rows.append(_scored("rsics: customer upset (rant or emotion)", rsics_upset()[:cap],
+                            lambda u: coach.check("Thanks for your message.", customer=u.text, channel="email"),
+                            lambda u: u.upset, lambda u, r: r.metrics.customer_upset)[0])
     except DataMissing as err:
         rows.append([f"rsics: {err}", None, None, None, None, None, None])
     return rows

@@ -391,7 +391,8 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
         raise InputError(f"cannot write the weights: {err.strerror}", code="RC106", place=str(out_path)) from None
     cv, w = result.cv, result.weights
     out.print(f"{args.label}: {w.trained.examples} examples ({w.trained.positives} positive), "
-              f"{result.dropped} left out (no agreed label, unreadable" + (", calm customer)" if args.only_upset else ")"))
+              f"{result.dropped} left out (no agreed label, unreadable"
+              + (", calm customer)" if args.only_upset else ")"))
     out.print(f"{args.folds}-fold cross-validation at threshold {w.threshold:.3f}: "
               f"precision {cv.precision:.3f}  recall {cv.recall:.3f}  F1 {cv.f1:.3f}")
     out.print(f"wrote {args.out}: {len(w.weights)} weights")

@@ -311,7 +311,8 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
     "acknowledge": ("acknowledgement words: sorry, apologise, understand, frustrating... (log)",
                     lambda s: math.log1p(sum(1 for k in s.keys if k in _ACKNOWLEDGE))),
     "happy": ("clearly positive: VADER >= 0.5 with thanks or praise words",
-              lambda s: float(_vader(s) >= 0.5 and (any(k in _THANKS for k in s.keys) or _count_valence(s, False) > 0))),
+              lambda s: float(_vader(s) >= 0.5
+                              and (any(k in _THANKS for k in s.keys) or _count_valence(s, False) > 0))),
 }
 
 # Features of the reply against the customer's message (type `x`, for models that read both).
@@ -469,7 +470,8 @@ def load_weights(path: Path) -> LinearModel:
         data = json.loads(raw, parse_constant=_no_constants)
     except json.JSONDecodeError as err:
         raise RuleError(f"weights file is not valid JSON: {err.msg}", code="RC209",
-                        place=f"{path}:{err.lineno}", remedy="the file may be truncated: retrain or restore it") from None
+                        place=f"{path}:{err.lineno}",
+                        remedy="the file may be truncated: retrain or restore it") from None
     except ValueError as err:
         raise RuleError(f"weights file holds {err}", code="RC209", place=str(path),
                         remedy="every weight must be a finite number: retrain the model") from None

@@ -34,7 +34,7 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042  (a StrEnum would change str() of a Severity)
     """How much a finding matters; `error` fails the check whatever the score."""
 
     suggestion = "suggestion"

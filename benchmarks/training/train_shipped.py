@@ -114,8 +114,9 @@ _REPLY_NUMERIC = ("exclaim", "question", "caps", "words", "laugh", "thanks", "ne
 _CUSTOMER_NUMERIC = ("upset", "cues", "waiting", "words", "question")
 # Other rules' findings the reply models may read (each is explainable on its own).
 _RULE_FEATURES = ("empathy.acknowledge", "empathy.hollow", "empathy.apology-without-action", "empathy.over-apology",
-                  "canned.robotic", "canned.openers", "canned.corporate", "ownership.clear-ownership", "ownership.deflection",
-                  "ownership.vague-timeline", "ownership.failed-channel", "tone.non-apology", "tone.laughing", "tone.blame",
+                  "canned.robotic", "canned.openers", "canned.corporate", "ownership.clear-ownership",
+                  "ownership.deflection", "ownership.vague-timeline", "ownership.failed-channel",
+                  "tone.non-apology", "tone.laughing", "tone.blame",
                   "gratitude.thanks")
 
 
@@ -141,14 +142,15 @@ def reply_models(coach: Coach, args: argparse.Namespace) -> None:
     items = project_labelled(with_dev=args.with_dev)
     for label, spec in REPLY_MODELS.items():
         recipe = Recipe(ngrams=(1, 2), numeric=_REPLY_NUMERIC, customer_ngrams=(1,) if spec.customer_words else (),
-                        customer_numeric=_CUSTOMER_NUMERIC, cross=("echo", "overlap", "specific_ack"), rules=_RULE_FEATURES)
+                        customer_numeric=_CUSTOMER_NUMERIC, cross=("echo", "overlap", "specific_ack"),
+                        rules=_RULE_FEATURES)
         result = train(coach, items, label=label, reads="both", recipe=recipe, c=spec.c, min_count=2,
                        only_upset=spec.only_upset,
                        data="IBM Twitter customer care, project labels (benchmarks/training/ibm-labels.jsonl)"
                             + (" + labelled-replies dev ibm rows" if args.with_dev else ""),
                        licence="Apache-2.0 (IBM texts); labels: this project",
-                       notes=f"{label} per labelled-replies/RUBRIC.md"
-                             + ("; replies to customers the customer-state model calls upset" if spec.only_upset else ""))
+                       notes=f"{label} per labelled-replies/RUBRIC.md" + (
+                           "; replies to customers the customer-state model calls upset" if spec.only_upset else ""))
         write(result, REPO / spec.path)
 
 

@@ -100,7 +100,8 @@ class RuleSpec(Strict):
     source: str | None = Field(default=None, description="Where the entries came from, for credit.")
     weight: float | None = Field(
         default=None, ge=0, description="Score penalty per finding, instead of the severity's weight.")
-    measured: Measured | None = Field(default=None, description="Measured precision and recall (written by the harness).")
+    measured: Measured | None = Field(
+        default=None, description="Measured precision and recall (written by benchmarks/judgement.py).")
     examples: Examples
 
     @field_validator("message")
