@@ -78,7 +78,7 @@ class Model(Check[ModelSpec]):
                             threshold=self.spec.threshold if self.spec.threshold is not None else self.model.threshold,
                             features=judgement.drivers)
         finding = self.finding(a, start, end, suggestions=self.spec.suggestions,
-                               probability=f"{judgement.probability:.0%}")
+                               probability=f"{min(0.99, max(0.01, judgement.probability)):.0%}")
         yield finding.model_copy(update={"evidence": evidence})
 
     def _span(self, a: Analysis, ctx: Context, drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
