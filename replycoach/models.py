@@ -162,9 +162,6 @@ class Report(_Frozen):
 
         return report_html(self)
 
-    def by_category(self, category: str) -> list[Finding]:
-        return [f for f in self.findings if f.category == category]
-
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
         """The JSON Schema of `to_json()` output, for tools that consume it."""

@@ -37,7 +37,7 @@ API_KEY_HEADER = "X-API-Key"
 
 
 class ServiceSettings(BaseModel):
-    """How the service runs; from `[service]` in the config file or `replycoach serve` options."""
+    """How the service runs: from `replycoach serve` options (the team config holds no service settings)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     max_body_bytes: int = Field(256_000, ge=1_000, description="Larger requests get 413.")

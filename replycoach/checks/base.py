@@ -85,7 +85,8 @@ class MatcherBank:
 
 
 class Check(Generic[S]):
-    """A compiled rule. Subclasses set `Spec` and implement `compile` and `run`."""
+    """A compiled rule. Subclasses set `Spec` and implement `run`; those that match phrases or
+    patterns also extend `compile` to register them with the bank."""
 
     Spec: ClassVar[type[RuleSpec]]
     kind: ClassVar[str]

@@ -15,10 +15,6 @@ from ..pipeline import Analysis, Sentence
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
 
-# Extra whole-reply measures computed by textstat on the analysed text (slower: opt-in).
-TEXTSTAT_MEASURES = ("flesch_reading_ease", "smog_index", "coleman_liau_index",
-                     "automated_readability_index", "dale_chall_readability_score", "gunning_fog")
-
 
 class MetricSpec(RuleSpec):
     kind: Literal["metric"]

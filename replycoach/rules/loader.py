@@ -208,7 +208,8 @@ def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | N
 
 
 def compile_error(rule: Rule[Any], err: Exception) -> RuleError:
-    """A check's compile-time ValueError, placed at the rule file's `kind` line."""
+    """A check's compile-time ValueError, placed at the field that holds what failed to compile
+    (patterns, phrases, swap, any or exceptions), or at line 1 if none is found."""
     try:
         root = yaml.compose(rule.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, yaml.YAMLError):
