@@ -305,19 +305,21 @@ class Coach:
     def _report(self, analysis: Analysis, customer: Customer | None, channel: str, *,
                 learned: bool = True) -> Report:
         """The report on a draft; with `learned=False`, of the rules alone (the rewrite guard's view)."""
-        return self._reports(analysis, customer, channel, learned=learned)[-1]
+        return self._reports(analysis, customer, channel, rules_alone=not learned, full=learned)[-1]
 
     def _reports(self, analysis: Analysis, customer: Customer | None, channel: str, *,
-                 learned: bool = True) -> tuple[Report, ...]:
-        """The rules-alone report, and with `learned` also the full one: the learned rules run
-        after the others, so both come from one pass."""
+                 rules_alone: bool = True, full: bool = True) -> tuple[Report, ...]:
+        """The rules-alone report and/or the full one, from one pass: the learned rules run after
+        the others."""
         _refuse_non_english(analysis)
         policy = self.config.policy(channel)
         ctx = Context(channel=channel, policy=policy, config=self.config, customer=customer,
                       allow=self._allow, hits=self._bank.run(analysis.doc))
         findings, strengths, signals = self._run(self._checks, analysis, ctx)
-        reports = [self._scored(analysis, customer, channel, findings, strengths, signals)]
-        if learned and self._late_checks:
+        reports = []
+        if rules_alone or not self._late_checks:
+            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals))
+        if full and self._late_checks:
             ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
             more = self._run(self._late_checks, analysis, ctx)
             reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],

@@ -9,7 +9,7 @@ from functools import cached_property
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .config import ChannelPolicy, Config
-from .linear import LinearModel, Reads, Recipe, Side, features
+from .linear import LinearModel, Side, features
 from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
@@ -139,16 +139,15 @@ class Context:
     fired: frozenset[str] = frozenset()  # rules that fired before the learned rules ran
     _mirrors: bool | None = None
     _reply_side: Side | None = None
-    _features: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    _features: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    def features(self, recipe: Recipe, reads: Reads, analysis: Analysis) -> dict[str, float]:
+    def features(self, model: LinearModel, analysis: Analysis) -> dict[str, float]:
         """The feature map learned rules read, built once per recipe per check: rules trained
         with the same recipe share it, and each reads the features it has weights for."""
-        key = (recipe.key, reads)
-        found = self._features.get(key)
+        found = self._features.get(model.recipe_key)
         if found is None:
-            found = self._features[key] = features(
-                recipe, reads, reply=self.reply_side(analysis),
+            found = self._features[model.recipe_key] = features(
+                model.recipe, model.reads, reply=self.reply_side(analysis),
                 customer=self.customer.side if self.customer else None, fired=self.fired)
         return found
 

@@ -58,7 +58,7 @@ class Model(Check[ModelSpec]):
         reads = self.model.reads
         if not self.applies(a, ctx) or (reads == "customer" and ctx.customer is None):
             return
-        feats = ctx.features(self.model.recipe, reads, a)
+        feats = ctx.features(self.model, a)
         judgement = self.model.judge(feats, threshold=self.spec.threshold)
         if judgement.positive and ctx.hits.get(self.key + "#except"):
             # The rule's exceptions mark replies a trainer's rubric calls fine whatever the model
