@@ -483,8 +483,21 @@ def load_weights(path: Path) -> LinearModel:
         where = ".".join(str(p) for p in first["loc"]) or "(file)"
         remedy = ("use a file written by `replycoach train`" if first["type"] in ("missing", "literal_error")
                   else "fix or remove this entry, or retrain the model")
-        raise RuleError(f"{where}: {first['msg']}", code="RC209", place=str(path), remedy=remedy) from None
+        raise RuleError(f"{where}: {first['msg']}", code="RC209", place=_line_of(raw, path, first),
+                        remedy=remedy) from None
     return LinearModel(spec, path=path)
+
+
+def _line_of(raw: str, path: Path, error: Mapping[str, Any]) -> str:
+    """`path:line` of the entry an error is about: the first of its location's names, or of the
+    names it quotes ("feature 'r.zz:x'"), found as a JSON key or string in the file."""
+    names = [str(p) for p in reversed(error["loc"]) if isinstance(p, str)]
+    names += re.findall(r"'([^']+)'", str(error.get("msg", "")))
+    for name in names:
+        at = raw.find(json.dumps(name))
+        if at >= 0:
+            return f"{path}:{raw.count(chr(10), 0, at) + 1}"
+    return str(path)
 
 
 def _no_constants(name: str) -> float:

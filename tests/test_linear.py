@@ -87,3 +87,12 @@ def test_stems_read_long_words_by_their_first_letters():
     assert feats == {"r.st:frustr": 1.0}
     with pytest.raises(ValueError, match="stem of 4 letters"):
         WeightsFile.model_validate(weights(recipe={"stems": 6}, weights={"r.st:frus": 1.0}))
+
+
+def test_a_bad_entry_is_placed_at_its_line(tmp_path):
+    data = weights(weights={"r.ng:read": 1.0, "r.zz:read": 1.0})
+    path = write(tmp_path, json.dumps(data, indent=1))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if '"r.zz:read"' in text)
+    with pytest.raises(RuleError) as err:
+        load_weights(path)
+    assert err.value.place == f"{path}:{line}"
