@@ -43,9 +43,18 @@ def test_good_example_passes(capsys):
 
 
 def test_min_score(capsys):
-    draft = str(EXAMPLES / "drafts" / "late-refund-better.txt")
-    assert run(capsys, "check", draft, "--min-score", "100", "--format", "json")[0] in (0, 1)
-    assert run(capsys, "check", draft, "--min-score", "101")[0] == 2
+    draft = str(EXAMPLES / "drafts" / "late-refund.txt")
+    code, out, _ = run(capsys, "check", draft, "--min-score", "0", "--format", "json")
+    assert code == 1 and not json.loads(out)["passed"]  # an error-severity placeholder fails at any score
+    better = str(EXAMPLES / "drafts" / "late-refund-better.txt")
+    customer = str(EXAMPLES / "customers" / "late-refund.txt")
+    code, out, _ = run(capsys, "check", better, "--customer", customer, "--min-score", "100", "--format", "json")
+    assert (code == 0) == (json.loads(out)["score"] == 100)
+    score = json.loads(out)["score"]
+    assert run(capsys, "check", better, "--customer", customer, "--min-score", str(min(100, score + 1)))[0] == (
+        0 if score == 100 else 1)
+    code, _, err = run(capsys, "check", draft, "--min-score", "101")
+    assert code == 2 and "RC303" in err
 
 
 @pytest.mark.parametrize("content, code_text", [
