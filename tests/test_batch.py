@@ -79,11 +79,12 @@ def test_resume_finishes_without_duplicates_or_gaps(tmp_path):
     assert partial.read_text() == full.read_text()
 
 
-def test_resume_refuses_a_different_input(tmp_path):
+def test_resume_refuses_a_different_input(tmp_path, capsys):
     src = write_jsonl(tmp_path / "in.jsonl", REPLIES)
     out = tmp_path / "out.jsonl"
     out.write_text(json.dumps({"id": "other"}) + "\n")
     assert run_cli("batch", str(src), "--out", str(out), "--resume") == 2
+    assert "RC111" in capsys.readouterr().err
 
 
 def test_csv_parquet_and_column_mapping(tmp_path):
