@@ -319,6 +319,12 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
         rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
         data = {"id": rule.id, "file": str(rule.path), "severity": rule.severity.value,
                 **rule.spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"severity"})}
+        if rule.spec.kind == "model":  # what the weights were trained on, and how well they did
+            from .linear import load_weights
+
+            spec = load_weights(rule.path.parent / rule.spec.weights).spec
+            data["model"] = {"label": spec.label, "reads": spec.reads, "threshold": spec.threshold,
+                             "features": len(spec.weights), "trained": spec.trained.model_dump(mode="json")}
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_PASSED
     coach = _pack_coach(args.path)

@@ -150,3 +150,10 @@ def test_rules_list_shows_each_rules_measured_precision(capsys):
     row = next(line for line in out.splitlines() if line.split()[:1] == ["tone.non-apology"])
     assert "1.00" in row  # its measured: block says 4 of 4 right on the labelled replies
     assert "measured on labelled-replies/dev.jsonl" in out
+
+
+def test_rules_show_tells_what_a_learned_rule_was_trained_on(capsys):
+    code, out, _ = run(capsys, "rules", "show", "empathy.gap")
+    model = json.loads(out)["model"]
+    assert code == 0 and model["label"] == "empathy_gap" and model["reads"] == "both"
+    assert model["trained"]["licence"] and model["trained"]["cv"]["f1"] > 0
