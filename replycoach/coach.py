@@ -66,8 +66,8 @@ class Coach:
                 self._late_checks.append(check)
             else:
                 self._checks.append(check)
-        self._check_model_rules()
         self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
+        self._check_model_rules()
         self.customer_model = self._load_customer_model()
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
@@ -94,7 +94,7 @@ class Coach:
         """A learned rule may read the findings of rules that exist (a team may disable one: then
         it never fires, as in a reply where it had nothing to say) and are not learned themselves."""
         known = {r.id for p in self.packs for r in p.rules}
-        learned = {c.rule.id for c in self._late_checks}
+        learned = self._learned_ids
         for check in self._late_checks:
             bad = [r for r in check.model.recipe.rules if r not in known or r in learned]  # type: ignore[attr-defined]
             if bad:
@@ -179,11 +179,7 @@ class Coach:
         analysis = analyse(self.nlp, clean(draft, max_chars=self.config.max_chars))
         fired: frozenset[str] = frozenset()
         if with_findings:
-            chan = channel or self.config.default_channel
-            ctx = Context(channel=chan, policy=self.config.policy(chan), config=self.config,
-                          customer=customer_view, allow=self._allow, hits=self._bank.run(analysis.doc))
-            fired = frozenset(f.rule for c in self._checks for f in c.run(analysis, ctx)
-                              if isinstance(f, Finding | Strength))
+            fired = self._rules_pass(analysis, customer_view, channel or self.config.default_channel)[0].fired
         return Side.of(analysis), customer_view.side if customer_view else None, fired
 
     def check_many(self, drafts: Iterable[Draft], *, channel: str | None = None,
@@ -312,19 +308,25 @@ class Coach:
         """The rules-alone report and/or the full one, from one pass: the learned rules run after
         the others."""
         _refuse_non_english(analysis)
-        policy = self.config.policy(channel)
-        ctx = Context(channel=channel, policy=policy, config=self.config, customer=customer,
-                      allow=self._allow, hits=self._bank.run(analysis.doc))
-        findings, strengths, signals = self._run(self._checks, analysis, ctx)
+        ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
             reports.append(self._scored(analysis, customer, channel, findings, strengths, signals))
         if full and self._late_checks:
-            ctx.fired = frozenset([*(f.rule for f in findings), *(s.rule for s in strengths)])
             more = self._run(self._late_checks, analysis, ctx)
             reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],
                                         signals + more[2]))
         return tuple(reports)
+
+    def _rules_pass(self, analysis: Analysis, customer: Customer | None, channel: str
+                    ) -> tuple[Context, tuple[list[Finding], list[Strength], list[Signal]]]:
+        """Every rule but the learned ones, and the context the learned ones then read (with the
+        rules that fired)."""
+        ctx = Context(channel=channel, policy=self.config.policy(channel), config=self.config, customer=customer,
+                      allow=self._allow, hits=self._bank.run(analysis.doc))
+        found = self._run(self._checks, analysis, ctx)
+        ctx.fired = frozenset([*(f.rule for f in found[0]), *(s.rule for s in found[1])])
+        return ctx, found
 
     @staticmethod
     def _run(checks: list[Check[Any]], analysis: Analysis, ctx: Context

@@ -7,10 +7,11 @@ analysed into a sparse {feature name: value} map; `LinearModel.judge` is a spars
 and a logistic, and says which features drove it, so every learned finding can be explained.
 
 Feature names read `<side>.<type>:<name>`: side `r` (the reply) or `c` (the customer's message);
-type `ng` (an n-gram of lemma keys; URLs, handles and numbers appear as <url>, <handle>, <number>),
-`lex` (how many words of a named lexicon appear), `num` (a numeric cue, see NUMERIC) or `rule`
-(another rule fired on the reply); side `x` holds the reply measured against the customer's
-message (`x.num:echo`, see CROSS), for models that read both.
+type `ng` (an n-gram of lemma keys; URLs and numbers appear as <url>, <number>, handles not at
+all), `st` (the first letters of a long word), `lex` (how many words of a named lexicon
+appear), `num` (a numeric cue, see NUMERIC) or `rule` (another rule fired on the reply); side
+`x` holds the reply measured against the customer's message (`x.num:echo`, see CROSS), for
+models that read both.
 """
 
 from __future__ import annotations
@@ -70,20 +71,14 @@ class Recipe(_Strict):
     @field_validator("numeric", "customer_numeric")
     @classmethod
     def _known_numeric(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in NUMERIC]
-        if unknown:
-            raise ValueError(f"unknown numeric feature {unknown[0]!r}; known: {', '.join(sorted(NUMERIC))}")
-        return value
+        return _known(value, NUMERIC, "numeric")
+
+    @field_validator("cross")
+    @classmethod
+    def _known_cross(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _known(value, CROSS, "cross")
 
     _customer: Recipe | None = PrivateAttr(default=None)
-    _key: str | None = PrivateAttr(default=None)
-
-    @property
-    def key(self) -> str:
-        """Equal for equal recipes: models trained alike share their features in a check."""
-        if self._key is None:
-            self._key = self.model_dump_json()
-        return self._key
 
     def for_side(self, side: str, reads: str) -> Recipe:
         """The recipe a side is read with: see the class docstring."""
@@ -93,13 +88,12 @@ class Recipe(_Strict):
             return self._customer
         return self
 
-    @field_validator("cross")
-    @classmethod
-    def _known_cross(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [v for v in value if v not in CROSS]
-        if unknown:
-            raise ValueError(f"unknown cross feature {unknown[0]!r}; known: {', '.join(sorted(CROSS))}")
-        return value
+
+def _known(names: tuple[str, ...], table: Mapping[str, object], what: str) -> tuple[str, ...]:
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        raise ValueError(f"unknown {what} feature {unknown[0]!r}; known: {', '.join(sorted(table))}")
+    return names
 
 
 class Trained(_Strict):
@@ -180,7 +174,7 @@ def _feature_problem(name: str, sides: tuple[str, ...], recipe: Recipe) -> str |
 class Side:
     """One text (reply or customer message) as a model reads it: its word keys and their tokens."""
 
-    keys: tuple[str, ...]  # lemma keys of words, with <url>, <handle>, <number> for protected tokens
+    keys: tuple[str, ...]  # lemma keys of words, with <url>, <number>... for protected tokens (not handles)
     tokens: tuple[int, ...]  # the token index of each key, for pointing at evidence
     lowers: tuple[str, ...]  # each key's word as written, lower-cased (sentiment lexicons list forms)
     text: str
@@ -213,8 +207,9 @@ class Side:
         return found  # type: ignore[no-any-return]
 
     def numeric(self, name: str) -> float:
-        if name == "upset":  # set after the customer-state model runs, on a copy sharing this memo
-            return self.upset_p or 0.0
+        if name == "upset":  # not memoised: it is set after the customer-state model runs, on a copy
+            # of this Side that shares its memo
+            return NUMERIC[name][1](self)
         key = ("num", name)
         if key not in self._memo:
             self._memo[key] = NUMERIC[name][1](self)
@@ -432,7 +427,7 @@ class LinearModel:
         self._weights = spec.weights
         self._bias = spec.bias
         self._centres = spec.centres
-        self.recipe_key = f"{spec.reads}:{spec.recipe.key}"  # equal for models that read alike
+        self.recipe_key = f"{spec.reads}:{spec.recipe.model_dump_json()}"  # equal for models that read alike
 
     @property
     def vocabulary(self) -> Mapping[str, float]:

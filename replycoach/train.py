@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError
+from .errors import ConfigError, ReplycoachError
 from .evaluation import Counts, LabelledReply, best_threshold
 from .linear import FORMAT, Reads, Recipe, Trained, WeightsFile, features
 
@@ -38,8 +38,6 @@ def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, r
     """Each item's feature map as the `model` kind would compute it; None if it cannot be read,
     or with `only_upset`, if the customer-state model does not call the customer upset (for a
     rule that runs `when: {customer_upset: true}`, so it learns from the replies it will judge)."""
-    from .errors import ReplycoachError
-
     out: list[dict[str, float] | None] = []
     for item in items:
         try:

@@ -54,12 +54,16 @@ class MatcherBank:
     def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Doc]:
         """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless
         exact. Returns the phrases' Docs, in order, for kinds that need their keys too."""
-        texts = expand_phrases(list(phrases))
-        docs = [self.nlp.make_doc(t) for t in texts]
-        if not exact:
+        docs = self._phrase_docs(phrases, keyed=not exact)
+        (self._by_lower if exact else self._by_norm).add(key, docs)
+        return docs
+
+    def _phrase_docs(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Doc]:
+        """Each phrase variant as a Doc; `keyed`: with its matching keys (NORM) set."""
+        docs = [self.nlp.make_doc(t) for t in expand_phrases(list(phrases))]
+        if keyed:
             norm = self.nlp.get_pipe("replycoach_norm")
             docs = [norm(d) for d in docs]  # matching keys are all a phrase needs: no sentences
-        (self._by_lower if exact else self._by_norm).add(key, docs)
         return docs
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
@@ -69,9 +73,7 @@ class MatcherBank:
     def phrase_keys(self, phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Phrases (with alternations) as " key key " strings, to look up in a text's keys
         (`Customer.norm_text`) without a matcher pass over it."""
-        norm = self.nlp.get_pipe("replycoach_norm")
-        return tuple(f" {' '.join(t.norm_ for t in norm(self.nlp.make_doc(text)))} "
-                     for text in expand_phrases(list(phrases)))
+        return tuple(f" {' '.join(t.norm_ for t in doc)} " for doc in self._phrase_docs(phrases, keyed=True))
 
     def run(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Token spans per key, sorted, longest first at one start, no exact duplicates."""

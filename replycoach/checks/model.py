@@ -1,9 +1,9 @@
 """`model`: a learned judgement, a linear model shipped as a JSON weights file beside the rule.
 
 The rule file says what a finding means (category, message, why); the weights file says when
-one is due. A finding points at the reply words that pushed the model most, or, when nothing in
-the reply did (something is missing), at the opening or closing where the fix belongs. Its
-`evidence` carries the probability and the features behind it.
+one is due. A finding points at the sentence holding the reply words that pushed the model most,
+or, when nothing in the reply did (something is missing), at the opening or closing where the fix
+belongs. Its `evidence` carries the probability and the features behind it.
 """
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ class Model(Check[ModelSpec]):
         if self.spec.point_at == "evidence":
             reply = ctx.reply_side(a)
             for name, _ in drivers:
-                size = len(name[5:].split(" "))
-                if name.startswith("r.ng:") and name in reply.grams("r", size):
-                    at = a.starts[reply.tokens[reply.grams("r", size)[name]]]
+                first = reply.grams("r", len(name[5:].split(" "))).get(name) if name.startswith("r.ng:") else None
+                if first is not None:
+                    at = a.starts[reply.tokens[first]]
                     sentence = next((s for s in a.sentences if s.start <= at < s.end), None)
                     if sentence is not None:
                         return sentence.start, sentence.end
