@@ -6,6 +6,7 @@ Data flows one way: draft -> clean (text.py) -> Doc and counts (pipeline.py) -> 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -17,10 +18,10 @@ from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
-from .models import ConversationReport, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
+from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
 from .records import Columns, Item, Turn, read_items
-from .rewrite import Rewrite, Rewriter, RuleRewriter, rewrite
+from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
@@ -72,6 +73,8 @@ class Coach:
         self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
+        self._swap_rules = frozenset(r.id for r in self.rules if r.spec.kind == "substitution"
+                                     and r.spec.category in ("readability", "jargon"))
 
     # --- loading ------------------------------------------------------------------------
 
@@ -135,11 +138,13 @@ class Coach:
         return self._report(analysis, self._customer(customer), channel or self.config.default_channel)
 
     def rewrite(self, draft: str, *, customer: str | None = None, channel: str | None = None,
-                input_format: str = "auto", rewriter: Rewriter | None = None) -> Rewrite:
+                input_format: str = "auto", rewriter: Rewriter | None = None, slots: bool = True) -> Rewrite:
         """A plainer draft that scores at least as well, with every edit and its reason.
 
         `rewriter` plugs in another source of edits (see `Rewriter`); its edits pass the same
-        guard as the built-in rule-based ones. For HTML input the rewrite is of the cleaned text.
+        guard as the built-in rule-based ones. The result is the draft as given with only the
+        edited spans changed (for HTML too, where it can be aligned; else the cleaned text), and
+        any `[slot]` left to fill in is a to-do; `slots=False` leaves such edits out.
         """
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
         customer_view = self._customer(customer)
@@ -155,19 +160,32 @@ class Coach:
 
         reports = self._reports(analysis, customer_view, chan)
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
+        unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
         result = rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
-                         word_level=self._scaled)
+                         word_level=self._scaled, customer_upset=bool(customer_view and customer_view.upset),
+                         slots=slots)
         if not result.edits:
-            return result.model_copy(update={"before": before, "after": before})
+            return unchanged.model_copy(update={"rejected": result.rejected})
+        if all(self._is_swap(e, result.before.text) for e in result.edits):
+            return unchanged.model_copy(update={"rejected": (
+                *result.rejected, "only near-synonym swaps: offered as suggestions, not applied")})
         after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
         after_report = self._report(analyse(self.nlp, after), customer_view, chan)
         had = {f.rule for f in before.findings}
         worse = [f.rule for f in after_report.findings if f.rule not in had and f.rule in self._learned_ids]
         if after_report.score < before.score or worse:
             why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
-            return Rewrite(text=before.text, edits=(), before=before, after=before,
-                           rejected=(*result.rejected, why))
-        return result.model_copy(update={"before": before, "after": after_report})
+            return unchanged.model_copy(update={"rejected": (*result.rejected, why)})
+        result = result.model_copy(update={"before": before, "after": after_report})
+        if cleaned.input_format == "html":
+            return _onto_draft(result, draft)
+        return result
+
+    def _is_swap(self, edit: Edit, text: str) -> bool:
+        """A plain-word swap ("provide" -> "give"): a matter of taste a trainer leaves to the agent."""
+        rules = edit.rule.split(" + ")
+        return all(r in self._swap_rules for r in rules) and len(text[edit.start:edit.end].split()) <= 3 \
+            and len(edit.replacement.split()) <= 3 and "(" not in edit.replacement
 
     def _model_inputs(self, draft: str | None, *, customer: str | None, channel: str | None,
                       with_findings: bool) -> tuple[Side | None, Side | None, frozenset[str]]:
@@ -364,6 +382,26 @@ class Coach:
                       input_format=analysis.clean.input_format)
 
 
+def _onto_draft(result: Rewrite, draft: str) -> Rewrite:
+    """An HTML or entity-encoded draft's rewrite as the draft as given, edited in place."""
+    placed = onto_draft(draft, result.before.text, result.edits)
+    if placed is None:
+        return result.model_copy(update={"rejected": (
+            *result.rejected, "the edits cross HTML markup: the rewrite is of the cleaned text")})
+    text, edits = placed
+    return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(
+        text, [(e.start, e.start + len(e.replacement)) for e in _placed(edits)])})
+
+
+def _placed(edits: Sequence[Edit]) -> list[Edit]:
+    """Edits (sorted, in original offsets) moved to where their replacements sit in the new text."""
+    out, shift = [], 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(e.model_copy(update={"start": e.start + shift, "end": e.start + shift + len(e.replacement)}))
+        shift += len(e.replacement) - (e.end - e.start)
+    return out
+
+
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:
     if isinstance(raw, Turn):
         return raw
@@ -410,10 +448,13 @@ def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding
     ranked = sorted(findings, key=lambda f: (f.severity.rank, -(f.end - f.start),
                                              -len(f.suggestions), f.start))
     kept: list[Finding] = []
+    taken: dict[str, list[tuple[int, int]]] = {}  # per category: the kept word-level spans, sorted, disjoint
     for f in ranked:
-        if f.rule in word_level and any(
-                k.rule in word_level and k.category == f.category and k.start < f.end and f.start < k.end
-                for k in kept):
-            continue
+        if f.rule in word_level:
+            spans = taken.setdefault(f.category, [])
+            i = bisect.bisect_left(spans, (f.start, f.start))
+            if any(s < f.end and f.start < e for s, e in spans[max(0, i - 1):i + 1]):
+                continue
+            spans.insert(i, (f.start, f.end))
         kept.append(f)
     return sorted(kept, key=lambda f: (f.start, f.end, f.rule))

@@ -41,26 +41,46 @@ _SWAPS = dict(_PERSON_SWAP)
 _SWAP = re.compile(r"\b(" + "|".join(re.escape(a) for a, _ in _PERSON_SWAP) + r")\b", re.IGNORECASE)
 
 
+# What makes a statement a problem to be sorry about, when VADER reads it as neutral ("my parcel
+# never arrived", "the app is not working").
+_PROBLEM_WORDS = re.compile(
+    r"\b(?:not|no|never|can't|cannot|won't|didn't|doesn't|isn't|wasn't|haven't|hasn't|still|again|"
+    r"broken|broke|failed|fails|wrong|missing|lost|late|delayed|stuck|down|error|charged|cancell?ed|"
+    r"damaged|cracked|smashed|faulty|defective|died|dead|leak\\w*|stolen|hacked|pirated|locked|declined|refused|overcharged|unknown|unauthori[sz]ed|fraud\w*|"
+    r"scam\w*|crash\w*|freez\w*)\b", re.IGNORECASE)
+_CANNOT = re.compile(r"^i (?:still )?(?:can't|cannot|couldn't|am unable|was unable|am not able|keep getting|was charged)\b",
+                     re.IGNORECASE)
+_TRAILING_PLEA = re.compile(r"(?:\s+(?:help|pls|plz|please|me|asap|now|urgently|thanks|thank you))+$",
+                            re.IGNORECASE)
+
+
 def customer_problem(text: str) -> str | None:
     """The customer's problem in the agent's words, for "I'm sorry {customer_problem}.":
     "My parcel never arrived!!!" -> "your parcel never arrived". None unless it is safe:
-    a short first-person statement, not a question, not about "you". A clause about a thing
-    ("my parcel ...") beats one about the customer ("I ..."), which must also read negative:
+    a short first-person statement of something gone wrong, not a question, not about "you",
+    in words that are all letters (no emoji, codes or links). A clause about a thing ("my
+    parcel ...") beats one about the customer ("I ..."), which must also read negative:
     "I never turned it on" is a fact, not the problem to be sorry about."""
     best: tuple[bool, float, str] | None = None
-    for clause in _CLAUSE_SPLIT.split(text[:2000]):
+    for clause in _CLAUSE_SPLIT.split(text[:2000].replace("’", "'")):
         clause = _OPENING_NOISE.sub("", clause.strip()).split(",")[0].strip(" .!?,;:")
+        clause = _TRAILING_PLEA.sub("", re.sub(r"[^\w'\s]+$", "", clause).rstrip())
         words = clause.split()
         if not 3 <= len(words) <= 16 or "?" in clause or not _PROBLEM_START.match(clause):
             continue
-        if re.search(r"\b(?:you|your|yours|u|ur)\b|[@#<>\[\]{}]|https?:", clause, re.IGNORECASE):
+        if re.search(r"\b(?:you|your|yours|u|ur)\b|[@#<>\[\]{}\"]|https?:", clause, re.IGNORECASE):
             continue
-        swapped = _SWAP.sub(lambda m: _SWAPS[m.group().lower()], clause)
-        swapped = " ".join(w.lower() if w.isupper() and len(w) > 1 else w for w in swapped.split())
-        about_person = clause.lower().startswith("i")
+        if not all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9'-]*|\d[\d,.:/-]*", w) for w in words):
+            continue  # emoji, codes and run-on punctuation do not read back as the agent's words
         score = customer_sentiment(clause)
-        if about_person and score > -0.2:
-            continue
+        if score > -0.2 and not _PROBLEM_WORDS.search(clause):
+            continue  # "my name is Isak", "my phone model is a Y37": facts, not problems
+        about_person = clause.lower().startswith("i")
+        if about_person and not (_CANNOT.search(clause) or score <= -0.2 and _PROBLEM_WORDS.search(clause)):
+            continue  # "I can't log in" reads back well; "I detect a scam", "I never turned it on" do not
+        swapped = _SWAP.sub(lambda m: _SWAPS[m.group().lower()], clause)
+        if sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2:
+            swapped = swapped.lower()  # a shouted clause, said back calmly; acronyms in one are kept
         candidate = (about_person, score, swapped[0].lower() + swapped[1:])
         if best is None or candidate[:2] < best[:2]:
             best = candidate

@@ -26,7 +26,7 @@ __all__ = [
     "Strength",
 ]
 
-SCHEMA_VERSION = "1.2"  # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p (additive)
+SCHEMA_VERSION = "1.3"  # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos` (additive)
 
 # The fixed categories; custom packs may add their own beside these.
 CATEGORIES: tuple[str, ...] = (

@@ -23,7 +23,7 @@ from textstat.backend.utils import get_pyphen
 from .errors import ConfigError
 from .text import CleanText
 
-__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "norm_of"]
+__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "norm_of", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -184,9 +184,12 @@ def syllables_of(word: str) -> int:
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
-_GREETING = re.compile(  # "Hi Sam," / "Dear Ms Lee:" / "Hello!" / a line of @handles; at most 3 more words
-    r"^[ \t]*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b"
-    r"(?:[ \t]+[^\s,!:;.?]{1,25}){0,3}[ \t]*(?:[,!:.]|$)|(?:@\w{1,30}[ \t]*){1,5}$)",
+_GREETING = re.compile(  # "Hi Sam," / "@jo Hi, Shaunee!" / "Hello!" / a line of @handles; at most 3 more words
+    r"^[ \t]*(?:(?:@\w{1,30}[ \t]+){0,5}(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hiya)\b"
+    r"(?:[ \t]+[^\s,!:;.?]{1,25}){0,3}[ \t]*"
+    r"(?:,[ \t]*(?!(?:thanks|thank|we|i|please|sorry|it|this|that|our|you|unfortunately|apologies|hope)\b)"
+    r"(?-i:[A-Z])[^\s,!:;.?]{0,24}(?:[ \t]+(?-i:[A-Z])[^\s,!:;.?]{0,24})?[ \t]*[,!:.](?=\s|$)"  # "Hi, Shaunee!"
+    r"|[,!:.]|$)|(?:@\w{1,30}[ \t]*){1,5}$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SIGNOFF = re.compile(
@@ -261,27 +264,54 @@ class Analysis:
         return self.text[self.starts[start]:self.token_end(end - 1)]
 
 
-def _greeting_range(text: str) -> tuple[int, int] | None:
+def greeting_range(text: str) -> tuple[int, int] | None:
     stripped = text.lstrip("\n ")
     m = _GREETING.match(stripped)
     if not m or not m.group().strip():
         return None
     offset = len(text) - len(stripped)
-    return offset + m.start(), offset + len(m.group().rstrip())
+    end = offset + len(m.group().rstrip())
+    if m.group().lstrip().startswith("@"):  # a line of handles, then perhaps "Hi Sam," below it
+        below = greeting_range(text[end:]) if text[end:end + 1] == "\n" else None
+        if below and not text[end:end + below[0]].strip():
+            return offset + m.start(), end + below[1]
+    return offset + m.start(), end
 
 
-_INITIALS = re.compile(r"(?:^|[ \t])([\^*~/–—-][ \t]?[A-Z]{1,4}\d?)[ \t]*$")
+# An agent's initials or first name closing a tweet or chat turn ("^TB", "-Becky", "- Nick", "/LC"),
+# perhaps followed by a link or a thread counter ("^TB https://t.co/x", "- Martin 4/4").
+_INITIALS = re.compile(r"(?:^|[ \t.!?])([\^*~/–—-][ \t]?(?:[A-Z]{1,4}\d?|[A-Z][a-z]{1,14}))"
+                       r"(?:[ \t]+(?:https?://\S{1,200}|\(?\d{1,2}/\d{1,2}\)?))*[ \t]*$")
 
 
-def _signoff_range(text: str) -> tuple[int, int] | None:
+def signoff_range(text: str) -> tuple[int, int] | None:
+    """Where the sign-off starts and ends: "Regards,\nSam", "^TB", "-Becky 2/2"; None if there is none."""
     end = len(text.rstrip())
-    initials = _INITIALS.search(text, max(0, end - 12), end)
-    if initials:  # an agent's initials closing a tweet or chat turn
+    initials = _INITIALS.search(text, max(0, end - 240), end)
+    if initials:
         return initials.start(1), end
     for m in _SIGNOFF.finditer(text, max(0, end - 120)):
         if m.group().strip() and text[m.end():end].count("\n") <= 2:
             return m.start() + len(m.group()) - len(m.group().lstrip()), end
     return None
+
+
+# A tweet thread's counter ("2/3", "(1/2)", "[2/2]") or a line carried over ("...").
+_THREAD_COUNTER = re.compile(r"(?<![\w/])[(\[]?(\d{1,2})/(\d{1,2})[)\]]?(?![\w/])")
+_CARRIED = re.compile(r"^(?:@\w{1,30}\s+)*(?:\.{2,}|…|[a-z])")
+
+
+def continuation(text: str) -> tuple[bool, bool]:
+    """Whether a reply carries on from an earlier message (a later tweet of a thread, or one that
+    starts mid-sentence) and whether it carries on into a later one (an earlier tweet, or one
+    that ends mid-sentence). A line added at its opening or closing would land mid-thread."""
+    stripped = text.strip()
+    counters = [(int(m.group(1)), int(m.group(2))) for m in _THREAD_COUNTER.finditer(stripped)
+                if 0 < int(m.group(1)) <= int(m.group(2)) <= 20
+                and (m.start() < 40 or m.end() > len(stripped) - 40)]
+    from_earlier = bool(_CARRIED.match(stripped)) or any(n > 1 for n, _ in counters)
+    into_later = stripped.endswith(("...", "…")) or any(n < m for n, m in counters)
+    return from_earlier, into_later
 
 
 @lru_cache(maxsize=100_000)
@@ -311,7 +341,7 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     if not sentences:
         return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                         is_word=is_word, sentences=(), greeting=None, signoff=None)
-    greeting, signoff = _greeting_range(text), _signoff_range(text)
+    greeting, signoff = greeting_range(text), signoff_range(text)
     body_start = greeting[1] if greeting else 0
     body_end = signoff[0] if signoff else len(text)
     boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]

@@ -5,7 +5,11 @@ decides what may land, whoever proposed it (the rule-based rewriter here, or a t
 `Rewriter`): an edit may not touch protected spans (URLs, e-mail addresses, ids, numbers, code),
 the quoted thread or signature, or line breaks; and a rewrite that lowers the score or adds a
 finding the draft did not have is turned down. The only new findings allowed are the `[slot]`s
-a fix left for the agent to fill ("by [day]"), which fail the check until filled.
+a fix left for the agent to fill ("by [day]"), which fail the check until filled and come back
+as to-dos. The score is not the only test: an edit may not add a line where a trainer would
+strike it out (before the greeting, after the sign-off, inside a tweet thread's continuation, an
+empathy line for a customer who is not upset), nor leave grammar a cheap check can see is broken
+("an plane", a doubled word, "Since ... but").
 
 Rewriting runs to a fixed point, so rewriting the result again changes nothing.
 """
@@ -13,29 +17,45 @@ Rewriting runs to a fixed point, so rewriting the result again changes nothing.
 from __future__ import annotations
 
 import difflib
+import html
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .checks.base import SLOT
 from .models import Edit, Finding, Report
+from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText
 
-__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "rewrite"]
+__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "rewrite"]
 
 MAX_PASSES = 6
 
 
+class Todo(BaseModel):
+    """A `[slot]` the rewrite left for the agent to fill in before sending ("by [day]")."""
+
+    model_config = ConfigDict(frozen=True)
+    start: int = Field(ge=0, description="Offset of the slot in `Rewrite.text`.")
+    end: int = Field(ge=0)
+    slot: str = Field(description='The slot as written, e.g. "[day]".')
+    question: str = Field(description='What the agent must decide, e.g. "fill in: when will this be done?".')
+
+
 class Rewrite(BaseModel):
-    """A rewritten draft, the edits that made it (offsets into the original), and both reports."""
+    """A rewritten draft, the edits that made it (offsets into the draft as given), both reports,
+    and the slots left for the agent to fill in."""
 
     model_config = ConfigDict(frozen=True)
     text: str
     edits: tuple[Edit, ...]
     before: Report
     after: Report
+    todos: tuple[Todo, ...] = ()
     rejected: tuple[str, ...] = ()
 
     def to_json(self, *, indent: int | None = None) -> str:
@@ -99,6 +119,87 @@ def _span_problem(clean: CleanText, edit: Edit) -> str | None:
     return None
 
 
+# --- the guard's placement and grammar checks ----------------------------------------------------
+
+_SENTENCE_WORDS = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_EMPATHY_LINE = re.compile(r"\b(?:sorry|apologi[sz]e|frustrat\w*|upsetting|understand (?:how|why|that)|can see why|"
+                           r"must (?:be|have been)|sounds (?:like|really|so))\b", re.IGNORECASE)
+
+
+def _added_line(text: str, edit: Edit) -> tuple[int, str] | None:
+    """Where an edit adds a sentence of its own (three or more words ending in . ! or ?), and the
+    sentence: what the placement checks look at. Rewording inside a sentence adds no line."""
+    for part in _fine_grained(text, edit):
+        added = part.replacement.strip(" .")
+        if len(_SENTENCE_WORDS.findall(added)) >= 3 and re.search(r"[.!?]", part.replacement):
+            return part.start, added
+    return None
+
+
+def _line_problem(text: str, edit: Edit, *, customer_upset: bool) -> str | None:
+    """A line added where a trainer would strike it out."""
+    added = _added_line(text, edit)
+    if added is None:
+        return None
+    at, line = added
+    greeting, signoff = greeting_range(text), signoff_range(text)
+    if greeting and at < greeting[1]:
+        return f"{edit.rule}: would add a line before the greeting"
+    if signoff and at > signoff[0]:
+        return f"{edit.rule}: would add a line after the sign-off"
+    from_earlier, into_later = continuation(text)
+    body_start = greeting[1] if greeting else len(text) - len(text.lstrip())
+    body_end = signoff[0] if signoff else len(text.rstrip())
+    if from_earlier and not text[body_start:at].strip(" \t\n@") or \
+            into_later and not text[at:body_end].strip(" \t\n."):
+        return f"{edit.rule}: would add a line inside a tweet thread's continuation"
+    if not customer_upset and _EMPATHY_LINE.search(line):
+        return f"{edit.rule}: would add an empathy line for a customer who is not upset"
+    return None
+
+
+_ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w'-]*)")
+_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:^|[.!?]\s+)(?:Since|Although|Though|Whereas|While|Because)\b[^.!?\n]{1,200}?,?\s+but\b")
+_DOUBLED_OK = frozenset({"that", "had", "is", "do", "very", "really", "so", "bye", "ha", "no"})
+# "an" before a vowel sound: vowel letters bar "uni-", "use", "eu-", "one"; silent-h words; letters
+# said with a vowel sound first when an acronym is spelt out ("an FAQ", "an SMS").
+_CONSONANT_SOUND = re.compile(r"^(?:uni|use|usu|uti|eu|ew|one|once|ur[aeiou])", re.IGNORECASE)
+_VOWEL_SOUND = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+
+
+def _wants_an(word: str) -> bool:
+    if word.isupper() and len(word) > 1:
+        return word[0] in "AEFHILMNORSX"
+    if _VOWEL_SOUND.match(word):
+        return True
+    return word[0].lower() in "aeiou" and not _CONSONANT_SOUND.match(word)
+
+
+def grammar_faults(text: str) -> list[tuple[str, int, int]]:
+    """Faults a substitution can leave that a cheap check can see: "a"/"an" before the wrong
+    sound, a doubled word, "Since ... but". Each is (kind, start, end)."""
+    faults = [("article", m.start(), m.end()) for m in _ARTICLE.finditer(text)
+              if (m.group(1).lower() == "an") != _wants_an(m.group(2))]
+    faults += [("doubled", m.start(), m.end()) for m in _DOUBLED.finditer(text)
+               if m.group(1).lower() not in _DOUBLED_OK]
+    faults += [("dangling", m.start(), m.end()) for m in _DANGLING.finditer(text)]
+    return faults
+
+
+def _new_faults(old: str, new: str) -> list[tuple[str, int, int]]:
+    """Grammar faults in `new` that `old` did not have (compared by kind and text)."""
+    had = Counter((kind, old[a:b].lower()) for kind, a, b in grammar_faults(old))
+    fresh = []
+    for kind, a, b in grammar_faults(new):
+        key = (kind, new[a:b].lower())
+        if had[key]:
+            had[key] -= 1
+        else:
+            fresh.append((kind, a, b))
+    return fresh
+
+
 def _resolve(edits: Sequence[Edit]) -> list[Edit]:
     """Non-overlapping edits, in the proposer's order of preference, then sorted by position."""
     chosen: list[Edit] = []
@@ -109,7 +210,7 @@ def _resolve(edits: Sequence[Edit]) -> list[Edit]:
     return sorted(chosen, key=lambda e: (e.start, e.end))
 
 
-def _apply(text: str, edits: Sequence[Edit]) -> tuple[str, list[tuple[int, int]]]:
+def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, list[tuple[int, int]]]:
     """Apply sorted, non-overlapping edits; also where each replacement landed in the new text."""
     out: list[str] = []
     placed: list[tuple[int, int]] = []
@@ -204,29 +305,31 @@ def _new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int
 
 
 def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | None, rewriter: Rewriter,
-            word_level: frozenset[str]) -> Rewrite:
-    """Rewrite a checked draft to a fixed point: propose, resolve, guard, apply; repeat while it helps."""
+            word_level: frozenset[str], customer_upset: bool = False, slots: bool = True) -> Rewrite:
+    """Rewrite a checked draft to a fixed point: propose, resolve, guard, apply; repeat while it helps.
+
+    `customer_upset` says whether an empathy line may be added; with `slots=False`, edits that
+    would leave a `[slot]` for the agent to fill in are left out."""
     current, report = first.text, first
     log = _EditLog()
     rejected: list[str] = []
     turned_down: set[tuple[str, str, str]] = set()  # (rule, old text, replacement): not tried again
-    slots: list[tuple[int, int]] = []
+    slot_spans: list[tuple[int, int]] = []
     fresh = True  # this pass may try every proposal: nothing is remembered as turned down
     for _ in range(MAX_PASSES):
         proposals = []
         for edit in rewriter.propose(report, customer=customer):
             if (edit.rule, current[edit.start:edit.end], edit.replacement) in turned_down:
                 continue
-            problem = _span_problem(clean, edit) if 0 <= edit.start <= edit.end <= len(current) else \
-                f"{edit.rule}: offsets outside the text"
+            problem = _edit_problem(clean, current, edit, customer_upset=customer_upset, slots=slots)
             if problem:
                 rejected.append(problem)
             else:
                 proposals.append(edit)
         chosen = _resolve(proposals)
-        accepted = _accept(check, current, report, chosen, slots, word_level, rejected)
-        kept = accepted[0] if accepted else []
-        turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if e not in kept)
+        accepted = _accept(check, current, report, chosen, slot_spans, word_level, rejected)
+        kept = {id(e) for e in accepted[0]} if accepted else set()
+        turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if id(e) not in kept)
         if accepted is None:
             if fresh:
                 break  # a fixed point: rewriting the result again would change nothing
@@ -236,12 +339,21 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
             continue
         fresh = False
         edits, new_text, new_report, new_clean, placed = accepted
-        slots = [_shift(s, edits) for s in slots] + [
+        slot_spans = [_shift(sp, edits) for sp in slot_spans] + [
             p for p, e in zip(placed, edits, strict=True) if "[" in e.replacement]
         log.record(edits, placed)
         current, report, clean = new_text, new_report, new_clean
     return Rewrite(text=current, edits=log.edits(current), before=first, after=report,
+                   todos=todos_in(current, [en.cur for en in log.entries]),
                    rejected=tuple(dict.fromkeys(rejected)))
+
+
+def _edit_problem(clean: CleanText, text: str, edit: Edit, *, customer_upset: bool, slots: bool) -> str | None:
+    if not 0 <= edit.start <= edit.end <= len(text):
+        return f"{edit.rule}: offsets outside the text"
+    if not slots and SLOT.search(edit.replacement):
+        return f"{edit.rule}: left out, as it leaves a [slot] to fill in"
+    return _span_problem(clean, edit) or _line_problem(text, edit, customer_upset=customer_upset)
 
 
 def _shift(span: tuple[int, int], edits: Sequence[Edit]) -> tuple[int, int]:
@@ -249,29 +361,128 @@ def _shift(span: tuple[int, int], edits: Sequence[Edit]) -> tuple[int, int]:
     return span[0] + shift, span[1] + shift
 
 
-def _accept(check: Checker, text: str, report: Report, edits: list[Edit], slots: list[tuple[int, int]],
-            word_level: frozenset[str], rejected: list[str]
-            ) -> tuple[list[Edit], str, Report, CleanText, list[tuple[int, int]]] | None:
-    """All the edits if together they pass the guard; else the largest greedy subset that does."""
+Accepted = tuple[list[Edit], str, Report, CleanText, list[tuple[int, int]]]
+_CHECKS_PER_PASS = 3  # one for all the edits, then at most two narrower tries: linear in the draft
 
-    def attempt(chosen: list[Edit]) -> tuple[list[Edit], str, Report, CleanText, list[tuple[int, int]]] | None:
-        new_text, placed = _apply(text, chosen)
+
+def _accept(check: Checker, text: str, report: Report, edits: list[Edit], slots: list[tuple[int, int]],
+            word_level: frozenset[str], rejected: list[str]) -> Accepted | None:
+    """All the edits if together they pass the guard; else, by blaming the edits next to what got
+    worse (or, with no one to blame, halving), the largest subset that passes in a few checks."""
+
+    def attempt(chosen: list[Edit]) -> tuple[Accepted | None, list[Edit]]:
+        new_text, placed = apply_edits(text, chosen)
         new_report, new_clean = check(new_text)
-        new_slots = [_shift(s, chosen) for s in slots] + [
+        new_slots = [_shift(sp, chosen) for sp in slots] + [
             p for p, e in zip(placed, chosen, strict=True) if "[" in e.replacement]
-        if new_report.score < report.score or _new_findings(report, new_report, new_slots, word_level):
-            return None
-        return chosen, new_text, new_report, new_clean, placed
+        spots = [(f.start, f.end) for f in _new_findings(report, new_report, new_slots, word_level)]
+        spots += [(a, b) for _, a, b in _new_faults(text, new_text)]
+        if not spots and new_report.score >= report.score:
+            return (chosen, new_text, new_report, new_clean, placed), []
+        return None, [e for e, (ps, pe) in zip(chosen, placed, strict=True)
+                      if any(ps - 2 <= b and a <= pe + 2 for a, b in spots)]
 
     if not edits:
         return None
-    together = attempt(edits)
-    if together is not None:
-        return together
-    kept: list[Edit] = []
-    for edit in edits:
-        if attempt(sorted([*kept, edit], key=lambda e: (e.start, e.end))) is not None:
-            kept = sorted([*kept, edit], key=lambda e: (e.start, e.end))
+    candidates = edits
+    for _ in range(_CHECKS_PER_PASS):
+        accepted, blamed = attempt(candidates)
+        if accepted is not None:
+            tried = {id(e) for e in candidates}
+            rejected.extend(f"{e.rule}: the result scored lower or had a new finding or fault"
+                            for e in edits if id(e) not in tried)
+            return accepted
+        blame = {id(e) for e in blamed}
+        candidates = [e for e in candidates if id(e) not in blame] if blamed else candidates[:len(candidates) // 2]
+        if not candidates:
+            break
+    rejected.extend(f"{e.rule}: the result scored lower or had a new finding or fault" for e in edits)
+    return None
+
+
+# --- slots and the draft as given -------------------------------------------------------------
+
+_QUESTIONS = {
+    "day": "when will this be done?", "date": "when will this be done?", "time": "at what time?",
+    "when": "when will this happen?", "next step": "what happens next, and who does it?",
+    "their name": "who is it?",
+}
+
+
+def todos_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[Todo, ...]:
+    """The slots inside the edited ranges of the final text, each with the question it asks."""
+    found = []
+    for lo, hi in ranges:
+        for m in SLOT.finditer(text, lo, hi):
+            name = m.group()[1:-1]
+            found.append(Todo(start=m.start(), end=m.end(), slot=m.group(),
+                              question="fill in: " + _QUESTIONS.get(name, f"what goes in {m.group()}?")))
+    return tuple(sorted(found, key=lambda t: t.start))
+
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]) -> tuple[str, tuple[Edit, ...]] | None:
+    """Edits made to the cleaned text of an HTML or entity-encoded draft, applied to the draft as
+    given: entities, tags, spacing and line breaks outside the edits survive byte for byte, and
+    replacements are escaped as the draft is. None where an edit's span cannot be found in the
+    draft (it crosses a tag or an entity), so the caller can fall back to the cleaned text."""
+    offsets = _align(draft, cleaned)
+    if offsets is None:
+        return None
+    mapped = []
+    for e in edits:
+        start = end = offsets[e.start]
+        if e.end > e.start:
+            end = _entity_end(draft, offsets[e.end - 1])
+        old = draft[start:end]
+        if "<" in old or _squash(html.unescape(old)) != _squash(cleaned[e.start:e.end]):
+            return None
+        mapped.append(Edit(start=start, end=end, replacement=html.escape(e.replacement, quote=False),
+                           rule=e.rule, reason=e.reason))
+    text, _ = apply_edits(draft, sorted(mapped, key=lambda e: (e.start, e.end)))
+    return text, tuple(mapped)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _entity_end(draft: str, at: int) -> int:
+    """The end of the draft character (or entity) that starts at `at`."""
+    m = _ENTITY.match(draft, at)
+    return m.end() if m else at + 1
+
+
+def _align(draft: str, cleaned: str) -> list[int] | None:
+    """For each offset of the cleaned text (and its end), the offset in the draft where that
+    character comes from. Clean-up decodes entities, drops tags, squeezes spaces and adds line
+    breaks for blocks; anything else means the two cannot be aligned."""
+    offsets: list[int] = []
+    i = j = 0
+    while j < len(cleaned):
+        if i < len(draft) and draft[i] == cleaned[j]:
+            offsets.append(i)
+            i += 1
+            j += 1
+            continue
+        entity = _ENTITY.match(draft, i) if i < len(draft) else None
+        if entity and html.unescape(entity.group()) == cleaned[j:j + len(html.unescape(entity.group()))]:
+            decoded = html.unescape(entity.group())
+            offsets.extend([i] * len(decoded))
+            i, j = entity.end(), j + len(decoded)
+        elif i < len(draft) and draft[i] == "<":
+            close = draft.find(">", i)
+            if close < 0:
+                return None
+            i = close + 1
+        elif i < len(draft) and draft[i].isspace():
+            i += 1
+        elif cleaned[j].isspace():
+            offsets.append(i)
+            j += 1
         else:
-            rejected.append(f"{edit.rule}: the result scored lower or had a new finding")
-    return attempt(kept) if kept else None
+            return None
+    offsets.append(i)
+    return offsets

@@ -127,7 +127,7 @@ def test_rewrite_formats(capsys):
     customer = str(EXAMPLES / "customers" / "late-refund.txt")
     code, out, _ = run(capsys, "rewrite", draft, "--customer", customer, "--format", "json")
     data = json.loads(out)
-    assert set(data) == {"text", "edits", "before", "after"}
+    assert set(data) == {"text", "edits", "before", "after", "todos"}
     assert data["after"]["score"] >= data["before"]["score"] and data["edits"]
     original = data["before"]["text"]
     for e in data["edits"]:

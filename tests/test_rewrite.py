@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replycoach import Coach, Edit, ReplycoachError, Report
-from replycoach.rewrite import Rewriter, _apply
+from replycoach.rewrite import Rewriter, apply_edits
 from replycoach.text import clean
 
 _COACH = Coach()
@@ -24,7 +24,7 @@ def assert_guarantees(draft: str, customer: str | None = None) -> None:
     before, after = result.before, result.after
     original = before.text
     # Every edit maps back to the original: applying them reproduces the rewritten text.
-    assert _apply(original, sorted(result.edits, key=lambda e: (e.start, e.end)))[0] == result.text
+    assert apply_edits(original, sorted(result.edits, key=lambda e: (e.start, e.end)))[0] == result.text
     # Protected spans (URLs, ids, numbers, code) and the quoted thread are untouched.
     cleaned = clean(original, input_format="text")
     for span in (*cleaned.protected, *cleaned.excluded):
@@ -62,7 +62,7 @@ def test_json_shape():
     import json
 
     data = json.loads(_COACH.rewrite(DRAFT, customer=CUSTOMER).to_json())
-    assert set(data) == {"text", "edits", "before", "after"}
+    assert set(data) == {"text", "edits", "before", "after", "todos"}
     assert set(data["edits"][0]) == {"start", "end", "replacement", "rule", "reason"}
     assert data["before"]["version"] == data["after"]["version"]
 

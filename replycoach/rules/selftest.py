@@ -69,8 +69,8 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
 def apply_rule_fixes(coach: Coach, rule_id: str, draft: str, *, customer: str | None = None,
                      channel: str | None = None) -> str:
     """The draft with only this rule's best fixes applied (no guard: this tests the rule's data)."""
-    from ..rewrite import _apply, _resolve, best_fixes
+    from ..rewrite import _resolve, apply_edits, best_fixes
 
     report = coach.check(draft, customer=customer, channel=channel)
     edits = best_fixes([f for f in report.findings if f.rule == rule_id])
-    return _apply(report.text, _resolve(edits))[0]
+    return apply_edits(report.text, _resolve(edits))[0]
