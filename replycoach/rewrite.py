@@ -159,7 +159,7 @@ def _line_problem(text: str, edit: Edit, *, customer_upset: bool) -> str | None:
 
 
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w'-]*)")
-_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_DOUBLED = re.compile(r"\b(\w*[A-Za-z]\w*)\s+\1\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:^|[.!?]\s+)(?:Since|Although|Though|Whereas|While|Because)\b[^.!?\n]{1,200}?,?\s+but\b")
 _DOUBLED_OK = frozenset({"that", "had", "is", "do", "very", "really", "so", "bye", "ha", "no"})
 # "an" before a vowel sound: vowel letters bar "uni-", "use", "eu-", "one"; silent-h words; letters

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -25,6 +26,19 @@ def plural(word: str) -> str:
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"
     return word + "s"
+
+
+def _names_something(text: str, start: int, end: int) -> bool:
+    """The matched words are part of a name a customer must find as written: a hyphenated
+    compound ("TD-LTE"), a quoted label, or a capitalised run mid-sentence ("Purchase History",
+    "Advanced Reinstall"). Swapping a word there breaks the name; explaining it does not."""
+    before, after = text[max(0, start - 1):start], text[end:end + 1]
+    if before and before in "-/'\"‘“" or after and after in "-/'\"’”":
+        return True
+    span, lead = text[start:end], text[:start].rstrip()
+    mid_sentence = bool(lead) and lead[-1] not in ".!?:\n"
+    return span[:1].isupper() and not span.isupper() and (
+        mid_sentence or re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None)
 
 
 def _form(text: str) -> str:
@@ -97,7 +111,8 @@ class Substitution(Check[SubstitutionSpec]):
             seen.add(term)
             matched = a.span_text(start, end)
             first, last = a.starts[start], a.token_end(end - 1)
-            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, value.use))
+            uses = () if _names_something(a.text, first, last) else value.use
+            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, uses))
             suggestions = [f.replacement for f in fixes if f.replacement] or [
                 u for u in value.use if "{" not in u]
             if value.explain and first_use:
