@@ -138,13 +138,16 @@ class Coach:
         return self._report(analysis, self._customer(customer), channel or self.config.default_channel)
 
     def rewrite(self, draft: str, *, customer: str | None = None, channel: str | None = None,
-                input_format: str = "auto", rewriter: Rewriter | None = None, slots: bool = True) -> Rewrite:
+                input_format: str = "auto", rewriter: Rewriter | None = None, slots: bool = False) -> Rewrite:
         """A plainer draft that scores at least as well, with every edit and its reason.
 
         `rewriter` plugs in another source of edits (see `Rewriter`); its edits pass the same
         guard as the built-in rule-based ones. The result is the draft as given with only the
-        edited spans changed (for HTML too, where it can be aligned; else the cleaned text), and
-        any `[slot]` left to fill in is a to-do; `slots=False` leaves such edits out.
+        edited spans changed (for HTML too, where it can be aligned; else the cleaned text).
+        Edits that leave a `[slot]` for the agent ("by [day]" for "soon") come only with
+        `slots=True`, each slot then a to-do: trainers read a deadline slot where no honest date
+        fits (a bug fix, a hold queue) as a worse reply. One-word swaps ("provide" -> "give")
+        stay suggestions: a trainer leaves them to the agent, and they break names and grammar.
         """
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars)
         customer_view = self._customer(customer)
@@ -161,14 +164,12 @@ class Coach:
         reports = self._reports(analysis, customer_view, chan)
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
-        result = rewrite(check_text, first, cleaned, customer=customer, rewriter=rewriter or RuleRewriter(),
+        result = rewrite(check_text, first, cleaned, customer=customer,
+                         rewriter=rewriter or RuleRewriter(skip=self._is_swap),
                          word_level=self._scaled, customer_upset=bool(customer_view and customer_view.upset),
                          slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
-        if all(self._is_swap(e, result.before.text) for e in result.edits):
-            return unchanged.model_copy(update={"rejected": (
-                *result.rejected, "only near-synonym swaps: offered as suggestions, not applied")})
         after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
         after_report = self._report(analyse(self.nlp, after), customer_view, chan)
         had = {f.rule for f in before.findings}
@@ -182,10 +183,10 @@ class Coach:
         return result
 
     def _is_swap(self, edit: Edit, text: str) -> bool:
-        """A plain-word swap ("provide" -> "give"): a matter of taste a trainer leaves to the agent."""
-        rules = edit.rule.split(" + ")
-        return all(r in self._swap_rules for r in rules) and len(text[edit.start:edit.end].split()) <= 3 \
-            and len(edit.replacement.split()) <= 3 and "(" not in edit.replacement
+        """A one-word swap ("provide" -> "give", "driver" -> "software"): not an explanation, and
+        not a wordy phrase made short ("in order to" -> "to")."""
+        return edit.rule in self._swap_rules and len(text[edit.start:edit.end].split()) == 1 \
+            and "(" not in edit.replacement
 
     def _model_inputs(self, draft: str | None, *, customer: str | None, channel: str | None,
                       with_findings: bool) -> tuple[Side | None, Side | None, frozenset[str]]:

@@ -44,12 +44,19 @@ _SWAP = re.compile(r"\b(" + "|".join(re.escape(a) for a, _ in _PERSON_SWAP) + r"
 # What makes a statement a problem to be sorry about, when VADER reads it as neutral ("my parcel
 # never arrived", "the app is not working").
 _PROBLEM_WORDS = re.compile(
-    r"\b(?:not|no|never|can't|cannot|won't|didn't|doesn't|isn't|wasn't|haven't|hasn't|still|again|"
+    r"\b(?:not|no|never|can't|cannot|won't|didn't|doesn't|isn't|wasn't|haven't|hasn't|again|"
     r"broken|broke|failed|fails|wrong|missing|lost|late|delayed|stuck|down|error|charged|cancell?ed|"
     r"damaged|cracked|smashed|faulty|defective|died|dead|leak\\w*|stolen|hacked|pirated|locked|declined|refused|overcharged|unknown|unauthori[sz]ed|fraud\w*|"
     r"scam\w*|crash\w*|freez\w*)\b", re.IGNORECASE)
 _CANNOT = re.compile(r"^i (?:still )?(?:can't|cannot|couldn't|am unable|was unable|am not able|keep getting|was charged)\b",
                      re.IGNORECASE)
+# What follows these is the customer's reasoning or a request, not the problem ("... is stuck on
+# 5.00 but you can still play online", "... got hacked please get back to me").
+_AFTERTHOUGHT = re.compile(r"\s+(?:but|because|until|unless|so|please|pls|which|although|though|when|if)\b",
+                           re.IGNORECASE)
+_DANGLING_END = re.compile(r"\b(?:by|to|for|with|of|in|on|at|from|the|a|an|and|or|my|your)$", re.IGNORECASE)
+_RUDE = re.compile(r"\b(?:bastards?|shit\w*|fuck\w*|damn\w*|crap\w*|idiot\w*|stupid|suck\w*|hell|wtf|ffs|bs|"
+                   r"ass|asses|arse\w*|dick\w*|bloody|useless|pathetic|joke)\b", re.IGNORECASE)
 _TRAILING_PLEA = re.compile(r"(?:\s+(?:help|pls|plz|please|me|asap|now|urgently|thanks|thank you))+$",
                             re.IGNORECASE)
 
@@ -64,7 +71,9 @@ def customer_problem(text: str) -> str | None:
     best: tuple[bool, float, str] | None = None
     for clause in _CLAUSE_SPLIT.split(text[:2000].replace("’", "'")):
         clause = _OPENING_NOISE.sub("", clause.strip()).split(",")[0].strip(" .!?,;:")
-        clause = _TRAILING_PLEA.sub("", re.sub(r"[^\w'\s]+$", "", clause).rstrip())
+        clause = _TRAILING_PLEA.sub("", re.sub(r"[^\w'\s]+$", "", _AFTERTHOUGHT.split(clause)[0]).rstrip())
+        if _DANGLING_END.search(clause):
+            continue  # "... hasn't been solved by": cut off mid-thought
         words = clause.split()
         if not 3 <= len(words) <= 16 or "?" in clause or not _PROBLEM_START.match(clause):
             continue
@@ -72,12 +81,12 @@ def customer_problem(text: str) -> str | None:
             continue
         if not all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9'-]*|\d[\d,.:/-]*", w) for w in words):
             continue  # emoji, codes and run-on punctuation do not read back as the agent's words
-        score = customer_sentiment(clause)
-        if score > -0.2 and not _PROBLEM_WORDS.search(clause):
-            continue  # "my name is Isak", "my phone model is a Y37": facts, not problems
+        if not _PROBLEM_WORDS.search(clause) or _RUDE.search(clause):
+            continue  # "my name is Isak", "the sniffles can kill some of us": not a problem to name
         about_person = clause.lower().startswith("i")
-        if about_person and not (_CANNOT.search(clause) or score <= -0.2 and _PROBLEM_WORDS.search(clause)):
+        if about_person and not _CANNOT.search(clause):
             continue  # "I can't log in" reads back well; "I detect a scam", "I never turned it on" do not
+        score = customer_sentiment(clause)
         swapped = _SWAP.sub(lambda m: _SWAPS[m.group().lower()], clause)
         if sum(w.isupper() and len(w) > 1 for w in words) > len(words) / 2:
             swapped = swapped.lower()  # a shouted clause, said back calmly; acronyms in one are kept

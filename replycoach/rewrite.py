@@ -74,10 +74,15 @@ class Rewriter(Protocol):
 
 
 class RuleRewriter:
-    """The built-in rewriter: each finding's best fix, as the rule packs define them."""
+    """The built-in rewriter: each finding's best fix, as the rule packs define them, less those
+    `skip(edit, text)` says to leave to the agent (the Coach skips one-word swaps)."""
+
+    def __init__(self, skip: Callable[[Edit, str], bool] | None = None) -> None:
+        self.skip = skip
 
     def propose(self, report: Report, *, customer: str | None) -> Sequence[Edit]:
-        return best_fixes(report.findings)
+        edits = best_fixes(report.findings)
+        return [e for e in edits if not self.skip(e, report.text)] if self.skip else edits
 
 
 def best_fixes(findings: Sequence[Finding]) -> list[Edit]:
@@ -305,11 +310,11 @@ def _new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int
 
 
 def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | None, rewriter: Rewriter,
-            word_level: frozenset[str], customer_upset: bool = False, slots: bool = True) -> Rewrite:
+            word_level: frozenset[str], customer_upset: bool = False, slots: bool = False) -> Rewrite:
     """Rewrite a checked draft to a fixed point: propose, resolve, guard, apply; repeat while it helps.
 
-    `customer_upset` says whether an empathy line may be added; with `slots=False`, edits that
-    would leave a `[slot]` for the agent to fill in are left out."""
+    `customer_upset` says whether an empathy line may be added; edits that would leave a `[slot]`
+    for the agent to fill in are left out unless `slots` is true."""
     current, report = first.text, first
     log = _EditLog()
     rejected: list[str] = []

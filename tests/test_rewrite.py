@@ -1,13 +1,15 @@
 """Rewrites: the guarantees. Protected spans never change, the score never drops, no new
 findings (bar [slot]s for the agent), rewriting twice = once, layout survives, edits map back."""
 
+import json
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from replycoach import Coach, Edit, ReplycoachError, Report
-from replycoach.rewrite import Rewriter, apply_edits
+from replycoach.rewrite import _CHECKS_PER_PASS, MAX_PASSES, Rewriter, apply_edits, grammar_faults
 from replycoach.text import clean
 
 _COACH = Coach()
@@ -59,8 +61,6 @@ def test_clean_draft_is_left_alone():
 
 
 def test_json_shape():
-    import json
-
     data = json.loads(_COACH.rewrite(DRAFT, customer=CUSTOMER).to_json())
     assert set(data) == {"text", "edits", "before", "after", "todos"}
     assert set(data["edits"][0]) == {"start", "end", "replacement", "rule", "reason"}
@@ -109,3 +109,142 @@ def test_guarantees_hold_for_any_mix(draft, customer):
         assert_guarantees(draft, customer)
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
+
+
+# --- what a trainer strikes out -----------------------------------------------------------------
+
+UPSET = "My internet has been down for two days and I work from home. This is ridiculous."
+CALM = "Hi, could you tell me which router settings to use? Thanks!"
+
+
+def _added(result) -> list[str]:
+    return [e.replacement for e in result.edits if len(e.replacement.split()) >= 3]
+
+
+def test_empathy_line_names_the_problem_and_follows_the_greeting():
+    result = _COACH.rewrite("@dana Hi there! Please restart your router and try again.", customer=UPSET)
+    assert result.text.startswith("@dana Hi there! I'm sorry your internet has been down for two days")
+
+
+def test_no_empathy_line_for_a_calm_customer_even_from_a_plugged_in_rewriter():
+    draft = "Please restart your router and try again."
+    assert not any("sorry" in r for r in _added(_COACH.rewrite(draft, customer=CALM)))
+    pasted = _Proposing(lambda r: [Edit(start=0, end=0, replacement="I'm so sorry about all of this. ",
+                                        rule="llm", reason="warmer")])
+    result = _COACH.rewrite(draft, customer=CALM, rewriter=pasted)
+    assert result.text == draft and any("not upset" in r for r in result.rejected)
+
+
+def test_stock_empathy_line_is_offered_not_pasted():
+    draft = "Your refund was processed on 3 May. It takes 5-7 days to appear."
+    customer = "This is the THIRD time I'm asking where my refund is!!! Completely unacceptable."
+    result = _COACH.rewrite(draft, customer=customer)
+    assert "frustrating" not in result.text
+    finding = next(f for f in result.before.findings if f.rule == "empathy.acknowledge")
+    assert "I can see why this has been frustrating." in finding.suggestions and not finding.fixes
+
+
+def test_no_line_before_the_greeting_or_after_the_sign_off():
+    before_greeting = _Proposing(lambda r: [Edit(start=6, end=6, replacement="Thanks for waiting on this. ",
+                                                 rule="llm", reason="x")])
+    draft = "@dana Hi there! Your order ships today. -Becky"
+    assert _COACH.rewrite(draft, rewriter=before_greeting).text == draft
+    after_signoff = _Proposing(lambda r: [Edit(start=len(draft), end=len(draft), rule="llm", reason="x",
+                                               replacement=" Thanks for waiting on this.")])
+    result = _COACH.rewrite(draft, rewriter=after_signoff)
+    assert result.text == draft and any("after the sign-off" in r for r in result.rejected)
+
+
+@pytest.mark.parametrize("draft", [
+    "@dana and then restart your router and try again. 2/2 ^AB",  # the second tweet of a thread
+    "...and then restart your router and try again.",  # carried over from the last message
+])
+def test_no_opening_line_inside_a_thread_continuation(draft):
+    result = _COACH.rewrite(draft, customer=UPSET)
+    assert not any("sorry" in line.lower() for line in _added(result))
+
+
+@pytest.mark.parametrize("text,kinds", [
+    ("We sent an plane ticket.", ["article"]),
+    ("We sent a update and an email, an hour ago, to a user; see the FAQ, an SMS.", ["article"]),
+    ("A user and an hour and an FAQ.", []),
+    ("Please send the the order number.", ["doubled"]),
+    ("It had had enough. TD-4G 4G works.", ["doubled"]),
+    ("Since we do value your input but we will pass it on.", ["dangling"]),
+    ("Since you asked, we will pass it on. But not today.", []),
+])
+def test_grammar_faults(text, kinds):
+    assert [k for k, _, _ in grammar_faults(text)] == kinds
+
+
+def test_a_substitution_that_breaks_grammar_is_turned_down():
+    broken = _Proposing(lambda r: [Edit(start=r.text.index("car"), end=r.text.index("car") + 3,
+                                        replacement="airplane", rule="llm", reason="x")])
+    draft = "We booked a car for you."
+    result = _COACH.rewrite(draft, rewriter=broken)
+    assert result.text == draft and result.rejected
+
+
+def test_names_are_not_swapped():
+    draft = "Open Purchase History to see it; your phone does not support TD-LTE yet."
+    result = _COACH.rewrite(draft)
+    assert "Purchase History" in result.text and "TD-LTE" in result.text
+
+
+def test_slots_are_todos_and_can_be_left_out():
+    draft = "We will look into it and reply soon."
+    result = _COACH.rewrite(draft, slots=True)
+    assert "[day]" in result.text
+    todo = result.todos[0]
+    assert result.text[todo.start:todo.end] == todo.slot == "[day]" and "when" in todo.question
+    assert "todos" in json.loads(result.to_json())
+    without = _COACH.rewrite(draft)  # the default: a deadline slot is offered, not written in
+    assert "[" not in without.text and not without.todos and any("[slot]" in r for r in without.rejected)
+
+
+def test_one_word_swaps_are_suggestions_not_edits():
+    draft = "We will provide the details in the app."
+    result = _COACH.rewrite(draft, channel="chat")  # no thank-you line expected in chat
+    assert result.text == draft and not result.edits
+    assert "give" in next(f for f in result.before.findings if f.rule == "readability.wordy").suggestions
+
+
+ENTITY_PIECES = ["Tom &amp; Jerry's order", "&gt; 5 items", "AT&amp;T", "Prior to that, restart it.",
+                 "In order to help,", "we will reply soon.", "\n", "@dana", "Hi Sam,", "It's &quot;on&quot;.",
+                 "Please restart the router.", "Thanks!"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ENTITY_PIECES), min_size=2, max_size=8).map(" ".join))
+def test_a_rewrite_is_the_draft_as_given_outside_its_edits(draft):
+    try:
+        result = _COACH.rewrite(draft)
+    except ReplycoachError as err:
+        assert err.code.startswith("RC1")
+        return
+    edits = sorted(result.edits, key=lambda e: (e.start, e.end))
+    if any("cleaned text" in r for r in result.rejected):
+        return  # an edit crossed markup: the rewrite is of the cleaned text, and says so
+    assert apply_edits(draft, edits)[0] == result.text
+    untouched, pos = [], 0
+    for e in edits:
+        untouched.append(draft[pos:e.start])
+        pos = e.end
+    untouched.append(draft[pos:])
+    for piece in untouched:  # entities, line breaks and spacing outside the edits, byte for byte
+        assert piece in result.text
+
+
+def test_one_guarded_check_per_try_keeps_rewrites_linear(monkeypatch):
+    calls = 0
+    original = _COACH._report
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(_COACH, "_report", counting)
+    piece = "ALL YOU NEED TO DO IS!!! unfortunately I won't be able to!!! v1.2.3!!!  -KC!!! "
+    _COACH.rewrite(piece * 30)
+    assert calls <= 2 * MAX_PASSES * _CHECKS_PER_PASS + 2

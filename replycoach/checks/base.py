@@ -168,7 +168,12 @@ class Check(Generic[S]):
         text = a.text[start:end]
         values: dict[str, str | None] = {"match": text, "match_lower": text.lower(), "match_first": text[:1]}
         fixes: list[Fix] = []
+        # The customer's problem reads back only as a sentence's end: "We're sorry to hear that."
+        # -> "I'm sorry your parcel is late.", never "... for the inconvenience we bring to you".
+        ends_sentence = text[-1:] in ".!?," or re.match(r"[ \t]*(?:[.!?,\n]|$)", a.text[end:end + 2]) is not None
         for template in templates:
+            if "{customer_problem}" in template and not ends_sentence:
+                continue
             if "{customer_problem}" in template and "customer_problem" not in values:
                 values["customer_problem"] = ctx.customer.problem if ctx.customer else None
             filled = fill_template(template, values)

@@ -38,7 +38,7 @@ def _names_something(text: str, start: int, end: int) -> bool:
     span, lead = text[start:end], text[:start].rstrip()
     mid_sentence = bool(lead) and lead[-1] not in ".!?:\n"
     return span[:1].isupper() and not span.isupper() and (
-        mid_sentence or re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None)
+        mid_sentence or span[-1:].isalpha() and re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None)
 
 
 def _form(text: str) -> str:
