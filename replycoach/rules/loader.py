@@ -194,15 +194,12 @@ def _check_nodes(file: Path, root: yaml.Node) -> None:
     nodes once aliases are expanded (counted, not expanded: each node's size once, depth-first)."""
     size: dict[int, int] = {}
     open_: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]  # (node, its children once opened)
     while stack:
-        node, done = stack.pop()
-        children: list[yaml.Node] = (
-            [c for kv in node.value for c in kv] if isinstance(node, yaml.MappingNode)
-            else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
-        if done:
+        node, closing = stack.pop()
+        if closing is not None:  # every child is sized now
             open_.discard(id(node))
-            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            size[id(node)] = 1 + sum(size[id(c)] for c in closing)
             if size[id(node)] > MAX_YAML_NODES:
                 raise RuleError(f"rule file expands to more than {MAX_YAML_NODES:,} YAML values "
                                 "(aliases count each time they are used)", code="RC210",
@@ -214,6 +211,8 @@ def _check_nodes(file: Path, root: yaml.Node) -> None:
             raise RuleError("an alias refers to the value that contains it", code="RC210",
                             place=_place(file, node), remedy="a rule file must be a tree: remove the alias")
         open_.add(id(node))
+        children = ([c for kv in node.value for c in kv] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
         if isinstance(node, yaml.MappingNode):
             seen: set[tuple[str, str]] = set()
             for key, _ in node.value:
@@ -222,8 +221,8 @@ def _check_nodes(file: Path, root: yaml.Node) -> None:
                         raise RuleError(f"duplicate key {key.value!r}", code="RC211", place=_place(file, key),
                                         remedy="keep one; YAML would silently use the last")
                     seen.add((key.tag, key.value))
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in size)
+        stack.append((node, children))
+        stack.extend((c, None) for c in children if id(c) not in size)
 
 
 def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
