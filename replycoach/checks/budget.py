@@ -17,6 +17,7 @@ from .base import Check, MatcherBank, register_kind
 
 class BudgetSpec(RuleSpec):
     kind: Literal["budget"]
+    phrase_fields = ("phrases",)
     phrases: tuple[str, ...] = Field(min_length=1)
     max: int | None = Field(None, ge=0, description="At most this many (per `per_words`).")
     min: int = Field(0, ge=0, description="At least this many.")

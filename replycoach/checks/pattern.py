@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from ..context import Context
 from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
-from ..rules.schema import RuleSpec, Strict
+from ..rules.schema import RuleSpec, Strict, format_template
 from .base import Check, MatcherBank, register_kind
+
+# spaCy unrolls a counted OP ("{3}", "{2,5}", "{4,}") into that many token patterns, so
+# OP: "{10000000}" is a MemoryError; the longest shipped pattern is 4 tokens.
+MAX_PATTERN_TOKENS = 100
+_COUNTED_OP = re.compile(r"\{(\d*)(,?)(\d*)\}")
+
+
+def _unrolled_length(pattern: tuple[dict[str, Any], ...]) -> int:
+    """How many token patterns spaCy makes of one pattern once counted OPs are unrolled."""
+    total = 0
+    for token in pattern:
+        op = _COUNTED_OP.fullmatch(str(token.get("OP", "")))
+        if op is None:
+            total += 1
+        else:  # {n}: n tokens; {n,m} and {,m}: m; {n,}: n and one more with OP "*"
+            low, comma, high = op.groups()
+            total += int(high) if high else int(low or 0) + (comma == ",")
+    return total
 
 
 def _find_key(value: Any, key: str) -> bool:
@@ -28,7 +46,7 @@ class ActiveVoice(Strict):
     sentence has that shape and the participle is one the team itself does."""
 
     participles: tuple[str, ...] = Field(min_length=1, description="Actions the team does.")
-    templates: dict[str, str] = Field(
+    templates: dict[str, Annotated[str, AfterValidator(format_template("participle", "subject"))]] = Field(
         min_length=1, description="be-form -> template with {participle} and {subject}, e.g. "
                                   "'has been': \"we've {participle} {subject}\"")
 
@@ -54,6 +72,10 @@ class Pattern(Check[PatternSpec]):
         if _find_key(self.spec.patterns, "REGEX"):
             raise ValueError("REGEX is not allowed in token patterns (it can hang on long input); "
                              "use IN with a word list, or the `regex` kind, which is time-guarded")
+        longest = max(_unrolled_length(p) for p in self.spec.patterns)
+        if longest > MAX_PATTERN_TOKENS:
+            raise ValueError(f"a pattern unrolls to {longest} tokens (counted OPs repeat their token); "
+                             f"the limit is {MAX_PATTERN_TOKENS}")
         self.active = all(bank.nlp.has_pipe(c) for c in self.spec.requires)
         if self.active:
             bank.add_patterns(self.key, [list(p) for p in self.spec.patterns])

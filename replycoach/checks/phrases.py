@@ -16,6 +16,7 @@ from .base import Check, MatcherBank, register_kind
 
 class PhrasesSpec(RuleSpec):
     kind: Literal["phrases"]
+    phrase_fields = ("phrases",)
     phrases: tuple[str, ...] = Field(min_length=1, description="`{a|b|}` alternations expand.")
     match: Literal["lemma", "lower"] = Field(
         "lemma", description="lemma: small variations match (tense, plural, British spelling); "

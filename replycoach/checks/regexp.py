@@ -1,12 +1,14 @@
 """`regex`: a regular expression over the text, for shapes tokens cannot see ({{first_name}}, !!!).
 
-Guarded: the pattern's length is capped and every search runs under a time limit (the
-`regex` module's timeout), so a careless pattern cannot hang a check.
+Guarded: the pattern's length and compiled size are capped and every search runs under a time
+limit (the `regex` module's timeout), so a careless pattern cannot hang a check or fill memory.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from re import _parser
 from typing import Literal
 
 import regex
@@ -19,6 +21,49 @@ from ..rules.schema import RuleSpec
 from .base import Check, MatcherBank, register_kind
 
 TIME_LIMIT_S = 0.05
+# The regex module unrolls counted repeats while compiling, and nested counts multiply:
+# '(?:(?:(?:a{100}){100}){100}){100}' (35 characters) took 23 GB. So the size is bounded on a parse
+# tree first, from Python's own parser (re._parser, once sre_parse): linear in the pattern, part of
+# the interpreter, plain (op, args) pairs to walk; the regex module offers its parser only through
+# private classes. It reads Python's syntax plus the regex-only atoms in _REGEX_ONLY; other
+# regex-only syntax is refused. The shipped patterns come to at most 399 atoms.
+MAX_REPEAT = 1000  # one counted repeat, {n} or {n,m}
+MAX_SIZE = 10_000  # atoms once repeats are unrolled: the product of nested counts, summed
+MAX_NESTING = 32  # groups and repeats inside each other
+_REPEATS = (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT)
+# Kept: an escaped backslash. Each becomes one atom: \p{Lu}, \pL, \X, \m, \M, \G, \K.
+_REGEX_ONLY = re.compile(r"(\\\\)|\\[pP](?:\{[^}]*\}|[A-Za-z])|\\[XmMGK]")
+
+
+def compiled_size(pattern: str) -> int:
+    """The pattern's size with its repeats unrolled; ValueError if it exceeds a limit or cannot be read."""
+    try:
+        tree = _parser.parse(_REGEX_ONLY.sub(lambda m: m.group(1) or "x", pattern))
+    except (re.error, RecursionError, OverflowError) as err:
+        raise ValueError(f"invalid regular expression, or syntax only the regex module reads "
+                         f"(which the size check cannot): {err}") from None
+    return _size(tree, 0)
+
+
+def _size(items: _parser.SubPattern, depth: int) -> int:
+    if depth > MAX_NESTING:
+        raise ValueError(f"the pattern nests groups and repeats more than {MAX_NESTING} deep")
+    total = 0
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, body = av
+            count = low if high == _parser.MAXREPEAT else high
+            if count > MAX_REPEAT:
+                raise ValueError(f"a repeat count of {count}; the limit is {MAX_REPEAT}")
+            total += max(count, 1) * _size(body, depth + 1)
+        else:  # groups, branches, lookarounds and conditionals hold sub-patterns; the rest is one atom
+            args = av if isinstance(av, (tuple, list)) else (av,)
+            subs = [s for a in args for s in (a if isinstance(a, list) else [a]) if isinstance(s, _parser.SubPattern)]
+            total += sum(_size(s, depth + 1) for s in subs) if subs else 1
+        if total > MAX_SIZE:
+            raise ValueError(f"the pattern unrolls to more than {MAX_SIZE:,} atoms (counted repeats "
+                             "multiply when nested); use fewer or smaller counts")
+    return total
 
 
 class RegexSpec(RuleSpec):
@@ -35,6 +80,7 @@ class Regex(Check[RegexSpec]):
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
+        compiled_size(self.spec.pattern)
         try:
             self._pattern = regex.compile(self.spec.pattern, regex.IGNORECASE if self.spec.ignore_case else 0)
         except regex.error as err:

@@ -33,6 +33,7 @@ class Insert(Strict):
 
 class RequiredSpec(RuleSpec):
     kind: Literal["required"]
+    phrase_fields = ("any",)
     any: tuple[str, ...] = Field(min_length=1, description="Any one of these satisfies the rule.")
     suggestions: tuple[str, ...] = Field(default=(), description="Lines the agent could add.")
     insert: Insert | None = None

@@ -54,6 +54,7 @@ class Replacement(Strict):
 
 class SubstitutionSpec(RuleSpec):
     kind: Literal["substitution"]
+    phrase_fields = ("swap",)
     swap: dict[str, str | tuple[str, ...] | Replacement] = Field(
         min_length=1, description="term -> replacement(s), or {use: [...], explain: ...}")
     match: Literal["lemma", "lower"] = "lemma"

@@ -2,12 +2,17 @@
 
 A rule's id comes from its path: `rules/tone/blame.yaml` in pack `tone` is `tone.blame`;
 `team/billing/refunds.yaml` in pack `team` is `team.billing.refunds`. Files are parsed with
-YAML's safe loader: rule files are data and cannot run code.
+YAML's safe loader: rule files are data and cannot run code. What a file may cost is bounded
+before it is paid: its bytes, its YAML nodes with aliases expanded, and its phrase variants
+(also per pack); the check kinds bound their patterns' compiled size.
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -19,6 +24,7 @@ from pydantic import ValidationError
 
 from ..errors import RuleError
 from ..models import Severity
+from .schema import RuleSpec, count_variants
 
 if TYPE_CHECKING:
     from ..checks.base import Check, Rule
@@ -26,6 +32,12 @@ if TYPE_CHECKING:
 __all__ = ["RulePack", "discover_packs", "load_pack", "load_rule_file", "shipped_packs_dir"]
 
 RULE_SUFFIXES = (".yaml", ".yml")
+# Limits, each far above what the shipped packs use (largest file 15 KB, 1,209 nodes,
+# 1,057 phrase variants; largest pack 2,306 variants).
+MAX_FILE_BYTES = 1 << 20
+MAX_YAML_NODES = 100_000  # with aliases expanded: anchors nested 9 deep make 10^9 ("billion laughs")
+MAX_FILE_VARIANTS = 10_000  # `{a|b}` phrase variants, summed over a file's phrase lists
+MAX_PACK_VARIANTS = 25_000
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ def discover_packs(path: Path) -> list[Path]:
     if not path.is_dir():
         raise RuleError("rule pack path does not exist or is not a folder", code="RC205",
                         place=str(path), remedy="pass a folder of YAML rule files")
-    if any(p.suffix in RULE_SUFFIXES for p in path.iterdir() if p.is_file()):
+    if any(_is_rule_file(p) for p in path.iterdir()):
         return [path]
     packs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if not packs:
@@ -85,12 +97,30 @@ def load_pack(path: str | Path, *, name: str | None = None,
     """Load and validate every rule file in a pack folder."""
     path = Path(path)
     pack_name = name or path.name
-    files = sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+    files = sorted(p for p in path.rglob("*") if _is_rule_file(p))
     if not files:
         raise RuleError("no rule files found", code="RC205", place=str(path),
                         remedy="a pack is a folder of .yaml rule files")
     rules = tuple(load_rule_file(f, rule_id=_rule_id(pack_name, path, f), relevel=relevel) for f in files)
+    total = 0
+    for rule in rules:
+        total += sum(n for _, n in _variants(rule.spec))
+        if total > MAX_PACK_VARIANTS:
+            raise RuleError(f"pack {pack_name!r} expands to more than {MAX_PACK_VARIANTS:,} phrase variants "
+                            f"(`{{a|b}}` alternations multiply), passing the limit in this file",
+                            code="RC213", place=f"{rule.path}:1", remedy="split the pack or use fewer alternations")
     return RulePack(name=pack_name, path=path, rules=rules)
+
+
+def _is_rule_file(path: Path) -> bool:
+    """A `.yaml` entry that is not a folder: files, and also symlinks that loop or lead to a
+    device, so that reading them gives an error rather than skipping them in silence."""
+    return path.suffix in RULE_SUFFIXES and not path.is_dir()
+
+
+def _variants(spec: RuleSpec) -> list[tuple[tuple[str, ...], int]]:
+    """(field location, phrase variants) per phrase list of a rule."""
+    return [(loc, sum(count_variants(p) for p in phrases)) for loc, phrases in spec.phrase_lists()]
 
 
 def _rule_id(pack: str, root: Path, file: Path) -> str:
@@ -101,19 +131,103 @@ def _rule_id(pack: str, root: Path, file: Path) -> str:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Lazy:
-    """A rule file's YAML node tree, composed on first use (only error messages need it)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def node(self) -> yaml.Node | None:
-        return yaml.compose(self.source, Loader=yaml.SafeLoader)
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
-def _node_at(root: yaml.Node | _Lazy | None, loc: tuple[Any, ...]) -> yaml.Node | None:
+def _read(file: Path) -> str:
+    """A rule file's text: a regular file, at most MAX_FILE_BYTES, UTF-8, or a RuleError with its line."""
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; fstat then refuses it.
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise RuleError("rule file is a symlink that loops", code="RC212", place=f"{file}:1",
+                            remedy="point the link at a real file, or remove it") from None
+        raise RuleError(f"cannot read rule file: {err.strerror}", code="RC205", place=f"{file}:1") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RuleError("rule file is not a regular file (a device, pipe or socket)", code="RC212",
+                            place=f"{file}:1", remedy="a rule file must be a YAML text file")
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise RuleError(f"rule file is larger than {MAX_FILE_BYTES:,} bytes", code="RC210", place=f"{file}:1",
+                        remedy="split it into several rule files")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise RuleError(f"rule file is not UTF-8 (byte 0x{raw[err.start]:02x})", code="RC203",
+                        place=f"{file}:{line}", remedy="save it as UTF-8") from None
+
+
+def _parse(file: Path, source: str) -> tuple[Any, yaml.Node | None]:
+    """The file's data and its YAML node tree (for line numbers), or a RuleError naming the line.
+    The tree is checked (_check_nodes) before the data is built from it."""
+    loader = _SAFE_LOADER(source)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        _check_nodes(file, root)
+        return loader.construct_document(root), root
+    except yaml.reader.ReaderError as err:  # a NUL or other control character: it carries no line
+        line = source.count("\n", 0, err.position) + 1
+        char = source[err.position] if err.position < len(source) else "?"
+        raise RuleError(f"not valid YAML: character U+{ord(char):04X} is not allowed", code="RC203",
+                        place=f"{file}:{line}", remedy="remove it, or write it as an escape in quotes") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        place = f"{file}:{mark.line + 1}" if mark else f"{file}:1"
+        problem = getattr(err, "problem", None) or str(err)
+        raise RuleError(f"not valid YAML: {_one_line(problem)}", code="RC203", place=place,
+                        remedy="check indentation and quoting; quote text containing ': ' or '#'") from None
+    finally:
+        loader.dispose()
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _check_nodes(file: Path, root: yaml.Node) -> None:
+    """Refuse duplicate keys, aliases that contain themselves, and more than MAX_YAML_NODES
+    nodes once aliases are expanded (counted, not expanded: each node's size once, depth-first)."""
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]  # (node, its children once opened)
+    while stack:
+        node, closing = stack.pop()
+        if closing is not None:  # every child is sized now
+            open_.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(c)] for c in closing)
+            if size[id(node)] > MAX_YAML_NODES:
+                raise RuleError(f"rule file expands to more than {MAX_YAML_NODES:,} YAML values "
+                                "(aliases count each time they are used)", code="RC210",
+                                place=_place(file, node), remedy="write the lists out, or use fewer aliases")
+            continue
+        if id(node) in size:
+            continue
+        if id(node) in open_:
+            raise RuleError("an alias refers to the value that contains it", code="RC210",
+                            place=_place(file, node), remedy="a rule file must be a tree: remove the alias")
+        open_.add(id(node))
+        children = ([c for kv in node.value for c in kv] if isinstance(node, yaml.MappingNode)
+                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        if isinstance(node, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                    if (key.tag, key.value) in seen:
+                        raise RuleError(f"duplicate key {key.value!r}", code="RC211", place=_place(file, key),
+                                        remedy="keep one; YAML would silently use the last")
+                    seen.add((key.tag, key.value))
+        stack.append((node, children))
+        stack.extend((c, None) for c in children if id(c) not in size)
+
+
+def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     """The YAML node at a pydantic error location, as deep as the location reaches."""
-    node = root.node() if isinstance(root, _Lazy) else root
+    node = root
     for part in loc:
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == part), None)
@@ -140,6 +254,8 @@ def _remedy(error: dict[str, Any], fields: list[str]) -> str:
         return f"{hint}remove '{name}' or use one of: {', '.join(fields)}"
     if error["type"] == "missing":
         return f"add '{name}'"
+    if error["type"] == "template":
+        return f"use only {error['ctx']['allowed']}"
     if isinstance(error.get("input"), bool):
         return "YAML reads unquoted yes/no/on/off/true/false as booleans: put the text in quotes"
     return "fix this value"
@@ -165,21 +281,7 @@ def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | N
     """Parse, validate and wrap one rule file; every failure is a RuleError with file and line."""
     from ..checks.base import Rule
 
-    try:
-        source = file.read_text(encoding="utf-8")
-        data = yaml.load(source, Loader=_SAFE_LOADER)
-    except OSError as err:
-        raise RuleError(f"cannot read rule file: {err.strerror}", code="RC205", place=str(file)) from None
-    except UnicodeDecodeError:
-        raise RuleError("rule file is not UTF-8", code="RC203", place=str(file),
-                        remedy="save it as UTF-8") from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        place = f"{file}:{mark.line + 1}" if mark else str(file)
-        problem = getattr(err, "problem", None) or str(err)
-        raise RuleError(f"not valid YAML: {problem}", code="RC203", place=place,
-                        remedy="check indentation and quoting; quote text containing ': ' or '#'") from None
-    root = _Lazy(source)  # the node tree, for line numbers, is built only if something is wrong
+    data, root = _parse(file, _read(file))
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping of fields", code="RC202", place=f"{file}:1",
                         remedy="start with 'kind: ...' and 'category: ...'")
@@ -197,9 +299,15 @@ def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | N
     except ValidationError as err:
         error = _most_specific(err)
         field = ".".join(str(p) for p in error["loc"]) or "(file)"
-        raise RuleError(f"{field}: {error['msg']}", code="RC202",
+        raise RuleError(_one_line(f"{field}: {error['msg']}"), code="RC214" if error["type"] == "template" else "RC202",
                         place=_place(file, _node_at(root, error["loc"])),
                         remedy=_remedy(error, list(check_cls.Spec.model_fields))) from None
+    variants = _variants(spec)
+    if sum(n for _, n in variants) > MAX_FILE_VARIANTS:
+        largest = max(variants, key=lambda v: v[1])[0]
+        raise RuleError(f"the phrases expand to more than {MAX_FILE_VARIANTS:,} variants "
+                        "(`{a|b}` alternations multiply)", code="RC213", place=_place(file, _node_at(root, largest)),
+                        remedy="split the file or use fewer alternations")
     severity = spec.severity
     for prefix, level in sorted((relevel or {}).items(), key=lambda kv: len(kv[0])):
         if rule_id == prefix or rule_id.startswith(prefix + "."):
@@ -219,5 +327,5 @@ def compile_error(rule: Rule[Any], err: Exception) -> RuleError:
         node = _node_at(root, (field,))
         if node is not root:
             break
-    return RuleError(f"{rule.id}: {err}", code="RC204", place=_place(rule.path, node),
+    return RuleError(_one_line(f"{rule.id}: {err}"), code="RC204", place=_place(rule.path, node),
                      remedy="change the pattern as the message says")

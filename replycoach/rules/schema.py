@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
-from typing import Literal
+import string
+from collections.abc import Callable, Iterator, Mapping
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..models import Severity
 
-__all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "RuleSpec", "Scope", "expand_phrases",
-           "fill_template"]
+__all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "RuleSpec", "Scope", "count_variants",
+           "expand_phrases", "fill_template", "format_template"]
 
 Scope = Literal["reply", "opening", "closing", "sentence", "conversation", "first-turn", "last-turn"]
 CONVERSATION_SCOPES = ("conversation", "first-turn", "last-turn")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: `.nan` and `.inf` are YAML floats, but no rule means them (`above: .nan` never fires).
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ExampleTurn(Strict):
@@ -103,6 +106,18 @@ class RuleSpec(Strict):
     measured: Measured | None = Field(
         default=None, description="Measured precision and recall (written by benchmarks/judgement.py).")
     examples: Examples
+    # The fields of a kind holding phrase lists the matcher expands (a dict's keys are its phrases),
+    # so the loader can bound the expansion per file and per pack before any of it is done.
+    phrase_fields: ClassVar[tuple[str, ...]] = ()
+
+    def phrase_lists(self) -> Iterator[tuple[tuple[str, ...], list[str]]]:
+        """(location in the file, phrases) for every phrase list this rule registers with the matcher."""
+        yield ("exceptions",), list(self.exceptions)
+        if self.when:
+            yield ("when", "contains"), list(self.when.contains or ())
+            yield ("when", "customer_contains"), list(self.when.customer_contains or ())
+        for name in self.phrase_fields:
+            yield (name,), list(getattr(self, name))
 
     @field_validator("message")
     @classmethod
@@ -134,8 +149,42 @@ def fill_template(template: str, values: Mapping[str, object]) -> str | None:
     return None if missing else text
 
 
+def format_template(*names: str) -> Callable[[str], str]:
+    """A validator for a template filled with `str.format_map`: only these bare `{name}` fields.
+
+    It reads the template with `string.Formatter().parse`, the parser `format_map` itself uses, so
+    what passes here is exactly what can be filled: no `{x.attr}` or `{x[0]}` (they reach into
+    objects), no `!r` or `:spec`, no unknown name (a KeyError at check time).
+    """
+    allowed = ", ".join(f"{{{n}}}" for n in names)
+
+    def check(template: str) -> str:
+        try:
+            fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+        except ValueError as err:
+            raise PydanticCustomError("template", "template {template}: {problem}",
+                                      {"template": repr(template), "problem": str(err), "allowed": allowed}) from None
+        for field, spec, conv in fields:
+            if field not in names or spec or conv:
+                shown = "{" + field + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+                raise PydanticCustomError("template", "template placeholder {shown} cannot be filled",
+                                          {"shown": shown, "allowed": allowed})
+        return template
+
+    return check
+
+
 _ALTERNATION = re.compile(r"\{([^{}]*\|[^{}]*)\}")
 MAX_VARIANTS = 1024
+
+
+def count_variants(phrase: str) -> int:
+    """How many phrases `{a|b|}` alternations expand `phrase` to, without expanding it."""
+    count = 1
+    for i, part in enumerate(_ALTERNATION.split(phrase)):
+        if i % 2:
+            count *= part.count("|") + 1
+    return count
 
 
 def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:
@@ -144,9 +193,7 @@ def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:
     for phrase in phrases:
         parts = _ALTERNATION.split(phrase)
         choices = [p.split("|") if i % 2 else [p] for i, p in enumerate(parts)]
-        count = 1
-        for c in choices:
-            count *= len(c)
+        count = count_variants(phrase)
         if count > MAX_VARIANTS:
             raise ValueError(f"{phrase!r} expands to {count} variants; the limit is {MAX_VARIANTS}")
         for combo in itertools.product(*choices):
