@@ -12,8 +12,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from .discovery import ReuseTracker
 from .errors import InputError, ReplycoachError
 from .models import CATEGORIES
 from .records import Item
+from .workers import Worker, WorkerLost, wait_any
 
 __all__ = ["BatchSummary", "GroupStats", "resume_point", "score_items", "to_dataframe"]
 
@@ -59,18 +59,11 @@ def score_item(coach: Coach, item: Item) -> dict[str, Any]:
 
 # --- parallel, in order ---------------------------------------------------------------------
 
-_WORKER: Coach | None = None
-_PARENT: Coach | None = None  # a forked worker inherits the parent's Coach instead of building one
-
-
-def _init_worker(config: Config, rules: list[str]) -> None:
-    global _WORKER
-    _WORKER = _PARENT if _PARENT is not None else Coach(config=config, rules=rules)
-
-
-def _score_chunk(items: list[Item]) -> list[dict[str, Any]]:
-    assert _WORKER is not None
-    return [score_item(_WORKER, item) for item in items]
+def _chunk_scorer(coach: Coach | None, config: Config,
+                  rules: list[str]) -> Callable[[list[Item]], list[dict[str, Any]]]:
+    """In a worker: the parent's Coach when forked, else one built from `config` and `rules`."""
+    scorer = coach or Coach(config=config, rules=rules)
+    return lambda items: [score_item(scorer, item) for item in items]
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -86,29 +79,69 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def score_items(items: Iterable[Item], *, coach: Coach | None = None, config: Config | None = None,
                 rules: list[str] | None = None, jobs: int = 1) -> Iterator[tuple[Item, dict[str, Any]]]:
-    """(item, result) pairs in input order. With jobs > 1, worker processes each build a Coach
-    from `config` and `rules`; at most a few chunks per worker are in flight, so memory stays
-    flat however long the input is."""
+    """(item, result) pairs in input order. With jobs > 1, worker processes score chunks (forked
+    from this one, or built from `config` and `rules` where processes cannot fork); at most a few
+    chunks per worker are in flight, so memory stays flat however long the input is.
+
+    A worker that dies (killed, out of memory) stops the run within a second or so with
+    ReplycoachError RC112, after every result finished before it has been yielded."""
     rules = rules if rules is not None else (coach.rule_paths if coach else [])
     if jobs <= 1:
         coach = coach or Coach(config=config, rules=rules)
         for item in items:
             yield item, score_item(coach, item)
         return
-    global _PARENT
-    fork = os.name == "posix"
-    _PARENT = coach if fork else None
+    fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
-                             initargs=(config or (coach.config if coach else Config()), rules)) as pool:
-        window: list[tuple[list[Item], Future[list[dict[str, Any]]]]] = []
-        for chunk in _chunks(items, CHUNK):
-            window.append((chunk, pool.submit(_score_chunk, chunk)))
-            if len(window) >= jobs * 3:
-                done_chunk, future = window.pop(0)
-                yield from zip(done_chunk, future.result(), strict=True)
-        for done_chunk, future in window:
-            yield from zip(done_chunk, future.result(), strict=True)
+    args = (coach if fork else None, config or (coach.config if coach else Config()), rules)
+    workers = [Worker(context, _chunk_scorer, args) for _ in range(jobs)]
+    try:
+        yield from _in_order(_chunks(items, CHUNK), workers, window=jobs * 3)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
+              window: int) -> Iterator[tuple[Item, dict[str, Any]]]:
+    """Hand chunks to idle workers, one each, and yield their results in input order; at most
+    `window` chunks are sent and not yet yielded."""
+    sent: dict[int, list[Item]] = {}
+    done: dict[int, list[dict[str, Any]]] = {}
+    busy: dict[Worker, int] = {}
+    idle = list(workers)
+    sent_count = yielded = 0
+    more = True
+
+    def ready() -> Iterator[tuple[Item, dict[str, Any]]]:
+        nonlocal yielded
+        while yielded in done:
+            yield from zip(sent.pop(yielded), done.pop(yielded), strict=True)
+            yielded += 1
+
+    try:
+        while True:
+            while more and idle and sent_count - yielded < window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    more = False
+                    break
+                worker = idle.pop()
+                sent[sent_count] = chunk
+                busy[worker] = sent_count
+                sent_count += 1
+                worker.send(chunk)
+            yield from ready()
+            if not more and yielded == sent_count:
+                return
+            for worker in wait_any(list(busy)):
+                done[busy.pop(worker)] = worker.receive()
+                idle.append(worker)
+    except WorkerLost as lost:
+        yield from ready()  # keep every result that is complete
+        raise ReplycoachError(f"{lost}; the run stopped", code="RC112",
+                              remedy="the output holds only complete results: run again with --resume "
+                                     "to finish (with fewer --jobs if memory is short)") from None
 
 
 # --- resume ---------------------------------------------------------------------------------
@@ -117,7 +150,11 @@ def resume_point(out: Path) -> list[str]:
     """The ids already written to `out`; a last line cut off mid-write is removed first."""
     if not out.exists():
         return []
-    data = out.read_bytes()
+    try:
+        data = out.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read the output to resume: {err.strerror}", code="RC106", place=str(out),
+                         remedy="resume only into a readable --out file of the same run") from None
     keep = data if data.endswith(b"\n") or not data else data[:data.rfind(b"\n") + 1]
     ids: list[str] = []
     for number, line in enumerate(keep.splitlines(), 1):
@@ -127,7 +164,7 @@ def resume_point(out: Path) -> list[str]:
             raise InputError(f"line {number} of the output is not a result line", code="RC111",
                              place=str(out), remedy="resume only into the --out file of the same run") from None
     if len(keep) != len(data):
-        out.write_bytes(keep)
+        os.truncate(out, len(keep))  # not a rewrite: that could lose the whole file on a full disk
     return ids
 
 

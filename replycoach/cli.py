@@ -1,19 +1,23 @@
 """The `replycoach` command: thin, it parses arguments, calls the API and renders.
 
 Exit status: 0 passed; 1 below --min-score or an error-severity finding (or failing rule
-examples); 2 bad usage, unreadable input or broken rules, with a one-line reason.
+examples); 2 bad usage, unreadable input or broken rules, with a one-line reason; for `batch`,
+74 when the output cannot be written (disk full, read-only) and 75 when a worker process was
+lost: the output keeps its complete lines, and --resume carries on.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import signal
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 from rich.console import Console
 
@@ -27,6 +31,8 @@ from .text import decode_bytes
 __all__ = ["main"]
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_CANT_WRITE, EXIT_TRY_AGAIN = 74, 75  # sysexits' EX_IOERR and EX_TEMPFAIL
+_EXIT_BY_CODE = {"RC112": EXIT_TRY_AGAIN, "RC113": EXIT_CANT_WRITE, "RC114": EXIT_CANT_WRITE}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="server processes")
     serve.add_argument("--max-body", type=int, default=256_000, metavar="BYTES", help="larger requests get 413")
+    serve.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="time a request may take before it gets 504 (default 10)")
+    serve.add_argument("--checkers", type=int, default=2, metavar="N",
+                       help="check processes per server process (default 2): a slow request holds only one")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow browser calls from this origin (repeatable; default: none)")
     shared(serve)
@@ -218,7 +228,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     out_path = Path(args.out)
     summary = BatchSummary()
     if args.macros:
-        summary.reuse = ReuseTracker.with_macros(Path(args.macros).read_text(encoding="utf-8").splitlines())
+        summary.reuse = ReuseTracker.with_macros(_read(args.macros, encoding="utf-8", what="macros").splitlines())
     done = resume_point(out_path) if args.resume else []
     if done:  # the summary covers the whole run, so read the finished lines back in
         with out_path.open(encoding="utf-8") as f:
@@ -243,35 +253,90 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                         TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
                         console=err, disable=not err.is_terminal, transient=True)
     interrupted = False
+    stopped: ReplycoachError | None = None
     # A polite kill (SIGTERM) ends the run like Ctrl-C: complete lines only, workers stopped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    with progress, out_path.open("a" if done else "w", encoding="utf-8") as sink:
+    try:
+        sink = out_path.open("ab" if done else "wb", buffering=0)  # unbuffered: a failed write is seen at once
+    except OSError as error:
+        raise _output_error(error, out_path, "--out") from None
+    with progress, sink:
+        # Bytes known to end in a complete line: a write that fails part-way is cut back to here.
+        good = out_path.stat().st_size if done and out_path.is_file() else 0
         task = progress.add_task("scoring", total=total, completed=len(done), rate="-")
         try:
             for _, result in score_items(remaining(), coach=coach, config=config, rules=args.rules,
                                          jobs=args.jobs):
-                sink.write(json.dumps(result, ensure_ascii=False) + "\n")
-                sink.flush()
+                line = (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+                try:
+                    _write_all(sink, line)
+                except OSError as error:
+                    _cut_back(sink, good)
+                    raise _output_error(error, out_path, "--out") from None
+                good += len(line)
                 summary.add(result)
                 progress.update(task, advance=1, rate=f"{progress.tasks[0].speed or 0:.0f}")
         except KeyboardInterrupt:
             interrupted = True
+        except ReplycoachError as error:
+            if error.code != "RC112":
+                raise
+            stopped = error
     if args.summary:
         rows = list(summary.rows())
         fields = sorted({k for r in rows for k in r}, key=lambda k: (k not in ("level", "name", "replies"), k))
-        with open(args.summary, "w", encoding="utf-8", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=fields or ["level", "name"])
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+        try:
+            with open(args.summary, "w", encoding="utf-8", newline="") as f:
+                writer = csv.DictWriter(f, fieldnames=fields or ["level", "name"])
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+        except OSError as error:
+            raise _output_error(error, Path(args.summary), "--summary") from None
     if args.report:
-        Path(args.report).write_text(batch_report_html(summary, title=Path(args.input).name), encoding="utf-8")
+        html = batch_report_html(summary, title=Path(args.input).name)
+        try:
+            Path(args.report).write_text(html, encoding="utf-8")
+        except OSError as error:
+            raise _output_error(error, Path(args.report), "--report") from None
     print(summary.line(), file=sys.stderr)
+    if stopped:
+        raise ReplycoachError(stopped.message, code=stopped.code,
+                              remedy=f"{out_path} holds {summary.read} complete results: run again with --resume "
+                                     "to finish (with fewer --jobs if memory is short)")
     if interrupted:
         print(f"replycoach: interrupted; {out_path} holds {summary.read} complete results; "
               "run again with --resume to finish", file=sys.stderr)
         return 130
     return EXIT_PASSED
+
+
+_NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
+
+
+def _output_error(error: OSError, path: Path, option: str) -> ReplycoachError:
+    """An output that cannot be written, as the coded error a user can act on."""
+    if error.errno in _NO_ROOM:
+        return ReplycoachError(f"cannot write: {error.strerror}", code="RC113", place=str(path),
+                               remedy="free space on that disk (or raise the quota or file-size limit), or "
+                                      f"write {option} elsewhere; the complete lines are kept: --resume carries on")
+    return ReplycoachError(f"cannot write: {error.strerror}", code="RC114", place=str(path),
+                           remedy=f"point {option} at a file in a folder you may write to")
+
+
+def _write_all(sink: BinaryIO, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[sink.write(view) or 0:]
+
+
+def _cut_back(sink: BinaryIO, size: int) -> None:
+    """Drop a partly written last line, so the output keeps complete lines only."""
+    try:
+        if stat.S_ISREG(os.fstat(sink.fileno()).st_mode):
+            os.ftruncate(sink.fileno(), size)
+    except OSError:
+        pass
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -280,11 +345,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except ImportError:
         raise InputError("serving needs the service extra", code="RC304",
                          remedy="pip install 'replycoach[service]'") from None
+    if args.timeout <= 0 or not 1 <= args.checkers <= 64 or args.max_body < 1_000:
+        raise InputError("--timeout must be over 0, --checkers 1 to 64 and --max-body at least 1000", code="RC303")
     # Workers import the app from the environment, so each builds its own Coach from the same settings.
     found = args.config or find_config()
     os.environ["REPLYCOACH_SERVE"] = json.dumps({
-        "config": str(found) if found else None, "rules": args.rules,
-        "max_body_bytes": args.max_body, "cors_origins": args.cors_origin})
+        "config": str(found) if found else None, "rules": args.rules, "max_body_bytes": args.max_body,
+        "cors_origins": args.cors_origin, "timeout": args.timeout, "checkers": args.checkers})
     load_config(found)  # fail now, with a clear message, rather than in every worker
     uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
                 workers=args.workers, log_level="info")
@@ -429,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_rules(args, out)
     except ReplycoachError as err:
         print(f"replycoach: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return _EXIT_BY_CODE.get(err.code, EXIT_USAGE)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

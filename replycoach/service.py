@@ -14,26 +14,42 @@ only from the server's own config: a request may narrow the loaded rules by id, 
 from __future__ import annotations
 
 import hmac
+import json
+import logging
+import multiprocessing
 import os
+import queue
+import sys
+import threading
+import time
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__
 from .coach import Coach
 from .config import Config
 from .errors import ReplycoachError
+from .workers import Worker, WorkerError, WorkerLost
 
-__all__ = ["CheckRequest", "ServiceSettings", "create_app"]
+__all__ = ["CheckRequest", "Checkers", "ServiceSettings", "create_app"]
 
 API_KEY_HEADER = "X-API-Key"
+_INTERNAL = "internal error; the server log has the details"
 
 
 class ServiceSettings(BaseModel):
@@ -43,6 +59,11 @@ class ServiceSettings(BaseModel):
     max_body_bytes: int = Field(256_000, ge=1_000, description="Larger requests get 413.")
     cors_origins: tuple[str, ...] = Field(default=(), description="Origins allowed to call from a browser.")
     api_key: str | None = Field(None, description="If set, requests must send it in the X-API-Key header.")
+    timeout: float = Field(10.0, gt=0, description="Seconds a check, rewrite or render may take (waiting for a "
+                                                    "free check process included); then 504, or 503 if none was free.")
+    checkers: int = Field(2, ge=1, le=64, description="Check processes: a slow request holds one, never the server.")
+    recycle_mb: int = Field(256, ge=0, description="A check process whose memory grew by more than this is "
+                                                   "replaced after its request.")
 
 
 class CheckRequest(BaseModel):
@@ -69,45 +90,253 @@ def _status_of(err: ReplycoachError) -> int:
     return 400 if err.code.startswith(("RC2", "RC3")) else 422
 
 
-def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
-               settings: ServiceSettings | None = None) -> FastAPI:
-    """The FastAPI application. One Coach is built at start-up and shared by all requests."""
-    settings = settings or ServiceSettings(api_key=os.environ.get("REPLYCOACH_API_KEY") or None)
-    coach = Coach(config=config, rules=list(rules))
+def _selected(rule_ids: list[str], selection: tuple[str, ...]) -> list[str]:
+    return [i for i in rule_ids if any(i == s or i.startswith(s + ".") for s in selection)]
+
+
+# --- in a check process ---------------------------------------------------------------------
+
+Answer = tuple[int, str, bool]  # HTTP status, JSON body, "replace me": this process grew too much
+
+
+def _rss_mb() -> float:
+    """This process's resident memory (its peak where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+@contextmanager
+def _transient_words(coach: Coach) -> Iterator[None]:
+    """Forget, after the block, every word the block added: spaCy's strings, lexemes and
+    tokenizer cache through a memory zone (spaCy >= 3.8), and our orth -> norm cache, whose
+    entries would otherwise point at strings the zone removed. One thread per Coach only: a
+    zone is a mode of the whole vocabulary."""
+    norms: dict[int, int] = coach.nlp.get_pipe("replycoach_norm").norm_by_orth
+    known = len(norms)
+    zone = coach.nlp.memory_zone() if hasattr(coach.nlp, "memory_zone") else nullcontext()
+    try:
+        with zone:
+            yield
+    finally:
+        for orth in list(islice(reversed(norms), len(norms) - known)):  # a dict keeps insertion order
+            del norms[orth]
+
+
+def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, Any], tuple[str, ...]]], Answer]:
+    """The function a check process runs for each request: (operation, request, rule selection)."""
     rule_ids = [r.id for r in coach.rules]
+    start_mb = _rss_mb()
 
     @lru_cache(maxsize=16)
     def narrowed(selection: tuple[str, ...]) -> Coach:
         """A Coach with only the selected rules (a few selections are common, so cache them)."""
-        keep = [i for i in rule_ids if any(i == s or i.startswith(s + ".") for s in selection)]
-        drop = tuple(i for i in rule_ids if i not in keep)
-        return Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
-                     rules=coach.rule_paths)
+        drop = tuple(i for i in rule_ids if i not in _selected(rule_ids, selection))
+        return Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)), rules=coach.rule_paths)
 
-    def coach_for(request: CheckRequest) -> Coach:
-        if not request.rules:
-            return coach
-        unknown = [s for s in request.rules if not any(i == s or i.startswith(s + ".") for i in rule_ids)]
-        if unknown:
-            raise ReplycoachError(f"unknown rule ids: {', '.join(unknown)}", code="RC206",
-                                  remedy="GET /v1/rules lists the loaded rules")
-        return narrowed(tuple(sorted(set(request.rules))))
+    def answer(job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Answer:
+        operation, fields, selection = job
+        try:
+            chosen = narrowed(selection) if selection else coach  # built outside the zone: its rules stay
+            with _transient_words(chosen):
+                body = _operate(chosen, operation, fields)
+            status = 200
+        except ReplycoachError as err:
+            status, body = _status_of(err), json.dumps(err.to_dict(), ensure_ascii=False)
+        except Exception:
+            logging.getLogger("replycoach.service").exception("%s failed", operation)
+            status, body = 500, _body("RC500", _INTERNAL)
+        return status, body, _rss_mb() - start_mb > recycle_mb
 
-    app = FastAPI(title="replycoach", version=__version__,
+    return answer
+
+
+def _operate(coach: Coach, operation: str, fields: dict[str, Any]) -> str:
+    args = {"customer": fields.get("customer"), "channel": fields.get("channel")}
+    if operation == "rewrite":
+        return coach.rewrite(fields["draft"], **args).to_json()
+    report = coach.check(fields["draft"], **args)
+    if operation == "render":
+        from .render_html import report_html
+
+        return json.dumps({"report": report.to_dict(), "html": report_html(report, with_style=False)},
+                          ensure_ascii=False)
+    return report.to_json()
+
+
+# --- in the server --------------------------------------------------------------------------
+
+class Checkers:
+    """The check processes, forked from the server (spawned where forking is not available).
+
+    A request waits at most `timeout` seconds in all: for a free process (else 503 RC503), then
+    for its answer (else 504 RC504: the process is killed and replaced, since a thread could not
+    be stopped and a check stuck in spaCy's C code holds the GIL of its whole process). The
+    server's own Coach never checks a draft, so a process forked as a replacement starts as
+    fresh as the first ones.
+    """
+
+    def __init__(self, coach: Coach, settings: ServiceSettings) -> None:
+        self.coach, self.settings = coach, settings
+        self._fork = "fork" in multiprocessing.get_all_start_methods()
+        self._context = multiprocessing.get_context("fork" if self._fork else "spawn")
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: set[Worker] = set()
+        self._lock = threading.Lock()
+        self._started = self._closed = False
+
+    def _new(self) -> Worker:
+        args = ((self.coach, self.settings.recycle_mb) if self._fork else
+                (self.coach.config, self.coach.rule_paths, self.settings.recycle_mb))
+        worker = Worker(self._context, _answerer if self._fork else _spawned_answerer, args)
+        self._all.add(worker)
+        return worker
+
+    def start(self) -> None:
+        """Start the processes (from the event loop's thread: the kernel ties a child's
+        death signal to the thread that forked it)."""
+        with self._lock:
+            if not self._started and not self._closed:
+                self._started = True
+                for _ in range(self.settings.checkers):
+                    self._idle.put(self._new())
+
+    def replace(self, worker: Worker) -> None:
+        worker.stop()
+        self._all.discard(worker)
+        if not self._closed:
+            self._idle.put(self._new())
+
+    def pids(self) -> list[int | None]:
+        return [w.pid for w in list(self._all)]
+
+    def close(self) -> None:
+        self._closed = True
+        for worker in list(self._all):
+            worker.stop()
+        self._all.clear()
+
+    def _answer(self, job: tuple[str, dict[str, Any], tuple[str, ...]], deadline: float
+                ) -> tuple[int, str, Worker | None]:
+        """In a thread: (status, body, a worker to replace or None)."""
+        try:
+            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            busy = f"all {self.settings.checkers} check processes are busy; try again shortly"
+            return 503, _body("RC503", busy), None
+        try:
+            status, body, worn = worker.call(job, timeout=max(0.01, deadline - time.monotonic()))
+        except TimeoutError:
+            return 504, _body("RC504", f"the request took longer than {self.settings.timeout:g} s and was stopped; "
+                                       "send a shorter draft"), worker
+        except (WorkerLost, WorkerError) as err:
+            logging.getLogger("replycoach.service").error("check process lost: %s", err)
+            return 500, _body("RC500", _INTERNAL), worker
+        if worn:
+            return status, body, worker
+        self._idle.put(worker)
+        return status, body, None
+
+    async def run(self, job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Response:
+        self.start()
+        deadline = time.monotonic() + self.settings.timeout
+        status, body, spent = await anyio.to_thread.run_sync(self._answer, job, deadline)
+        if spent is not None:
+            self.replace(spent)
+        return Response(body, status_code=status, media_type="application/json")
+
+
+def _spawned_answerer(config: Config, rules: list[str], recycle_mb: int) -> Callable[..., Answer]:
+    return _answerer(Coach(config=config, rules=rules), recycle_mb)
+
+
+def _body(code: str, message: str) -> str:
+    return json.dumps({"code": code, "message": message})
+
+
+class _Guard:
+    """The API key, then the body size: by Content-Length when sent, and always by counting the
+    bytes as they arrive (a chunked body has no Content-Length), stopping at the limit."""
+
+    def __init__(self, app: ASGIApp, settings: ServiceSettings) -> None:
+        self.app, self.settings = app, settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/") or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)  # preflights carry no key
+            return
+        headers, limit = Headers(scope=scope), self.settings.max_body_bytes
+        too_large = f"request body is over {limit} bytes"
+        if self.settings.api_key and not hmac.compare_digest(headers.get(API_KEY_HEADER, ""), self.settings.api_key):
+            await _error(401, "RC401", f"missing or wrong {API_KEY_HEADER} header")(scope, receive, send)
+            return
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            await _error(413, "RC413", too_large)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:  # FastAPI passes an HTTPException on untouched: 413 RC413
+                    raise StarletteHTTPException(413, detail=too_large)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _unparsable(cause: BaseException | None) -> str:
+    """Why a body could not be parsed, for the RC400 message."""
+    if isinstance(cause, UnicodeDecodeError):
+        return "it is not valid UTF-8"
+    if isinstance(cause, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return "a number in it has too many digits"
+    return "it is not JSON text"
+
+
+def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
+               settings: ServiceSettings | None = None) -> FastAPI:
+    """The FastAPI application. One Coach is built at start-up; check processes are forked from
+    it on the first request."""
+    settings = settings or ServiceSettings(api_key=os.environ.get("REPLYCOACH_API_KEY") or None)
+    coach = Coach(config=config, rules=list(rules))
+    coach.check("Thanks for waiting.")  # anything built on first use is built now, outside any memory zone
+    rule_ids = [r.id for r in coach.rules]
+    checkers = Checkers(coach, settings)
+
+    def job(operation: str, request: CheckRequest) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+        selection: tuple[str, ...] = ()
+        if request.rules:
+            unknown = [s for s in request.rules if not _selected(rule_ids, (s,))]
+            if unknown:
+                raise ReplycoachError(f"unknown rule ids: {', '.join(unknown)}", code="RC206",
+                                      remedy="GET /v1/rules lists the loaded rules")
+            selection = tuple(sorted(set(request.rules)))
+        return operation, request.model_dump(include={"draft", "customer", "channel"}), selection
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        checkers.start()
+        yield
+        checkers.close()
+
+    app = FastAPI(title="replycoach", version=__version__, lifespan=lifespan,
                   description="Tells a support agent, before they send, what in a reply will land badly.",
                   responses={400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 413: {"model": ErrorBody},
-                             422: {"model": ErrorBody}})
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Any) -> Response:
-        if request.url.path.startswith("/v1/") and request.method != "OPTIONS":  # preflights carry no key
-            if settings.api_key and not hmac.compare_digest(
-                    request.headers.get(API_KEY_HEADER, ""), settings.api_key):
-                return _error(401, "RC401", f"missing or wrong {API_KEY_HEADER} header")
-            length = request.headers.get("content-length")
-            if length and length.isdigit() and int(length) > settings.max_body_bytes:
-                return _error(413, "RC413", f"request body is over {settings.max_body_bytes} bytes")
-        return await call_next(request)
-
+                             422: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}})
+    app.state.checkers = checkers
+    weakref.finalize(app, checkers.close)  # an app dropped without a shutdown (a test client) stops them too
+    app.add_middleware(_Guard, settings=settings)
     if settings.cors_origins:  # added last, so it wraps the guard: its 401/413 stay readable cross-origin
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type", API_KEY_HEADER])
@@ -124,28 +353,26 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, err: StarletteHTTPException) -> JSONResponse:
-        return _error(err.status_code, f"RC{err.status_code}", str(err.detail))
+        message = str(err.detail)
+        if err.status_code == 400:  # FastAPI could not parse the body (its cause says why)
+            message = f"the request body cannot be parsed: {_unparsable(err.__cause__)}"
+        return _error(err.status_code, f"RC{err.status_code}", message)
 
     @app.exception_handler(Exception)
     async def internal(_: Request, err: Exception) -> JSONResponse:
-        return _error(500, "RC500", "internal error; the server log has the details")
+        return _error(500, "RC500", _INTERNAL)
 
     @app.post("/v1/check", summary="Check a draft", response_model=None)
-    def check(request: CheckRequest) -> Response:
-        report = coach_for(request).check(request.draft, customer=request.customer, channel=request.channel)
-        return Response(report.to_json(), media_type="application/json")
+    async def check(request: CheckRequest) -> Response:
+        return await checkers.run(job("check", request))
 
     @app.post("/v1/rewrite", summary="Rewrite a draft", response_model=None)
-    def rewrite(request: CheckRequest) -> Response:
-        result = coach_for(request).rewrite(request.draft, customer=request.customer, channel=request.channel)
-        return Response(result.to_json(), media_type="application/json")
+    async def rewrite(request: CheckRequest) -> Response:
+        return await checkers.run(job("rewrite", request))
 
-    @app.post("/v1/render", summary="Check a draft and render its findings as HTML")
-    def render(request: CheckRequest) -> dict[str, Any]:
-        from .render_html import report_html
-
-        report = coach_for(request).check(request.draft, customer=request.customer, channel=request.channel)
-        return {"report": report.to_dict(), "html": report_html(report, with_style=False)}
+    @app.post("/v1/render", summary="Check a draft and render its findings as HTML", response_model=None)
+    async def render(request: CheckRequest) -> Response:
+        return await checkers.run(job("render", request))
 
     @app.get("/v1/rules", summary="The loaded rules")
     def list_rules() -> list[dict[str, str]]:
@@ -174,13 +401,11 @@ def _page() -> str:
 
 def app_from_environment() -> FastAPI:
     """The app `replycoach serve` runs in each worker, configured through REPLYCOACH_SERVE."""
-    import json
-
     from .config import load_config
 
     options = json.loads(os.environ.get("REPLYCOACH_SERVE", "{}"))
-    settings = ServiceSettings(max_body_bytes=options.get("max_body_bytes", 256_000),
-                               cors_origins=tuple(options.get("cors_origins", ())),
-                               api_key=os.environ.get("REPLYCOACH_API_KEY") or None)
+    settings = ServiceSettings(cors_origins=tuple(options.pop("cors_origins", ())),
+                               api_key=os.environ.get("REPLYCOACH_API_KEY") or None,
+                               **{k: options[k] for k in ("max_body_bytes", "timeout", "checkers") if k in options})
     return create_app(config=load_config(options.get("config")), rules=tuple(options.get("rules", ())),
                       settings=settings)

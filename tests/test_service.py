@@ -87,3 +87,146 @@ def test_cors_is_off_by_default(client):
 def test_request_cannot_load_rule_files(client):
     response = client.post("/v1/check", json={"draft": "Thanks!", "rules_path": "/etc"})
     assert response.status_code == 422
+
+
+# --- limits: bodies counted as they arrive, unparsable bodies coded -------------------------
+
+def test_a_chunked_body_over_the_limit_gets_413(client):
+    def chunks():  # no Content-Length: the size is only known by counting
+        yield b'{"draft": "'
+        for _ in range(70):
+            yield b"Thanks! " * 512
+        yield b'"}'
+
+    response = client.post("/v1/check", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["code"] == "RC413"
+
+
+def test_reading_stops_at_the_limit():
+    """A 52 MB chunked body: the app pulls chunks only until the limit, then answers 413."""
+    import anyio
+
+    app = create_app(settings=ServiceSettings(max_body_bytes=256_000))
+    pulled, sent = 0, []
+
+    async def receive():
+        nonlocal pulled
+        pulled += 1
+        return {"type": "http.request", "body": b"a" * 65_536, "more_body": pulled < 800}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/check", "raw_path": b"/v1/check", "query_string": b"",
+             "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+             "http_version": "1.1", "scheme": "http", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 1),
+             "root_path": "", "app": app}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["status"] == 413 and json.loads(sent[1]["body"])["code"] == "RC413"
+    assert pulled * 65_536 <= 256_000 + 65_536
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b'{"draft": "\xff\xfe"}', "not valid UTF-8"),
+    (b'{"draft": ' + b"[" * 2000 + b"]" * 2000 + b"}", "nested too deeply"),
+    (b'{"draft": "Thanks!", "n": ' + b"9" * 4400 + b"}", "too many digits"),  # Python's limit is 4,300
+])
+def test_unparsable_bodies_get_a_listed_400(client, body, reason):
+    from replycoach.errors import CODES
+
+    response = client.post("/v1/check", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["code"] == "RC400" and "RC400" in CODES
+    assert reason in response.json()["message"]
+
+
+# --- checks run in processes, within a time budget ------------------------------------------
+
+def _gil_bound_when_slow(real):
+    """Coach.check, but a draft with SLOW in it first backtracks in `re`, which holds the GIL."""
+    import re
+
+    def check(self, draft, **kwargs):
+        if "SLOW" in draft:
+            re.fullmatch(r"(a|aa)+b", "a" * 60)  # runs for ages: only killing its process stops it
+        return real(self, draft, **kwargs)
+
+    return check
+
+
+def test_a_slow_request_does_not_stall_the_others(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(Coach, "check", _gil_bound_when_slow(Coach.check))
+    with TestClient(create_app(settings=ServiceSettings(timeout=3, checkers=2))) as client:
+        assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200  # processes are up
+        before = set(client.app.state.checkers.pids())
+        slow: dict = {}
+        thread = threading.Thread(target=lambda: slow.update(
+            r=client.post("/v1/check", json={"draft": "Thanks! SLOW"}), t=time.monotonic()))
+        began = time.monotonic()
+        thread.start()
+        time.sleep(0.3)
+        fast = client.post("/v1/check", json={"draft": DRAFT, "customer": CUSTOMER})
+        assert fast.status_code == 200 and time.monotonic() - began < 2
+        assert fast.json() == json.loads(Coach().check(DRAFT, customer=CUSTOMER).to_json())
+        thread.join(30)
+        assert slow["r"].status_code == 504 and slow["r"].json()["code"] == "RC504"
+        assert 2.5 < slow["t"] - began < 8
+        after = set(client.app.state.checkers.pids())
+        assert len(after) == 2 and after != before  # the stuck process was replaced
+        assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200
+
+
+def test_no_free_process_within_the_budget_gets_503():
+    import time
+
+    with TestClient(create_app(settings=ServiceSettings(timeout=1, checkers=1))) as client:
+        checkers = client.app.state.checkers
+        held = checkers._idle.get()  # as a request still running would
+        began = time.monotonic()
+        busy = client.post("/v1/check", json={"draft": "Thanks!"})
+        assert busy.status_code == 503 and busy.json()["code"] == "RC503" and 0.9 < time.monotonic() - began < 3
+        checkers._idle.put(held)
+        assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200
+
+
+# --- memory stays flat ----------------------------------------------------------------------
+
+def _fresh_words(n: int, seed: int) -> list[str]:
+    import random
+    import string
+
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(n)]
+
+
+def test_new_words_leave_the_string_store_and_norm_cache_as_they_were():
+    from replycoach.service import _answerer
+
+    coach = Coach()
+    coach.check("Thanks for waiting.")
+    answer = _answerer(coach, recycle_mb=10**6)
+    strings, norms = coach.nlp.vocab.strings, coach.nlp.get_pipe("replycoach_norm").norm_by_orth
+    size = (len(strings), len(norms))
+    repeated = _fresh_words(5, 0)
+    for i in range(60):
+        words = [*_fresh_words(20, i + 1), *repeated, repeated[0].upper()]  # some words come back, upper-cased too
+        draft = "Thanks for waiting. " + " ".join(f"Your {w} ships today." for w in words)
+        status, body, _ = answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))
+        assert status == 200
+        assert (len(strings), len(norms)) == size
+    # a check inside the zone reports exactly what a fresh Coach outside one reports
+    assert json.loads(body) == json.loads(Coach().check(draft, customer=f"Where is my {words[0]}?").to_json())
+    status, body, _ = answer(("check", {"draft": draft}, ("tone",)))  # a narrowed Coach too
+    assert status == 200 and {f["category"] for f in json.loads(body)["findings"]} <= {"tone"}
+
+
+def test_a_process_that_grew_too_much_is_replaced():
+    with TestClient(create_app(settings=ServiceSettings(recycle_mb=0, checkers=1))) as client:
+        seen = set()
+        for words in (_fresh_words(30, 1), _fresh_words(30, 2)):
+            response = client.post("/v1/check", json={"draft": "Thanks! " + " ".join(words)})
+            assert response.status_code in (200, 422)
+            seen.update(client.app.state.checkers.pids())
+        assert len(seen) >= 2
