@@ -186,9 +186,9 @@ def test_a_substitution_that_breaks_grammar_is_turned_down():
 
 
 def test_names_are_not_swapped():
-    draft = "Open Purchase History to see it; your phone does not support TD-LTE yet."
+    draft = "Open Purchase History to see it; your phone does not support TD-LTE yet. Turn off GPU Performance."
     result = _COACH.rewrite(draft)
-    assert "Purchase History" in result.text and "TD-LTE" in result.text
+    assert "Purchase History" in result.text and "TD-LTE" in result.text and " GPU Performance" in result.text
 
 
 def test_slots_are_todos_and_can_be_left_out():

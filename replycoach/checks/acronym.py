@@ -71,6 +71,13 @@ class Acronym(Check[AcronymSpec]):
                     yield self.finding(a, a.starts[i], a.token_end(i),
                                        message=self.spec.known_message or self.spec.message,
                                        suggestions=(spelled, expansion), expansion=expansion,
-                                       fixes=[Fix(start=a.starts[i], end=a.token_end(i), replacement=spelled)])
+                                       fixes=[] if _in_a_name(a.text, a.token_end(i)) else
+                                       [Fix(start=a.starts[i], end=a.token_end(i), replacement=spelled)])
                 else:
                     yield self.finding(a, a.starts[i], a.token_end(i), expansion="")
+
+
+def _in_a_name(text: str, end: int) -> bool:
+    """"GPU Performance", "DNS Settings": the acronym heads a name the customer will see on screen
+    as written, so spelling it out there would break the name (the suggestion still explains it)."""
+    return re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None
