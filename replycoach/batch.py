@@ -120,6 +120,8 @@ def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
             yielded += 1
 
     try:
+        for worker in workers:
+            worker.wait_ready()
         while True:
             while more and idle and sent_count - yielded < window:
                 chunk = next(chunks, None)
