@@ -100,15 +100,18 @@ Answer = tuple[int, str, bool]  # HTTP status, JSON body, "replace me": this pro
 
 
 def _rss_mb() -> float:
-    """This process's resident memory (its peak where /proc is missing)."""
+    """This process's resident memory: its peak where /proc is missing, 0 where that is too."""
     try:
         with open("/proc/self/statm", "rb") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
         import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 @contextmanager
