@@ -13,6 +13,7 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ from .discovery import ReuseTracker
 from .errors import InputError, ReplycoachError
 from .models import CATEGORIES
 from .records import Item
-from .workers import Worker, WorkerLost, wait_any
+from .workers import Worker, WorkerError, WorkerLost, wait_any
 
 __all__ = ["BatchSummary", "GroupStats", "resume_point", "score_items", "to_dataframe"]
 
@@ -120,6 +121,8 @@ def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
             yielded += 1
 
     try:
+        for worker in workers:
+            worker.wait_ready()
         while True:
             while more and idle and sent_count - yielded < window:
                 chunk = next(chunks, None)
@@ -138,7 +141,10 @@ def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
                 done[busy.pop(worker)] = worker.receive()
                 idle.append(worker)
     except WorkerLost as lost:
-        yield from ready()  # keep every result that is complete
+        for worker in wait_any([w for w in busy if w.pid != lost.pid], timeout=0):
+            with suppress(WorkerLost, WorkerError):  # keep every result that is complete
+                done[busy.pop(worker)] = worker.receive()
+        yield from ready()
         raise ReplycoachError(f"{lost}; the run stopped", code="RC112",
                               remedy="the output holds only complete results: run again with --resume "
                                      "to finish (with fewer --jobs if memory is short)") from None

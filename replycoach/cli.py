@@ -317,9 +317,10 @@ _NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBI
 def _output_error(error: OSError, path: Path, option: str) -> ReplycoachError:
     """An output that cannot be written, as the coded error a user can act on."""
     if error.errno in _NO_ROOM:
+        kept = "; the complete lines are kept, so --resume carries on" if option == "--out" else ""
         return ReplycoachError(f"cannot write: {error.strerror}", code="RC113", place=str(path),
                                remedy="free space on that disk (or raise the quota or file-size limit), or "
-                                      f"write {option} elsewhere; the complete lines are kept: --resume carries on")
+                                      f"write {option} elsewhere{kept}")
     return ReplycoachError(f"cannot write: {error.strerror}", code="RC114", place=str(path),
                            remedy=f"point {option} at a file in a folder you may write to")
 

@@ -100,15 +100,18 @@ Answer = tuple[int, str, bool]  # HTTP status, JSON body, "replace me": this pro
 
 
 def _rss_mb() -> float:
-    """This process's resident memory (its peak where /proc is missing)."""
+    """This process's resident memory: its peak where /proc is missing, 0 where that is too."""
     try:
         with open("/proc/self/statm", "rb") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
         import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
 @contextmanager
@@ -128,6 +131,12 @@ def _transient_words(coach: Coach) -> Iterator[None]:
             del norms[orth]
 
 
+def _warmed(coach: Coach) -> Coach:
+    """The Coach after one check: what is built on first use is built outside any memory zone."""
+    coach.check("Thanks for waiting.")
+    return coach
+
+
 def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, Any], tuple[str, ...]]], Answer]:
     """The function a check process runs for each request: (operation, request, rule selection)."""
     rule_ids = [r.id for r in coach.rules]
@@ -137,7 +146,8 @@ def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, A
     def narrowed(selection: tuple[str, ...]) -> Coach:
         """A Coach with only the selected rules (a few selections are common, so cache them)."""
         drop = tuple(i for i in rule_ids if i not in _selected(rule_ids, selection))
-        return Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)), rules=coach.rule_paths)
+        return _warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
+                             rules=coach.rule_paths))
 
     def answer(job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Answer:
         operation, fields, selection = job
@@ -195,7 +205,20 @@ class Checkers:
                 (self.coach.config, self.coach.rule_paths, self.settings.recycle_mb))
         worker = Worker(self._context, _answerer if self._fork else _spawned_answerer, args)
         self._all.add(worker)
+        threading.Thread(target=self._when_ready, args=(worker,), daemon=True).start()
         return worker
+
+    def _when_ready(self, worker: Worker) -> None:
+        """Offer a worker to requests once it can answer: a spawned one takes seconds to build its
+        Coach, which must not count against a request's budget."""
+        try:
+            worker.wait_ready(timeout=300)
+        except (TimeoutError, WorkerLost, WorkerError) as err:
+            logging.getLogger("replycoach.service").error("a check process did not start: %s", err)
+            worker.stop()
+            self._all.discard(worker)
+            return
+        self._idle.put(worker)
 
     def start(self) -> None:
         """Start the processes (from the event loop's thread: the kernel ties a child's
@@ -204,13 +227,13 @@ class Checkers:
             if not self._started and not self._closed:
                 self._started = True
                 for _ in range(self.settings.checkers):
-                    self._idle.put(self._new())
+                    self._new()
 
     def replace(self, worker: Worker) -> None:
         worker.stop()
         self._all.discard(worker)
         if not self._closed:
-            self._idle.put(self._new())
+            self._new()
 
     def pids(self) -> list[int | None]:
         return [w.pid for w in list(self._all)]
@@ -252,7 +275,7 @@ class Checkers:
 
 
 def _spawned_answerer(config: Config, rules: list[str], recycle_mb: int) -> Callable[..., Answer]:
-    return _answerer(Coach(config=config, rules=rules), recycle_mb)
+    return _answerer(_warmed(Coach(config=config, rules=rules)), recycle_mb)
 
 
 def _body(code: str, message: str) -> str:
@@ -309,8 +332,7 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
     """The FastAPI application. One Coach is built at start-up; check processes are forked from
     it on the first request."""
     settings = settings or ServiceSettings(api_key=os.environ.get("REPLYCOACH_API_KEY") or None)
-    coach = Coach(config=config, rules=list(rules))
-    coach.check("Thanks for waiting.")  # anything built on first use is built now, outside any memory zone
+    coach = _warmed(Coach(config=config, rules=list(rules)))
     rule_ids = [r.id for r in coach.rules]
     checkers = Checkers(coach, settings)
 

@@ -79,7 +79,12 @@ def _serve(conn: Connection, make_handler: Callable[..., Callable[[Any], Any]], 
     die_with_parent(parent_pid, pdeathsig=pdeathsig)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited through fork
-    handler = make_handler(*args)
+    try:
+        handler = make_handler(*args)
+    except Exception as err:
+        conn.send(("raised", (f"{type(err).__name__}: {err}", traceback.format_exc())))
+        return
+    conn.send(("ready", None))
     while True:
         try:
             payload = conn.recv()
@@ -98,7 +103,8 @@ def _serve(conn: Connection, make_handler: Callable[..., Callable[[Any], Any]], 
 
 
 class Worker:
-    """One child process answering `make_handler(*args)(payload)` for each payload it is sent.
+    """One child process answering `make_handler(*args)(payload)` for each payload it is sent,
+    once `wait_ready` has returned.
 
     With the "fork" context `make_handler` and `args` are inherited, not pickled, so they may hold
     a built Coach; with "spawn" they must pickle.
@@ -129,6 +135,13 @@ class Worker:
             self.conn.send(payload)
         except OSError:
             raise self._lost() from None
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Wait until the worker has built what it answers with (at once when forked, seconds when
+        spawned): TimeoutError, WorkerLost, or WorkerError if building it raised."""
+        if not wait([self.conn, self.process.sentinel], timeout):
+            raise TimeoutError(f"worker process {self.pid} did not start within {timeout:g} s")
+        self.receive()
 
     def receive(self) -> Any:
         """The answer to the payload sent last: WorkerLost if the worker died first, WorkerError if it raised."""

@@ -230,3 +230,14 @@ def test_a_process_that_grew_too_much_is_replaced():
             assert response.status_code in (200, 422)
             seen.update(client.app.state.checkers.pids())
         assert len(seen) >= 2
+
+
+def test_serve_options_reach_the_app(monkeypatch, capsys):
+    from replycoach.cli import main
+    from replycoach.service import app_from_environment
+
+    assert main(["serve", "--checkers", "0"]) == 2 and "RC303" in capsys.readouterr().err
+    monkeypatch.setenv("REPLYCOACH_SERVE", json.dumps({"max_body_bytes": 9000, "timeout": 4.5, "checkers": 3,
+                                                       "cors_origins": [], "rules": [], "config": None}))
+    settings = app_from_environment().state.checkers.settings
+    assert (settings.max_body_bytes, settings.timeout, settings.checkers) == (9000, 4.5, 3)
