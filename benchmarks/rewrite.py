@@ -113,8 +113,8 @@ def replies(coach: Coach, limit: int | None) -> dict[str, Any]:
 
 # The benchmark's own fault patterns, independent of the guard's.
 _EMPATHY = re.compile(r"\b(?:sorry|apologi|frustrat|understand how|can see why|must be)", re.IGNORECASE)
-_GREETING = re.compile(r"^\s*(?:@\w+\s+)*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b[^.!?,\n]{0,30}[.!?,]",
-                       re.IGNORECASE)
+_GREETING = re.compile(r"^\s*(?:@\w+\s+)*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\b"
+                       r"[^.!?,\n]{0,30}[.!?,]", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", re.IGNORECASE)
 _COUNTER = re.compile(r"(?<![\w/])\(?(\d)/(\d)\)?(?![\w/])")
 _WRONG_ARTICLE = re.compile(r"\b(?:a (?=[aeio])|an (?=[bcdfgjklmnpqrstvwxyz]))\w+", re.IGNORECASE)
@@ -218,7 +218,8 @@ def main() -> None:
     pin_one_core(None)
     coach = make_coach(None)
     sections = {"plain_language": lambda: plain_language(args.limit), "replies": lambda: replies(coach, args.limit),
-                "labelled_dev": lambda: labelled(coach, args.limit, args.pairs), "cost": lambda: cost(coach, args.limit)}
+                "labelled_dev": lambda: labelled(coach, args.limit, args.pairs),
+                "cost": lambda: cost(coach, args.limit)}
     chosen = {"plain": "plain_language", "dev": "labelled_dev"}.get(args.only or "", args.only)
     try:
         result = {k: run() for k, run in sections.items() if chosen in (None, k)}

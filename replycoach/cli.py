@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--format", choices=("text", "json", "diff"), default="text")
     rewrite.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
     rewrite.add_argument("--encoding", default="utf-8", help="encoding of the input files")
+    rewrite.add_argument("--slots", action="store_true",
+                         help='also make edits that leave a slot to fill in ("soon" -> "by [day]"), listed as to-dos')
     shared(rewrite)
 
     batch = sub.add_parser("batch", help="score an export of replies or conversations")
@@ -186,7 +188,8 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
     draft = _read(args.file or "-", encoding=args.encoding, what="draft")
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
     coach = Coach(config=_config(args), rules=args.rules)
-    result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format)
+    result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format,
+                           slots=args.slots)
     if args.format == "json":
         print(result.to_json())
     elif args.format == "diff":
@@ -195,6 +198,9 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
         print_edits(result, out)
     else:
         print(result.text)
+        for todo in result.todos:  # on stderr, so the rewrite on stdout stays the text to send
+            line = result.text.count("\n", 0, todo.start) + 1
+            print(f"to do: line {line}: {todo.slot}: {todo.question}", file=sys.stderr)
     return EXIT_PASSED if result.after.passed else EXIT_FAILED
 
 

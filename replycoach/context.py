@@ -48,8 +48,8 @@ _PROBLEM_WORDS = re.compile(
     r"broken|broke|failed|fails|wrong|missing|lost|late|delayed|stuck|down|error|charged|cancell?ed|"
     r"damaged|cracked|smashed|faulty|defective|died|dead|leak\\w*|stolen|hacked|pirated|locked|declined|refused|overcharged|unknown|unauthori[sz]ed|fraud\w*|"
     r"scam\w*|crash\w*|freez\w*)\b", re.IGNORECASE)
-_CANNOT = re.compile(r"^i (?:still )?(?:can't|cannot|couldn't|am unable|was unable|am not able|keep getting|was charged)\b",
-                     re.IGNORECASE)
+_CANNOT = re.compile(r"^i (?:still )?(?:can't|cannot|couldn't|am unable|was unable|am not able|keep getting|"
+                     r"was charged)\b", re.IGNORECASE)
 # What follows these is the customer's reasoning or a request, not the problem ("... is stuck on
 # 5.00 but you can still play online", "... got hacked please get back to me").
 _AFTERTHOUGHT = re.compile(r"\s+(?:but|because|until|unless|so|please|pls|which|although|though|when|if)\b",

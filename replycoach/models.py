@@ -26,7 +26,8 @@ __all__ = [
     "Strength",
 ]
 
-SCHEMA_VERSION = "1.3"  # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos` (additive)
+# 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`
+SCHEMA_VERSION = "1.3"  # (each additive)
 
 # The fixed categories; custom packs may add their own beside these.
 CATEGORIES: tuple[str, ...] = (

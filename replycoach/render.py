@@ -74,9 +74,9 @@ def print_edits(result: Rewrite, console: Console) -> None:
             console.print(Text(f"  + {e.replacement}".replace("\n", " ⏎ "), style="green"))
         console.print(f"    [dim]why: {escape(e.reason)}[/dim]")
     after = result.after
-    slots = [f for f in after.findings if f.rule.endswith("unfilled-slot")]
-    console.print(Text(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"
-                       + (f" · {len(slots)} slot(s) to fill: " + ", ".join(f.text for f in slots) if slots else "")))
+    console.print(Text(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"))
+    for todo in result.todos:
+        console.print(Text(f"  to do: {todo.slot}: {todo.question}", style="yellow"))
 
 
 def _score_text(value: int) -> Text:

@@ -157,3 +157,13 @@ def test_rules_show_tells_what_a_learned_rule_was_trained_on(capsys):
     model = json.loads(out)["model"]
     assert code == 0 and model["label"] == "empathy_gap" and model["reads"] == "both"
     assert model["trained"]["licence"] and model["trained"]["cv"]["f1"] > 0
+
+
+def test_rewrite_lists_slots_as_todos_on_request(tmp_path, capsys):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("We will look into it and reply soon.", encoding="utf-8")
+    main(["rewrite", str(draft), "--slots", "--channel", "chat"])
+    captured = capsys.readouterr()
+    assert "[day]" in captured.out and "to do: line 1: [day]: fill in: when will this be done?" in captured.err
+    main(["rewrite", str(draft), "--channel", "chat"])
+    assert "[day]" not in capsys.readouterr().out
