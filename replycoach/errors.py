@@ -60,7 +60,7 @@ class ConfigError(ReplycoachError):
 
 # The catalogue: code -> what it means. Kept here so docs and tests have one list.
 CODES: dict[str, str] = {
-    "RC101": "the draft is empty or only whitespace",
+    "RC101": "the draft is empty: only whitespace, or no words (only emoji, punctuation or invisible characters)",
     "RC102": "the input is binary, not text",
     "RC103": "the input is not valid text in the expected encoding",
     "RC104": "the input is larger than the configured limit",

@@ -134,6 +134,9 @@ class Metrics(_Frozen):
     customer_cues: tuple[str, ...] = Field(
         default=(), description="When the customer is judged upset: what in their message drove it most.")
     protected_spans: int = 0
+    replaced_characters: int = Field(
+        default=0, description="Characters no encoding can write (lone surrogates) in the draft and the customer "
+                               "message, each replaced by U+FFFD before checking; offsets are unchanged.")
 
 
 class Report(_Frozen):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError
+from .text import bom_encoding, replace_unencodable
 
 __all__ = ["Columns", "Item", "Turn", "count_records", "read_items", "read_records"]
 
@@ -92,6 +93,13 @@ def _format(path: Path, fmt: str | None) -> str:
                      remedy="use a .jsonl, .csv or .parquet file, or pass --input-format")
 
 
+def _encoding(path: Path) -> str:
+    """UTF-8, unless the file starts with a byte-order mark naming another (spreadsheet
+    programs write UTF-16 with one; a UTF-8 one is stripped)."""
+    with path.open("rb") as f:
+        return bom_encoding(f.read(4)) or "utf-8"
+
+
 def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[str, Any]]:
     """Raw records, one per row or line, streamed. A line that is not JSON yields
     {"__error__": "..."} in its place, so nothing is dropped."""
@@ -100,7 +108,7 @@ def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[s
     if not path.is_file():
         raise InputError("input file not found", code="RC106", place=str(path))
     if kind == "jsonl":
-        with path.open(encoding="utf-8", errors="replace") as f:
+        with path.open(encoding=_encoding(path), errors="replace") as f:
             for number, line in enumerate(f, 1):
                 if not line.strip():
                     continue
@@ -112,7 +120,7 @@ def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[s
                 yield value if isinstance(value, dict) else {"__error__": f"line {number}: not a JSON object"}
     elif kind == "csv":
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        with path.open(encoding=_encoding(path), errors="replace", newline="") as f:
             yield from csv.DictReader(f, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
     elif kind == "parquet":
         try:
@@ -135,7 +143,11 @@ def count_records(path: str | Path, *, fmt: str | None = None) -> int | None:
 
         return int(pq.ParquetFile(path).metadata.num_rows)
     if kind == "jsonl":
-        with path.open("rb") as f:
+        encoding = _encoding(path)
+        if encoding.startswith("utf-8"):
+            with path.open("rb") as f:
+                return sum(1 for line in f if line.strip())
+        with path.open(encoding=encoding, errors="replace") as f:
             return sum(1 for line in f if line.strip())
     return None
 
@@ -144,9 +156,14 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _optional(record: dict[str, Any], key: str) -> str | None:
+def _optional(record: dict[str, Any], key: str, *, text: bool = False) -> str | None:
+    """A field's value, or None. In a field other than a text (id, agent, team, channel, time,
+    author) a lone surrogate (a JSON "\\ud800") becomes U+FFFD here, so that every result line can
+    be written; texts are left for the check, whose report counts what it replaced."""
     value = record.get(key)
-    return None if value is None or value == "" else str(value)
+    if value is None or value == "":
+        return None
+    return str(value) if text else replace_unencodable(str(value))[0]
 
 
 def _turns(raw: object, cols: Columns) -> tuple[Turn, ...]:
@@ -203,7 +220,7 @@ def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | 
         if linked is not None and str(record.get(cols.inbound or "", "")).strip().lower() in _TRUE:
             yield Item(**common, text=_text(record.get(cols.text)), skip="customer message")  # type: ignore[arg-type]
             continue
-        customer = _optional(record, cols.customer)
+        customer = _optional(record, cols.customer, text=True)
         if linked is not None and cols.reply_to:
             customer = linked.get(str(record.get(cols.reply_to)))
         text = record.get(cols.text)

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 from .errors import InputError
 
-__all__ = ["CleanText", "Span", "clean", "decode_bytes"]
+__all__ = ["CleanText", "Span", "bom_encoding", "clean", "decode_bytes", "replace_unencodable"]
 
 DEFAULT_MAX_CHARS = 100_000
 
@@ -32,21 +32,30 @@ class CleanText:
     """The draft ready for analysis."""
 
     text: str  # what offsets refer to
-    analysed: str  # same length as `text`; excluded regions blanked
+    analysed: str  # same length as `text`; excluded regions blanked, long symbol runs segmented
     input_format: str  # "text" or "html"
     excluded: tuple[Span, ...] = ()
     protected: tuple[Span, ...] = field(default=())
+    replaced: int = 0  # unencodable characters (lone surrogates) replaced by U+FFFD in `text`
 
     def is_protected(self, start: int, end: int) -> bool:
         return any(s.start < end and start < s.end for s in self.protected)
 
 
+# Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"), (b"\xef\xbb\xbf", "utf-8-sig"))
+
+
+def bom_encoding(head: bytes) -> str | None:
+    """The codec a file's byte-order mark names (one that also strips the mark), or None."""
+    return next((codec for bom, codec in _BOMS if head.startswith(bom)), None)
+
+
 def decode_bytes(data: bytes, *, encoding: str = "utf-8", name: str = "input") -> str:
-    """Decode a file's bytes, refusing binary data and invalid encodings with coded errors."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
+    """Decode a file's bytes, refusing binary data and invalid encodings with coded errors.
+    A byte-order mark (UTF-8, UTF-16 or UTF-32) names the encoding, whatever `encoding` says."""
+    encoding = bom_encoding(data[:4]) or encoding
     if encoding.replace("-", "").lower() in {"utf8", "utf8sig"} and b"\x00" in data[:8192]:
         raise InputError(f"{name} looks like a binary file (it contains NUL bytes)", code="RC102",
                          remedy="pass the text of the reply, not a document or image file")
@@ -60,6 +69,36 @@ def decode_bytes(data: bytes, *, encoding: str = "utf-8", name: str = "input") -
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}", code="RC103",
                          remedy="use a Python codec name such as utf-8 or cp1252") from None
+
+
+# Python strings can hold lone surrogates (a JSON "\ud800", half of a split emoji) that no
+# encoding can write: spaCy's string store, `to_json()` and every output would fail on them.
+# Each becomes U+FFFD, one character for one, so offsets still point into the caller's string,
+# and the report counts them (`metrics.replaced_characters`).
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+
+
+def replace_unencodable(text: str) -> tuple[str, int]:
+    """`text` with each lone surrogate replaced by U+FFFD, and how many there were."""
+    return _UNENCODABLE.subn("\ufffd", text)
+
+
+# spaCy's tokenizer strips one prefix or suffix character at a time from a chunk without spaces,
+# copying the rest each time: a run of punctuation, symbols or emoji costs the square of its
+# length (10,000 "%" took 15 s). In the analysed text a space takes the place of every 33rd
+# character of such a run, so no chunk holds more than 32 of them; nothing else moves.
+_RUN = 32
+_SYMBOL_RUN = re.compile(rf"(?:[^\w\s]|_){{{_RUN + 1},}}")
+
+
+def _segment_runs(text: str) -> str:
+    if _SYMBOL_RUN.search(text) is None:
+        return text
+    chars = list(text)
+    for m in _SYMBOL_RUN.finditer(text):
+        for i in range(m.start() + _RUN, m.end(), _RUN + 1):
+            chars[i] = " "
+    return "".join(chars)
 
 
 def _check_text(text: str, *, max_chars: int, name: str) -> None:
@@ -220,12 +259,15 @@ def looks_like_html(text: str) -> bool:
 
 
 def clean(draft: str, *, input_format: str = "auto", max_chars: int = DEFAULT_MAX_CHARS,
-          name: str = "draft") -> CleanText:
-    """Turn a draft (plain text or HTML) into text ready for analysis, or raise InputError."""
+          name: str = "draft", require_words: bool = False) -> CleanText:
+    """Turn a draft (plain text or HTML) into text ready for analysis, or raise InputError.
+    With `require_words`, a text with no letter or digit (only emoji, punctuation or invisible
+    characters) is empty too: there is nothing in it to coach."""
     if not isinstance(draft, str):
         raise InputError(f"{name} must be text (str), not {type(draft).__name__}", code="RC102",
                          remedy="decode bytes first, e.g. with replycoach.text.decode_bytes")
     _check_text(draft, max_chars=max_chars, name=name)
+    draft, replaced = replace_unencodable(draft)
     if input_format == "auto":
         input_format = "html" if looks_like_html(draft) else "text"
     text = html_to_text(draft) if input_format == "html" else draft
@@ -237,5 +279,8 @@ def clean(draft: str, *, input_format: str = "auto", max_chars: int = DEFAULT_MA
         # Nothing but "quoted" text: more likely a reply that opens with a quote ("> you said
         # ...") than an empty one. Check all of it rather than lose it.
         excluded, analysed = [], text
-    return CleanText(text=text, analysed=analysed, input_format=input_format,
-                     excluded=tuple(excluded), protected=tuple(_protected_spans(analysed)))
+    if require_words and not any(c.isalnum() for c in analysed):
+        raise InputError(f"{name} is empty: it has no words, only emoji, punctuation or invisible characters",
+                         code="RC101", remedy="write the reply first")
+    return CleanText(text=text, analysed=_segment_runs(analysed), input_format=input_format,
+                     excluded=tuple(excluded), protected=tuple(_protected_spans(analysed)), replaced=replaced)

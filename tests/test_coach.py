@@ -93,11 +93,35 @@ def test_emoji_and_protected_ids(coach):
     "Hola, gracias por contactarnos. Por favor revisa tus mensajes directos para más información.",
     "こんにちは、アマゾン公式です。どのような状況でしょうか。",
     "Wir haben zu danken. Schönen Abend noch und viel Spaß mit dem neuen Gerät.",
+    # common words in Spanish and French are often words in English too ("en", "su", "est")
+    "Hola Sam, gracias por esperar. Su reembolso está en camino y llegará en tres a cinco días hábiles.",
+    "Bonjour Sam, merci de votre patience. Votre remboursement est en cours.",
+    "Olá Sam, obrigado por esperar. O seu reembolso está a caminho.",
+    "Ciao Sam, grazie per l'attesa. Il tuo rimborso è in arrivo.",
+    "Hallo Sam, bedankt voor het wachten. Uw terugbetaling is onderweg.",
 ])
 def test_non_english_is_refused_not_flagged(coach, draft):
     with pytest.raises(InputError) as err:
         coach.check(draft)
     assert err.value.code == "RC105"
+
+
+@pytest.mark.parametrize("draft", [
+    "Thanks Sam! Gracias for waiting, your refund is on its way and should arrive in three to five days.",
+    "Hi José, your order from Rio de Janeiro to São Paulo ships today via Correios. Thanks!",
+    "Your barbacoa burrito with extra queso and guacamole is on its way, amigo. Buen provecho!",
+])
+def test_english_with_foreign_names_and_words_is_checked(coach, draft):
+    assert coach.check(draft).metrics.words > 0
+
+
+@pytest.mark.parametrize("draft", ["\u200b\u200b", "🙏🙏", "!!!", "😀 ... 😀"])
+def test_a_draft_without_words_is_empty_everywhere(coach, draft):
+    with pytest.raises(InputError) as err:
+        coach.check(draft)
+    assert err.value.code == "RC101"
+    assert [getattr(r, "code", None) for r in coach.check_many([draft, "Thanks!"])] == ["RC101", None]
+    assert coach.check("Thanks for waiting.", customer=draft).metrics.words == 3  # a customer may send only emoji
 
 
 def test_huge_paste_is_refused_quickly(coach):

@@ -91,3 +91,32 @@ def test_decode_bytes():
     with pytest.raises(InputError) as err:
         decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert err.value.code == "RC102"
+
+
+@pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_byte_order_marks_name_the_encoding(codec):
+    data = ("\ufeff" if codec.endswith(("-le", "-be")) else "") + "Thanks, Jo — it ships today."
+    assert decode_bytes(data.encode(codec)) == "Thanks, Jo — it ships today."
+
+
+def test_long_symbol_runs_are_segmented_without_moving_anything():
+    draft = "Thanks! " + "%" * 100 + " and " + "_" * 40 + " ok " + "!" * 32
+    cleaned = clean(draft)
+    assert cleaned.text == draft and len(cleaned.analysed) == len(draft)
+    assert max(len(chunk) for chunk in cleaned.analysed.split()) == 32
+    changed = [i for i, (a, b) in enumerate(zip(draft, cleaned.analysed, strict=True)) if a != b]
+    assert all(cleaned.analysed[i] == " " and draft[i] in "%_" for i in changed) and len(changed) == 4
+    assert clean("Wow!!!!!! 🙏🙏🙏").analysed == "Wow!!!!!! 🙏🙏🙏"  # ordinary runs are left alone
+
+
+@pytest.mark.parametrize("draft", ["\u200b\u200b\u200d", "🙏👍", "!!! ... ???", "— — —", "> 🙏"])
+def test_a_draft_without_words_is_empty(draft):
+    with pytest.raises(InputError) as err:
+        clean(draft, require_words=True)
+    assert err.value.code == "RC101" and "empty" in str(err.value)
+    clean(draft)  # a customer message may be only emoji: it still says how they feel
+
+
+@pytest.mark.parametrize("draft", ["👍 #A1234", "OK", "2", "🙏 Thanks"])
+def test_one_letter_or_digit_is_enough(draft):
+    assert clean(draft, require_words=True).text == draft

@@ -42,6 +42,25 @@ class Rule(Generic[S]):
         return self.spec.category
 
 
+# spaCy's Matcher returns every match of an open-ended repeat ("+", "*", "{2,}"): over a run of
+# n tokens that fit it, about n*n/2 of them, found along as many partial states (a 10 KB draft in
+# capitals gave tone.shouting 1.16 M hits and took 7 s). So the bank bounds each pattern's work:
+# - a repeat that ends a pattern (and is its only one) is matched greedily: the pattern with the
+#   repeat taken once (or left out, for "*"), then extended over every following token that fits
+#   it. One hit per start, the longest, which is the hit checks keep anyway;
+# - a pattern with a repeat anywhere else is matched in windows of WINDOW tokens that overlap by
+#   half, so every match of up to WINDOW / 2 tokens is found, and no longer ones are looked for.
+WINDOW = 64
+
+
+def _repeat_min(token: dict[str, Any]) -> int | None:
+    """How many times an open-ended repeat must match at least ("+" 1, "*" 0, "{2,}" 2), or
+    None for a token that is not one."""
+    op = str(token.get("OP", "")).replace(" ", "")
+    bounds = re.fullmatch(r"\{(\d*),\}", op)
+    return {"+": 1, "*": 0}.get(op, int(bounds.group(1) or 0) if bounds else None)
+
+
 class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
@@ -49,7 +68,9 @@ class MatcherBank:
         self.nlp = nlp
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._tokens = Matcher(nlp.vocab, validate=True)
+        self._tokens = Matcher(nlp.vocab, validate=True)  # bounded patterns, over the whole Doc
+        self._windowed = Matcher(nlp.vocab, validate=True)  # patterns with an inner repeat
+        self._greedy: dict[str, tuple[str, str]] = {}  # internal key -> (rule key, key of its repeat's token)
 
     def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Doc]:
         """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless
@@ -67,8 +88,22 @@ class MatcherBank:
         return docs
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
-        """Register spaCy token patterns under `key` (validated by spaCy)."""
-        self._tokens.add(key, patterns)
+        """Register spaCy token patterns under `key` (validated by spaCy); see WINDOW for how
+        open-ended repeats are matched."""
+        Matcher(self.nlp.vocab, validate=True).add(key, patterns)  # spaCy's own errors, for the rule as written
+        for pattern in patterns:
+            repeats = [i for i, token in enumerate(pattern) if _repeat_min(token) is not None]
+            if not repeats:
+                self._tokens.add(key, [pattern])
+            elif repeats == [len(pattern) - 1]:
+                *head, last = pattern
+                repeat = {k: v for k, v in last.items() if k != "OP"}
+                internal = f"{key}#greedy{len(self._greedy)}"
+                self._greedy[internal] = (key, internal + "+")
+                self._tokens.add(internal + "+", [[repeat]])
+                self._tokens.add(internal, [[*head, *[repeat] * max(_repeat_min(last) or 0, 0 if head else 1)]])
+            else:
+                self._windowed.add(key, [pattern])
 
     def phrase_keys(self, phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Phrases (with alternations) as " key key " strings, to look up in a text's keys
@@ -77,13 +112,33 @@ class MatcherBank:
 
     def run(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Token spans per key, sorted, longest first at one start, no exact duplicates."""
-        hits: dict[str, set[tuple[int, int]]] = {}
-        strings = self.nlp.vocab.strings
+        found: dict[int, set[tuple[int, int]]] = {}  # match id -> (start, -end)
         for matcher in (self._by_norm, self._by_lower, self._tokens):
             if len(matcher):
                 for match_id, start, end in matcher(doc):
-                    hits.setdefault(strings[match_id], set()).add((start, end))
-        return {k: sorted(v, key=lambda se: (se[0], -se[1])) for k, v in hits.items()}
+                    found.setdefault(match_id, set()).add((start, -end))
+        if len(self._windowed):
+            step = WINDOW // 2
+            for lo in range(0, max(1, len(doc) - step), step):
+                for match_id, start, end in self._windowed(doc[lo:lo + WINDOW]):
+                    found.setdefault(match_id, set()).add((lo + start, -(lo + end)))
+        strings = self.nlp.vocab.strings
+        hits = {strings[match_id]: spans for match_id, spans in found.items()}
+        for internal, (key, repeat_key) in self._greedy.items():
+            spans = hits.pop(internal, None)
+            fits = hits.pop(repeat_key, set())
+            if spans:
+                run_end = _run_ends(fits)
+                hits.setdefault(key, set()).update((s, -run_end.get(-e, -e)) for s, e in spans)
+        return {k: [(s, -e) for s, e in sorted(v)] for k, v in hits.items()}
+
+
+def _run_ends(fits: set[tuple[int, int]]) -> dict[int, int]:
+    """Token index -> the end of the run of fitting tokens that starts there ((start, -end) one-token hits)."""
+    ends: dict[int, int] = {}
+    for start in sorted((s for s, _ in fits), reverse=True):
+        ends[start] = ends.get(start + 1, start + 1)
+    return ends
 
 
 class Check(Generic[S]):

@@ -255,3 +255,42 @@ phrases: [call us, email us]
     draft = "Please call us, or email us."
     assert spans(pack_coach(r=rule(body)).check(draft)) == ["call us", "email us"]
     assert spans(pack_coach(r=rule(body + "once: true\n")).check(draft)) == ["call us"]
+
+
+@pytest.mark.parametrize("pattern, draft, expected", [
+    # a repeat that ends a pattern is matched greedily: the longest match at each start
+    ('[{LOWER: "so"}, {LOWER: "very", OP: "*"}]', "It is so very very good, so good.", ["so very very", "so"]),
+    ('[{IS_UPPER: true, LENGTH: {">=": 3}}, {IS_UPPER: true, OP: "{2,}"}]', "READ THIS NOW OK. READ IT later.",
+     ["READ THIS NOW OK"]),
+    ('[{LOWER: "very", OP: "+"}]', "very very very good", ["very very very"]),
+    # a repeat inside a pattern is matched in overlapping windows: short matches anywhere
+    ('[{LOWER: "please"}, {OP: "*"}, {LOWER: "thanks"}]', "x " * 70 + "please do it thanks", ["please do it thanks"]),
+])
+def test_open_ended_repeats(pack_coach, pattern, draft, expected):
+    coach = pack_coach(r=rule(f"""\
+kind: pattern
+category: tone
+message: "Hit: {{match}}"
+why: Test.
+patterns:
+  - {pattern}
+"""))
+    assert spans(coach.check(draft)) == expected
+
+
+def test_an_inner_repeat_stays_linear_on_a_long_draft(pack_coach):
+    import time
+
+    coach = pack_coach(r=rule("""\
+kind: pattern
+category: tone
+message: "Hit: {match}"
+why: Test.
+patterns:
+  - [{LOWER: "please"}, {OP: "*"}, {LOWER: "thanks"}]
+"""))
+    start = time.perf_counter()
+    report = coach.check("please thanks " * 700)  # 490,000 matches if every pair were tried
+    assert time.perf_counter() - start < 3.0
+    hits = spans(report)  # the longest match at a start reaches at most a window's end
+    assert hits and all(h.startswith("please") and h.endswith("thanks") and len(h.split()) <= 64 for h in hits)

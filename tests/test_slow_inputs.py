@@ -1,0 +1,93 @@
+"""Inputs whose cost once grew with the square of their size: each 10 KB case must check in well
+under a second (the target is 0.5 s; the limits are generous so that only a return to
+quadratic cost fails, and it fails loudly: 10 KB of these took 6 to 15 s)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from replycoach import Coach, InputError
+
+LIMIT = 3.0  # seconds, for a check whose target is 0.5 s
+SIZE = 10_000
+
+DRAFTS = {
+    "percent signs": "Thanks for waiting. " + "%" * SIZE,
+    "closing brackets": "Thanks for waiting. " + ")" * SIZE,
+    "exclamation marks": "Thanks for waiting. " + "!" * SIZE,
+    "quotation marks": "Thanks for waiting. " + '"' * SIZE,
+    "underscores": "Thanks for waiting. " + "_" * SIZE,
+    "one emoji": "Thanks for waiting. " + "\U0001F600" * SIZE,
+    "mixed emoji": "Thanks for waiting. " + "".join(chr(0x1F600 + i % 64) for i in range(SIZE)),
+    "mixed punctuation": "Thanks for waiting. " + "%)!\"'-" * (SIZE // 6),
+    "a word then brackets": "Thanks for waiting. x" + ")" * SIZE,
+    "capitals": "ESCALATE YOUR REQUEST TO TIER THREE " * (SIZE // 36),
+    "capitals and acronyms": "PLEASE CALL THE SLA TEAM ASAP " * (SIZE // 30),
+    "repeated stock phrase": "We apologise for any inconvenience. " * (SIZE // 36),
+}
+
+CUSTOMERS = {
+    "one emoji": "\U0001F621" * 4_000,
+    "mixed emoji": "".join(chr(0x1F600 + i % 64) for i in range(SIZE)),
+    "emoji words": "terrible \U0001F621 " * (SIZE // 11),
+    "angry prose": "This is the THIRD time I'm writing and still nothing!!! I'm fed up. " * (SIZE // 68),
+    "no spaces": "a" * SIZE,
+}
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+@pytest.mark.parametrize("name", DRAFTS)
+def test_a_10kb_draft_checks_in_linear_time(coach: Coach, name: str) -> None:
+    draft = DRAFTS[name]
+    coach.check("Thanks for waiting.")  # warm the caches: measure the check, not the first load
+    try:
+        report, seconds = timed(lambda: coach.check(draft))
+    except InputError as err:  # a refusal is fine, as long as it is quick
+        assert err.code.startswith("RC1")
+        return
+    assert seconds < LIMIT, f"{name}: {seconds:.1f} s"
+    for f in report.findings:
+        assert draft[f.start:f.end] == f.text
+
+
+@pytest.mark.parametrize("name", CUSTOMERS)
+def test_a_10kb_customer_message_checks_in_linear_time(coach: Coach, name: str) -> None:
+    coach.check("Thanks for waiting.", customer="My parcel is late.")
+    report, seconds = timed(lambda: coach.check("I'm sorry about the wait. I'll refund you today.",
+                                                customer=CUSTOMERS[name]))
+    assert seconds < LIMIT, f"{name}: {seconds:.1f} s"
+    assert -1 <= report.metrics.customer_sentiment <= 1
+
+
+def test_cost_grows_linearly_not_quadratically(coach: Coach) -> None:
+    """Doubling a shouted draft at most about doubles its cost (quadratic cost quadruples it)."""
+    coach.check("Thanks for waiting.")
+    unit = "ESCALATE YOUR REQUEST TO TIER THREE %%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%% "
+    small = min(timed(lambda: coach.check(unit * 40))[1] for _ in range(3))
+    large = min(timed(lambda: coach.check(unit * 160))[1] for _ in range(3))
+    assert large < 8 * small + 0.2, f"x4 input: {small:.3f} s -> {large:.3f} s"
+
+
+def test_shouting_is_still_one_finding_per_run(coach: Coach) -> None:
+    """Open-ended repeats are matched greedily: a long run in capitals is one finding, not one
+    per word or per window."""
+    draft = "Hi Sam, " + "PLEASE READ ALL OF THE INSTRUCTIONS " * 40 + "before calling."
+    shouts = [f for f in coach.check(draft).findings if f.rule == "tone.shouting"]
+    assert len(shouts) == 1 and shouts[0].text == draft[8:draft.index(" before")]
+
+
+def test_sentiment_reads_a_bounded_opening():
+    from replycoach.signals import VADER_WORDS, _vader_window, customer_sentiment
+
+    assert _vader_window("one two three") == "one two three"
+    window = _vader_window("word " * (VADER_WORDS + 50))
+    assert len(window.split()) == VADER_WORDS
+    assert len(_vader_window("\U0001F621" * 4_000)) < VADER_WORDS  # each emoji counts as its name's words
+    assert customer_sentiment("This is terrible, awful and useless. " * 1_000) < -0.9
