@@ -25,7 +25,7 @@ from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
-from .text import CleanText, clean
+from .text import CleanText, clean, replace_unencodable
 
 if TYPE_CHECKING:
     from .batch import BatchRun
@@ -163,6 +163,7 @@ class Coach:
 
         reports = self._reports(analysis, customer_view, chan)
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
+        draft = replace_unencodable(draft)[0]  # the draft as given, as far as it can be sent
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
         result = rewrite(check_text, first, cleaned, customer=customer,
                          rewriter=rewriter or RuleRewriter(skip=self._is_swap),
