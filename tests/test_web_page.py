@@ -38,7 +38,7 @@ def serving(settings: ServiceSettings) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -215,9 +215,9 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
         section = page.locator("#rewrite-section")
         section.wait_for(state="visible")
         box = page.locator("#rw-text")
-        assert box.locator("ins").count() >= 3 and box.locator("del").count() >= 2
-        assert box.locator("ins", has_text="by [day]").count() == 1
-        assert box.locator("del", has_text="soon").count() == 1
+        assert box.locator("ins").count() >= 1
+        # A deadline slot is left to the agent (the one-click fix above offers it); the rewrite does not write it in.
+        assert box.locator("ins", has_text="by [day]").count() == 0
         shown = box.evaluate("b => { const c = b.cloneNode(true); c.querySelectorAll('del').forEach(d => d.remove());"
                              " return c.textContent; }")
         assert shown == rewritten["text"]
