@@ -391,18 +391,8 @@ def _onto_draft(result: Rewrite, draft: str) -> Rewrite:
     if placed is None:
         return result.model_copy(update={"rejected": (
             *result.rejected, "the edits cross HTML markup: the rewrite is of the cleaned text")})
-    text, edits = placed
-    return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(
-        text, [(e.start, e.start + len(e.replacement)) for e in _placed(edits)])})
-
-
-def _placed(edits: Sequence[Edit]) -> list[Edit]:
-    """Edits (sorted, in original offsets) moved to where their replacements sit in the new text."""
-    out, shift = [], 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        out.append(e.model_copy(update={"start": e.start + shift, "end": e.start + shift + len(e.replacement)}))
-        shift += len(e.replacement) - (e.end - e.start)
-    return out
+    text, edits, landed = placed
+    return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(text, landed)})
 
 
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:

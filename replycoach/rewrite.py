@@ -141,22 +141,37 @@ def _added_line(text: str, edit: Edit) -> tuple[int, str] | None:
     return None
 
 
-def _line_problem(text: str, edit: Edit, *, customer_upset: bool) -> str | None:
+@dataclass(frozen=True)
+class _Layout:
+    """Where a text's greeting, body and sign-off are, and whether it is part of a thread: what
+    the placement checks read, worked out once per pass rather than once per edit."""
+
+    greeting: tuple[int, int] | None
+    signoff: tuple[int, int] | None
+    body: tuple[int, int]
+    from_earlier: bool
+    into_later: bool
+
+    @classmethod
+    def of(cls, text: str) -> _Layout:
+        greeting, signoff = greeting_range(text), signoff_range(text)
+        body = (greeting[1] if greeting else len(text) - len(text.lstrip()),
+                signoff[0] if signoff else len(text.rstrip()))
+        return cls(greeting, signoff, body, *continuation(text))
+
+
+def _line_problem(text: str, layout: _Layout, edit: Edit, *, customer_upset: bool) -> str | None:
     """A line added where a trainer would strike it out."""
     added = _added_line(text, edit)
     if added is None:
         return None
     at, line = added
-    greeting, signoff = greeting_range(text), signoff_range(text)
-    if greeting and at < greeting[1]:
+    if layout.greeting and at < layout.greeting[1]:
         return f"{edit.rule}: would add a line before the greeting"
-    if signoff and at > signoff[0]:
+    if layout.signoff and at > layout.signoff[0]:
         return f"{edit.rule}: would add a line after the sign-off"
-    from_earlier, into_later = continuation(text)
-    body_start = greeting[1] if greeting else len(text) - len(text.lstrip())
-    body_end = signoff[0] if signoff else len(text.rstrip())
-    if from_earlier and not text[body_start:at].strip(" \t\n@") or \
-            into_later and not text[at:body_end].strip(" \t\n."):
+    if layout.from_earlier and not text[layout.body[0]:at].strip(" \t\n@") or \
+            layout.into_later and not text[at:layout.body[1]].strip(" \t\n."):
         return f"{edit.rule}: would add a line inside a tweet thread's continuation"
     if not customer_upset and _EMPATHY_LINE.search(line):
         return f"{edit.rule}: would add an empathy line for a customer who is not upset"
@@ -323,10 +338,11 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
     fresh = True  # this pass may try every proposal: nothing is remembered as turned down
     for _ in range(MAX_PASSES):
         proposals = []
+        layout = _Layout.of(current)
         for edit in rewriter.propose(report, customer=customer):
             if (edit.rule, current[edit.start:edit.end], edit.replacement) in turned_down:
                 continue
-            problem = _edit_problem(clean, current, edit, customer_upset=customer_upset, slots=slots)
+            problem = _edit_problem(clean, current, layout, edit, customer_upset=customer_upset, slots=slots)
             if problem:
                 rejected.append(problem)
             else:
@@ -353,12 +369,13 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
                    rejected=tuple(dict.fromkeys(rejected)))
 
 
-def _edit_problem(clean: CleanText, text: str, edit: Edit, *, customer_upset: bool, slots: bool) -> str | None:
+def _edit_problem(clean: CleanText, text: str, layout: _Layout, edit: Edit, *, customer_upset: bool,
+                  slots: bool) -> str | None:
     if not 0 <= edit.start <= edit.end <= len(text):
         return f"{edit.rule}: offsets outside the text"
     if not slots and SLOT.search(edit.replacement):
         return f"{edit.rule}: left out, as it leaves a [slot] to fill in"
-    return _span_problem(clean, edit) or _line_problem(text, edit, customer_upset=customer_upset)
+    return _span_problem(clean, edit) or _line_problem(text, layout, edit, customer_upset=customer_upset)
 
 
 def _shift(span: tuple[int, int], edits: Sequence[Edit]) -> tuple[int, int]:
@@ -428,11 +445,13 @@ def todos_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[Todo, ...]:
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]) -> tuple[str, tuple[Edit, ...]] | None:
+def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]
+               ) -> tuple[str, tuple[Edit, ...], list[tuple[int, int]]] | None:
     """Edits made to the cleaned text of an HTML or entity-encoded draft, applied to the draft as
     given: entities, tags, spacing and line breaks outside the edits survive byte for byte, and
-    replacements are escaped as the draft is. None where an edit's span cannot be found in the
-    draft (it crosses a tag or an entity), so the caller can fall back to the cleaned text."""
+    replacements are escaped as the draft is. Returns the text, the edits in the draft's offsets
+    and where each replacement landed; None where an edit's span cannot be found in the draft (it
+    crosses a tag or an entity), so the caller can fall back to the cleaned text."""
     offsets = _align(draft, cleaned)
     if offsets is None:
         return None
@@ -446,8 +465,9 @@ def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]) -> tuple[str, tu
             return None
         mapped.append(Edit(start=start, end=end, replacement=html.escape(e.replacement, quote=False),
                            rule=e.rule, reason=e.reason))
-    text, _ = apply_edits(draft, sorted(mapped, key=lambda e: (e.start, e.end)))
-    return text, tuple(mapped)
+    ordered = sorted(mapped, key=lambda e: (e.start, e.end))
+    text, placed = apply_edits(draft, ordered)
+    return text, tuple(ordered), placed
 
 
 def _squash(text: str) -> str:
@@ -473,8 +493,8 @@ def _align(draft: str, cleaned: str) -> list[int] | None:
             j += 1
             continue
         entity = _ENTITY.match(draft, i) if i < len(draft) else None
-        if entity and html.unescape(entity.group()) == cleaned[j:j + len(html.unescape(entity.group()))]:
-            decoded = html.unescape(entity.group())
+        decoded = html.unescape(entity.group()) if entity else ""
+        if entity and decoded == cleaned[j:j + len(decoded)]:
             offsets.extend([i] * len(decoded))
             i, j = entity.end(), j + len(decoded)
         elif i < len(draft) and draft[i] == "<":

@@ -12,7 +12,7 @@ from ..context import Context
 from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
-from .base import Check, register_kind
+from .base import Check, register_kind, runs_into_a_name
 from .rarity import zipf
 
 COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
@@ -68,16 +68,11 @@ class Acronym(Check[AcronymSpec]):
                 expansion = known.get(acronym)
                 if expansion:
                     spelled = f"{expansion} ({token})"
+                    # Spelt out in place, "GPU Performance" would no longer match the setting on screen.
                     yield self.finding(a, a.starts[i], a.token_end(i),
                                        message=self.spec.known_message or self.spec.message,
                                        suggestions=(spelled, expansion), expansion=expansion,
-                                       fixes=[] if _in_a_name(a.text, a.token_end(i)) else
+                                       fixes=[] if runs_into_a_name(a.text, a.token_end(i)) else
                                        [Fix(start=a.starts[i], end=a.token_end(i), replacement=spelled)])
                 else:
                     yield self.finding(a, a.starts[i], a.token_end(i), expansion="")
-
-
-def _in_a_name(text: str, end: int) -> bool:
-    """"GPU Performance", "DNS Settings": the acronym heads a name the customer will see on screen
-    as written, so spelling it out there would break the name (the suggestion still explains it)."""
-    return re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None

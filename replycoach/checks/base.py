@@ -267,6 +267,13 @@ def _fill(template: str, values: dict[str, Any]) -> str:
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+_NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")
+
+
+def runs_into_a_name(text: str, end: int) -> bool:
+    """The words ending at `end` run on into a capitalised word: part of a name the customer sees
+    on screen as written ("GPU Performance", "Purchase History"), which a fix must not break."""
+    return _NAME_GOES_ON.match(text, end) is not None
 SLOT = re.compile(r"\[[a-z][a-z /]{0,30}\]")  # "[day]", "[next step]": for the agent to fill in
 
 

@@ -61,10 +61,10 @@ class Required(Check[RequiredSpec]):
         body = [s for s in a.sentences if s.words]
         if not insert or not body:
             return [], []
-        filled = [(t, f) for t in insert.text for f in self.replace_fixes(a, ctx, 0, 0, [t])]
-        if not filled:
+        filled = next(((t, f) for t in insert.text for f in self.replace_fixes(a, ctx, 0, 0, [t])), None)
+        if filled is None:
             return [], []
-        template, fix = filled[0]
+        template, fix = filled
         line = fix.replacement
         from_earlier, into_later = continuation(a.text)
         if (insert.generic == "suggest" and "{" not in template) or not _sure_enough(ctx, insert.upset_at) \

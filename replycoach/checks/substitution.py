@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -12,7 +11,7 @@ from ..context import Context
 from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
-from .base import Check, MatcherBank, register_kind
+from .base import Check, MatcherBank, register_kind, runs_into_a_name
 
 _IRREGULAR = {"have": "has", "do": "does", "be": "is", "go": "goes"}
 
@@ -38,7 +37,7 @@ def _names_something(text: str, start: int, end: int) -> bool:
     span, lead = text[start:end], text[:start].rstrip()
     mid_sentence = bool(lead) and lead[-1] not in ".!?:\n"
     return span[:1].isupper() and not span.isupper() and (
-        mid_sentence or span[-1:].isalpha() and re.match(r"[ \t]+[A-Z][a-z]", text[end:end + 3]) is not None)
+        mid_sentence or span[-1:].isalpha() and runs_into_a_name(text, end))
 
 
 def _form(text: str) -> str:
