@@ -214,7 +214,8 @@ class Checkers:
         try:
             worker.wait_ready(timeout=300)
         except (TimeoutError, WorkerLost, WorkerError) as err:
-            logging.getLogger("replycoach.service").error("a check process did not start: %s", err)
+            if not self._closed:  # else the server stopped it on the way out
+                logging.getLogger("replycoach.service").error("a check process did not start: %s", err)
             worker.stop()
             self._all.discard(worker)
             return

@@ -120,6 +120,7 @@ class Worker:
         self.process.start()
         there.close()
         self.conn = here
+        self._stopping = threading.Lock()  # the server's shutdown and a starter thread may both stop it
 
     @property
     def pid(self) -> int | None:
@@ -139,7 +140,11 @@ class Worker:
     def wait_ready(self, timeout: float | None = None) -> None:
         """Wait until the worker has built what it answers with (at once when forked, seconds when
         spawned): TimeoutError, WorkerLost, or WorkerError if building it raised."""
-        if not wait([self.conn, self.process.sentinel], timeout):
+        try:
+            ready = wait([self.conn, self.process.sentinel], timeout)
+        except (OSError, ValueError):  # stopped meanwhile: its pipe is closed
+            raise self._lost() from None
+        if not ready:
             raise TimeoutError(f"worker process {self.pid} did not start within {timeout:g} s")
         self.receive()
 
@@ -147,7 +152,7 @@ class Worker:
         """The answer to the payload sent last: WorkerLost if the worker died first, WorkerError if it raised."""
         try:
             status, value = self.conn.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError, ValueError):  # ValueError: stopped meanwhile, its pipe closed
             raise self._lost() from None
         if status == "raised":
             err = WorkerError(value[0])
@@ -167,11 +172,15 @@ class Worker:
         raise TimeoutError(f"worker process {self.pid} took longer than {timeout:g} s")
 
     def stop(self) -> None:
-        """End the process now (a worker holds nothing worth saving) and close its pipe."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        """End the process now (a worker holds nothing worth saving) and close its pipe; once,
+        however many threads ask."""
+        with self._stopping:
+            if self.conn.closed:
+                return
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(5)
+            self.conn.close()
 
 
 def wait_any(workers: list[Worker], timeout: float | None = None) -> list[Worker]:
