@@ -97,7 +97,7 @@ def test_a_lost_worker_stops_the_run_and_resume_finishes_it(tmp_path, monkeypatc
     monkeypatch.setattr(replycoach.batch, "score_item", dies_on_r150)
     began = time.monotonic()
     assert main(["batch", str(src), "--out", str(out), "--jobs", "2"]) == 75
-    assert time.monotonic() - began < 20
+    assert time.monotonic() - began < 60  # no hang; generous, since CI machines are shared
     err = capsys.readouterr().err
     assert "RC112 worker process" in err and "was killed by SIGKILL" in err and "--resume" in err
     kept = complete_lines(out)
@@ -113,7 +113,7 @@ def test_kill_9_of_a_worker_ends_the_run_within_seconds(tmp_path):
     proc = batch_process(str(src), "--out", str(out), "--jobs", "2")
     try:
         os.kill(started(proc, out, 2)[0], signal.SIGKILL)
-        _, err = proc.communicate(timeout=15)
+        _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 75 and "RC112" in err, err

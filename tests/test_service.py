@@ -173,7 +173,7 @@ def test_a_slow_request_does_not_stall_the_others(monkeypatch):
         assert fast.json() == json.loads(Coach().check(DRAFT, customer=CUSTOMER).to_json())
         thread.join(30)
         assert slow["r"].status_code == 504 and slow["r"].json()["code"] == "RC504"
-        assert 2.5 < slow["t"] - began < 8
+        assert 2.5 < slow["t"] - began < 15
         after = set(client.app.state.checkers.pids())
         assert len(after) == 2 and after != before  # the stuck process was replaced
         assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200
@@ -187,7 +187,7 @@ def test_no_free_process_within_the_budget_gets_503():
         held = checkers._idle.get()  # as a request still running would
         began = time.monotonic()
         busy = client.post("/v1/check", json={"draft": "Thanks!"})
-        assert busy.status_code == 503 and busy.json()["code"] == "RC503" and 0.9 < time.monotonic() - began < 3
+        assert busy.status_code == 503 and busy.json()["code"] == "RC503" and 0.9 < time.monotonic() - began < 6
         checkers._idle.put(held)
         assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200
 
