@@ -181,6 +181,10 @@ def _line_problem(text: str, layout: _Layout, edit: Edit, *, customer_upset: boo
 _ARTICLE = re.compile(r"\b([Aa]n?)\s+([A-Za-z][\w'-]*)")
 _DOUBLED = re.compile(r"\b(\w*[A-Za-z]\w*)\s+\1\b", re.IGNORECASE)
 _DANGLING = re.compile(r"(?:^|[.!?]\s+)(?:Since|Although|Though|Whereas|While|Because)\b[^.!?\n]{1,200}?,?\s+but\b")
+# A phrase a swap ends on ("sorry about this") run straight into the clause the old phrase
+# carried ("... inconvenience we bring to you"): "sorry about this we bring to you".
+_RUN_ON = re.compile(r"\b(?:about|for|with|on) (?:this|that|it) (?:we|I|you|they)\b(?! (?:can|could|will|would|"
+                     r"should|may|might|must|are|were|have|had|do|did|'ll|'re|'ve)\b)", re.IGNORECASE)
 _DOUBLED_OK = frozenset({"that", "had", "is", "do", "very", "really", "so", "bye", "ha", "no"})
 # "an" before a vowel sound: vowel letters bar "uni-", "use", "eu-", "one"; silent-h words; letters
 # said with a vowel sound first when an acronym is spelt out ("an FAQ", "an SMS").
@@ -198,13 +202,25 @@ def _wants_an(word: str) -> bool:
 
 def grammar_faults(text: str) -> list[tuple[str, int, int]]:
     """Faults a substitution can leave that a cheap check can see: "a"/"an" before the wrong
-    sound, a doubled word, "Since ... but". Each is (kind, start, end)."""
+    sound, a doubled word, "Since ... but", a phrase run into a clause. Each is (kind, start, end)."""
     faults = [("article", m.start(), m.end()) for m in _ARTICLE.finditer(text)
               if (m.group(1).lower() == "an") != _wants_an(m.group(2))]
     faults += [("doubled", m.start(), m.end()) for m in _DOUBLED.finditer(text)
                if m.group(1).lower() not in _DOUBLED_OK]
     faults += [("dangling", m.start(), m.end()) for m in _DANGLING.finditer(text)]
+    faults += [("run-on", m.start(), m.end()) for m in _RUN_ON.finditer(text)]
     return faults
+
+
+def _cased(text: str, edit: Edit) -> Edit:
+    """The edit with its replacement capitalised where it starts a sentence the draft had
+    capitalised ("CPU is ..." -> "Processor (CPU) is ...", not "processor (CPU) is ...")."""
+    first, at = edit.replacement[:1], edit.start
+    while at and text[at - 1] in " \t":
+        at -= 1
+    if first.islower() and text[edit.start:edit.start + 1].isupper() and (not at or text[at - 1] in ".!?\n"):
+        return edit.model_copy(update={"replacement": first.upper() + edit.replacement[1:]})
+    return edit
 
 
 def _new_faults(old: str, new: str) -> list[tuple[str, int, int]]:
@@ -340,6 +356,7 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
         proposals = []
         layout = _Layout.of(current)
         for edit in rewriter.propose(report, customer=customer):
+            edit = _cased(current, edit)
             if (edit.rule, current[edit.start:edit.end], edit.replacement) in turned_down:
                 continue
             problem = _edit_problem(clean, current, layout, edit, customer_upset=customer_upset, slots=slots)

@@ -172,6 +172,9 @@ def test_no_opening_line_inside_a_thread_continuation(draft):
     ("It had had enough. TD-4G 4G works.", ["doubled"]),
     ("Since we do value your input but we will pass it on.", ["dangling"]),
     ("Since you asked, we will pass it on. But not today.", []),
+    ("We are so sorry about this we bring to you.", ["run-on"]),
+    ("Sorry about that, we will fix it. We apologise for that they caused.", ["run-on"]),
+    ("Thanks for this we can sort it out today. I know that we will.", []),
 ])
 def test_grammar_faults(text, kinds):
     assert [k for k, _, _ in grammar_faults(text)] == kinds
@@ -183,6 +186,13 @@ def test_a_substitution_that_breaks_grammar_is_turned_down():
     draft = "We booked a car for you."
     result = _COACH.rewrite(draft, rewriter=broken)
     assert result.text == draft and result.rejected
+
+
+def test_a_replacement_that_starts_a_sentence_starts_with_a_capital():
+    draft = "It gets warm. CPU load is high when apps run, and that is normal."
+    result = _COACH.rewrite(draft)
+    assert "Processor (CPU) load" in result.text, result.text
+    assert result.text == _COACH.rewrite(draft.replace("It gets warm. ", "")).text.join(["It gets warm. ", ""])
 
 
 def test_names_are_not_swapped():
