@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .models import Report
+from .models import Finding, Report
 
 __all__ = ["CATEGORY_COLOURS", "STYLE", "highlighted", "report_html"]
 
@@ -18,6 +18,7 @@ STYLE = """
 .rc-report{font:15px/1.5 system-ui,sans-serif;color:#111;max-width:60rem}
 .rc-text{white-space:pre-wrap;border:1px solid #ccc;border-radius:6px;padding:.75rem;background:#fff}
 .rc-mark{border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 12%,white);cursor:help}
+.rc-mark:has(.rc-mark){background:none}
 .rc-scores{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
 .rc-score{border:1px solid #ccc;border-radius:4px;padding:.1rem .5rem}
 .rc-findings li{margin:.25rem 0}.rc-why{color:#444}
@@ -29,9 +30,14 @@ def _colour(category: str) -> str:
 
 
 def highlighted(report: Report) -> str:
-    """The report's text with each finding's span marked. A sentence-wide finding contains the
-    word-level ones inside it (nested marks); a span that only partly overlaps another is left
-    unmarked (it is still in the findings list)."""
+    """The report's text with each flagged span marked once: findings on the same span share one
+    mark (the most severe first in `data-rules` and the title), a sentence-wide mark contains
+    the word-level ones inside it (nested marks), and a span that only partly overlaps another
+    is left unmarked (it is still in the findings list)."""
+    by_span: dict[tuple[int, int], list[Finding]] = {}
+    for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.start)):
+        if f.end > f.start:
+            by_span.setdefault((f.start, f.end), []).append(f)
     text, out, pos = report.text, [], 0
     open_ends: list[int] = []
 
@@ -42,19 +48,20 @@ def highlighted(report: Report) -> str:
             out.append(escape(text[pos:end]) + "</mark>")
             pos = end
 
-    for f in sorted(report.findings, key=lambda f: (f.start, -f.end)):
-        if f.end <= f.start:
+    for (start, end), group in sorted(by_span.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        close_until(start)
+        if open_ends and end > open_ends[-1]:
             continue
-        close_until(f.start)
-        if open_ends and f.end > open_ends[-1]:
-            continue
-        out.append(escape(text[pos:f.start]))
-        pos = f.start
-        title = f"{f.rule}: {f.message}"
-        out.append(f'<mark class="rc-mark" style="--c:{_colour(f.category)}" data-rule="{escape(f.rule)}" '
-                   f'data-category="{escape(f.category)}" data-start="{f.start}" data-end="{f.end}" '
+        out.append(escape(text[pos:start]))
+        pos = start
+        first = group[0]
+        title = "\n".join(f"{f.rule}: {f.message}" for f in group)
+        rules = " ".join(f.rule for f in group)
+        out.append(f'<mark class="rc-mark" style="--c:{_colour(first.category)}" data-rule="{escape(first.rule)}" '
+                   f'data-rules="{escape(rules)}" data-category="{escape(first.category)}" '
+                   f'data-severity="{first.severity.value}" data-start="{start}" data-end="{end}" '
                    f'title="{escape(title)}" tabindex="0">')
-        open_ends.append(f.end)
+        open_ends.append(end)
     close_until(len(text))
     out.append(escape(text[pos:]))
     return "".join(out)

@@ -153,7 +153,7 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
         # Highlights: the word-level findings are marked, colour-coded by category.
         marks = page.locator("#highlighted mark.rc-mark")
         for rule in ("canned.openers", "ownership.vague-timeline", "tone.condescension"):
-            assert marks.and_(page.locator(f'[data-rule="{rule}"]')).count() == 1, rule
+            assert marks.and_(page.locator(f'[data-rules~="{rule}"]')).count() == 1, rule
         timeline = page.locator('#highlighted mark[data-rule="ownership.vague-timeline"]')
         assert timeline.inner_text() == "soon"
         assert "--c" in (timeline.get_attribute("style") or "")
@@ -187,7 +187,7 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
         assert outline not in ("", "none")
         # Enter moves into the details panel, onto the fix; Escape goes back to the highlight.
         page.keyboard.press("Enter")
-        assert page.evaluate("document.activeElement.textContent") == "Apply: by [day]"
+        assert page.evaluate("document.activeElement.textContent") == "Replace “soon” with “by [day]”"
         page.keyboard.press("Escape")
         assert page.evaluate("document.activeElement.dataset.rule") == "ownership.vague-timeline"
 
@@ -196,7 +196,7 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
         assert "condescending" in details.inner_text()
 
         # One click applies the fix to the draft and checks again.
-        page.locator("#findings button.fix", has_text="Apply: by [day]").click()
+        page.locator("#findings button.fix", has_text="Replace “soon” with “by [day]”").click()
         fixed = DRAFT.replace("soon", "by [day]")
         assert page.get_by_label("Draft reply", exact=True).input_value() == fixed
         wait_for_checked(page, fixed)
@@ -244,6 +244,62 @@ def test_page_checks_fixes_and_rewrites_by_keyboard(browser, tmp_path):
     assert not outside, outside
     assert not problems, problems
     assert shot.stat().st_size > 20_000
+
+
+SEVERITY_ORDER_JS = """() => [...document.querySelectorAll('#findings > li .sev')].map(e => e.textContent)"""
+OVERFLOW_JS = "() => document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+def test_in_a_380px_sidebar_the_verdict_and_worst_findings_come_first(browser, tmp_path):
+    with serving(ServiceSettings()) as base:
+        expected = httpx.post(base + "/v1/check", json={"draft": DRAFT, "customer": CUSTOMER}).json()
+        page, outside, problems = open_page(browser, base)
+        page.set_viewport_size({"width": 380, "height": 700})
+        assert page.locator("#verdict-bar").is_hidden()  # nothing checked yet
+        type_into(page, "Customer's message (optional)", CUSTOMER)
+        type_into(page, "Draft reply", DRAFT)
+        wait_for_checked(page, DRAFT)
+
+        # While the agent is in the draft, the verdict is on screen above it.
+        bar = page.locator("#verdict-bar")
+        page.get_by_label("Draft reply", exact=True).focus()
+        box = bar.bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 700
+        ranks = {"error": 0, "warning": 1, "suggestion": 2}
+        worst = sorted(expected["findings"], key=lambda f: (ranks[f["severity"]], f["start"], f["end"]))
+        assert f"{expected['score']} / 100" in bar.inner_text() and "FAIL" in bar.inner_text()
+        tops = page.locator("#top-findings button")
+        assert tops.count() == 3 and [tops.nth(i).get_attribute("data-rule") for i in range(3)] == \
+            [f["rule"] for f in worst[:3]]
+        # The findings list too: errors, then warnings, then suggestions.
+        shown = page.evaluate(SEVERITY_ORDER_JS)
+        assert shown == sorted(shown, key=ranks.__getitem__) and len(shown) == len(expected["findings"])
+
+        # Keyboard only: a top finding takes the agent to its highlight and its details.
+        tops.first.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.dataset.rules").split()[0] == worst[0]["rule"]
+        assert worst[0]["message"] in page.locator("#details").inner_text()
+
+        # Fix buttons say what they do.
+        labels = page.locator("#findings button.fix").all_inner_texts()
+        said = ("Replace “", "Remove “", "Add: ", "Fix the spacing")
+        assert labels and all(t.startswith(said) for t in labels), labels
+        assert not any(t.startswith("Apply") for t in labels)
+
+        assert page.evaluate(OVERFLOW_JS) <= 0
+        assert page.evaluate(LOW_CONTRAST_JS) == []
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert bar.is_hidden()  # two columns: the results column shows all of it
+        page.set_viewport_size({"width": 380, "height": 700})
+        page.get_by_label("Draft reply", exact=True).focus()
+        shot = tmp_path / "web-page-sidebar.png"
+        page.screenshot(path=str(shot))  # what the agent sees in the sidebar while writing
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(shot, ARTIFACTS / "web-page-sidebar.png")
+        page.close()
+    assert not outside, outside
+    assert not problems, problems
 
 
 def test_page_sends_the_api_key_and_shows_errors_in_the_status_line(browser):
