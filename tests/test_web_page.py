@@ -287,6 +287,18 @@ def test_in_a_380px_sidebar_the_verdict_and_worst_findings_come_first(browser, t
         assert labels and all(t.startswith(said) for t in labels), labels
         assert not any(t.startswith("Apply") for t in labels)
 
+        # An agent can dismiss one finding: it leaves the list and the highlights until shown again.
+        opener = page.locator('#findings > li[data-rule="canned.openers"]')
+        opener.get_by_role("button", name="Dismiss").click()
+        assert opener.count() == 0 and page.locator("#findings > li").count() == len(expected["findings"]) - 1
+        assert page.locator('#highlighted mark[data-rules~="canned.openers"]').count() == 0
+        assert "1 dismissed finding hidden" in page.locator("#dismissed").inner_text()
+        page.get_by_label("Draft reply", exact=True).fill(DRAFT + " ")  # edited and checked again: still dismissed
+        wait_for_checked(page, DRAFT + " ")
+        assert opener.count() == 0
+        page.get_by_role("button", name="Show them again").click()
+        assert opener.count() == 1 and page.locator("#dismissed").is_hidden()
+
         assert page.evaluate(OVERFLOW_JS) <= 0
         assert page.evaluate(LOW_CONTRAST_JS) == []
         page.set_viewport_size({"width": 1280, "height": 900})
