@@ -292,6 +292,8 @@ def match_case(original: str, replacement: str) -> str:
 def removal(text: str, start: int, end: int) -> Fix:
     """Remove text[start:end] cleanly: one adjoining space goes too, a comma right after goes
     too, and a sentence's capital letter moves to the next word."""
+    if text[max(0, start - 2):start] == ", " and text[end:end + 1] == ",":
+        return Fix(start=start - 2, end=end + 1, replacement="")  # "We will, basically, fix it" -> "We will fix it"
     after = end
     while after < len(text) and text[after] in ",;:":
         after += 1
