@@ -3,9 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach import Coach, ReplycoachError
-
-_COACH = Coach()
+from replycoach import ReplycoachError
 
 PHRASES = ["we apologise for any inconvenience", "obviously", "per our SLA", "soon", "{{first_name}}",
            "Dear valued customer,", "you should have", "https://example.com/a", "#A1234", "!!!",
@@ -18,9 +16,9 @@ drafts = st.lists(st.one_of(st.sampled_from(PHRASES), st.text(max_size=30)), min
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draft=drafts, customer=st.one_of(st.none(), drafts))
-def test_offsets_slice_to_text(draft, customer):
+def test_offsets_slice_to_text(coach, draft, customer):
     try:
-        report = _COACH.check(draft, customer=customer)
+        report = coach.check(draft, customer=customer)
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
         return
@@ -39,11 +37,11 @@ def test_offsets_slice_to_text(draft, customer):
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
-def test_any_bytes_give_a_report_or_a_coded_error(data):
+def test_any_bytes_give_a_report_or_a_coded_error(coach, data):
     from replycoach.text import decode_bytes
 
     try:
-        _COACH.check(decode_bytes(data))
+        coach.check(decode_bytes(data))
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
 
@@ -59,11 +57,11 @@ hostile = st.lists(st.one_of(st.sampled_from(PHRASES), RUNS, st.text(max_size=20
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draft=hostile, customer=st.one_of(st.none(), hostile))
-def test_offsets_survive_runs_and_surrogates(draft, customer):
+def test_offsets_survive_runs_and_surrogates(coach, draft, customer):
     from replycoach.text import replace_unencodable
 
     try:
-        report = _COACH.check(draft, customer=customer)
+        report = coach.check(draft, customer=customer)
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
         return

@@ -9,11 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from replycoach import Coach, Edit, ReplycoachError, Report
+from replycoach import Edit, ReplycoachError, Report
 from replycoach.rewrite import _CHECKS_PER_PASS, MAX_PASSES, Rewriter, apply_edits, grammar_faults
 from replycoach.text import clean
 
-_COACH = Coach()
 SLOT_RULE = "canned.unfilled-slot"
 
 DRAFT = ("Dear valued customer,\n\nWe apologise for any inconvenience this may have caused. Your refund "
@@ -22,8 +21,8 @@ DRAFT = ("Dear valued customer,\n\nWe apologise for any inconvenience this may h
 CUSTOMER = "My refund never arrived and this is the third time I've asked!!!"
 
 
-def assert_guarantees(draft: str, customer: str | None = None) -> None:
-    result = _COACH.rewrite(draft, customer=customer)
+def assert_guarantees(coach, draft: str, customer: str | None = None) -> None:
+    result = coach.rewrite(draft, customer=customer)
     before, after = result.before, result.after
     original = before.text
     # Every edit maps back to the original: applying them reproduces the rewritten text.
@@ -38,7 +37,7 @@ def assert_guarantees(draft: str, customer: str | None = None) -> None:
     assert after.score >= before.score
     # Counted per rule, and per flagged words for word-level rules (a sentence-wide finding's
     # words change as words inside it are fixed): a second finding of a rule that fired once is new.
-    word_level = _COACH._scaled
+    word_level = coach._scaled
     key = lambda f: (f.rule, f.text if f.rule in word_level else "")  # noqa: E731
     had = Counter(key(f) for f in before.findings)
     new = Counter(key(f) for f in after.findings if f.rule != SLOT_RULE) - had
@@ -46,27 +45,27 @@ def assert_guarantees(draft: str, customer: str | None = None) -> None:
     # Paragraphs survive.
     assert result.text.count("\n") == original.count("\n")
     # Rewriting again changes nothing.
-    again = _COACH.rewrite(result.text, customer=customer, input_format="text")
+    again = coach.rewrite(result.text, customer=customer, input_format="text")
     assert again.text == result.text and not again.edits
 
 
-def test_example_draft_improves_with_every_guarantee():
-    result = _COACH.rewrite(DRAFT, customer=CUSTOMER)
+def test_example_draft_improves_with_every_guarantee(coach):
+    result = coach.rewrite(DRAFT, customer=CUSTOMER)
     assert result.edits and result.after.score > result.before.score
     assert result.text.startswith("Hello,") or result.text.startswith("Dear")
     assert result.text.endswith("Regards,\nSam")
     assert "https://example.com/refunds/A1234" in result.text and "#A1234" in result.text
-    assert_guarantees(DRAFT, CUSTOMER)
+    assert_guarantees(coach, DRAFT, CUSTOMER)
 
 
-def test_clean_draft_is_left_alone():
+def test_clean_draft_is_left_alone(coach):
     draft = "Hi Sam,\n\nThanks for waiting. I've sent your replacement today.\n\nBest,\nJo"
-    result = _COACH.rewrite(draft)
+    result = coach.rewrite(draft)
     assert result.text == draft and not result.edits
 
 
-def test_json_shape():
-    data = json.loads(_COACH.rewrite(DRAFT, customer=CUSTOMER).to_json())
+def test_json_shape(coach):
+    data = json.loads(coach.rewrite(DRAFT, customer=CUSTOMER).to_json())
     assert set(data) == {"text", "edits", "before", "after", "todos"}
     assert set(data["edits"][0]) == {"start", "end", "replacement", "rule", "reason"}
     assert data["before"]["version"] == data["after"]["version"]
@@ -82,7 +81,7 @@ class _Proposing:
         return self.make(report)
 
 
-def test_plugged_in_rewriter_passes_the_same_guard():
+def test_plugged_in_rewriter_passes_the_same_guard(coach):
     draft = "Thanks for waiting. See https://example.com/help for the steps."
     url_start = draft.index("https")
     touches_url = _Proposing(lambda r: [Edit(start=url_start, end=url_start + 5, replacement="http",
@@ -92,10 +91,10 @@ def test_plugged_in_rewriter_passes_the_same_guard():
                                                    replacement=r.text.replace("Thanks for waiting.",
                                                                               "Thanks for waiting, Jo."))])
     assert isinstance(touches_url, Rewriter)
-    refused = _COACH.rewrite(draft, rewriter=touches_url)
+    refused = coach.rewrite(draft, rewriter=touches_url)
     assert refused.text == draft and any("protected url" in r for r in refused.rejected)
-    assert _COACH.rewrite(draft, rewriter=worse).text == draft
-    accepted = _COACH.rewrite(draft, rewriter=better_whole_text)
+    assert coach.rewrite(draft, rewriter=worse).text == draft
+    accepted = coach.rewrite(draft, rewriter=better_whole_text)
     assert accepted.text == "Thanks for waiting, Jo. See https://example.com/help for the steps."
 
 
@@ -109,9 +108,9 @@ PIECES = ["We apologise for any inconvenience.", "Your order has been shipped.",
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(" ".join),
        st.sampled_from([None, CUSTOMER, "Where is my order?"]))
-def test_guarantees_hold_for_any_mix(draft, customer):
+def test_guarantees_hold_for_any_mix(coach, draft, customer):
     try:
-        assert_guarantees(draft, customer)
+        assert_guarantees(coach, draft, customer)
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
 
@@ -126,37 +125,37 @@ def _added(result) -> list[str]:
     return [e.replacement for e in result.edits if len(e.replacement.split()) >= 3]
 
 
-def test_empathy_line_names_the_problem_and_follows_the_greeting():
-    result = _COACH.rewrite("@dana Hi there! Please restart your router and try again.", customer=UPSET)
+def test_empathy_line_names_the_problem_and_follows_the_greeting(coach):
+    result = coach.rewrite("@dana Hi there! Please restart your router and try again.", customer=UPSET)
     assert result.text.startswith("@dana Hi there! I'm sorry your internet has been down for two days")
 
 
-def test_no_empathy_line_for_a_calm_customer_even_from_a_plugged_in_rewriter():
+def test_no_empathy_line_for_a_calm_customer_even_from_a_plugged_in_rewriter(coach):
     draft = "Please restart your router and try again."
-    assert not any("sorry" in r for r in _added(_COACH.rewrite(draft, customer=CALM)))
+    assert not any("sorry" in r for r in _added(coach.rewrite(draft, customer=CALM)))
     pasted = _Proposing(lambda r: [Edit(start=0, end=0, replacement="I'm so sorry about all of this. ",
                                         rule="llm", reason="warmer")])
-    result = _COACH.rewrite(draft, customer=CALM, rewriter=pasted)
+    result = coach.rewrite(draft, customer=CALM, rewriter=pasted)
     assert result.text == draft and any("not upset" in r for r in result.rejected)
 
 
-def test_stock_empathy_line_is_offered_not_pasted():
+def test_stock_empathy_line_is_offered_not_pasted(coach):
     draft = "Your refund was processed on 3 May. It takes 5-7 days to appear."
     customer = "This is the THIRD time I'm asking where my refund is!!! Completely unacceptable."
-    result = _COACH.rewrite(draft, customer=customer)
+    result = coach.rewrite(draft, customer=customer)
     assert "frustrating" not in result.text
     finding = next(f for f in result.before.findings if f.rule == "empathy.acknowledge")
     assert "I can see why this has been frustrating." in finding.suggestions and not finding.fixes
 
 
-def test_no_line_before_the_greeting_or_after_the_sign_off():
+def test_no_line_before_the_greeting_or_after_the_sign_off(coach):
     before_greeting = _Proposing(lambda r: [Edit(start=6, end=6, replacement="Thanks for waiting on this. ",
                                                  rule="llm", reason="x")])
     draft = "@dana Hi there! Your order ships today. -Becky"
-    assert _COACH.rewrite(draft, rewriter=before_greeting).text == draft
+    assert coach.rewrite(draft, rewriter=before_greeting).text == draft
     after_signoff = _Proposing(lambda r: [Edit(start=len(draft), end=len(draft), rule="llm", reason="x",
                                                replacement=" Thanks for waiting on this.")])
-    result = _COACH.rewrite(draft, rewriter=after_signoff)
+    result = coach.rewrite(draft, rewriter=after_signoff)
     assert result.text == draft and any("after the sign-off" in r for r in result.rejected)
 
 
@@ -164,8 +163,8 @@ def test_no_line_before_the_greeting_or_after_the_sign_off():
     "@dana and then restart your router and try again. 2/2 ^AB",  # the second tweet of a thread
     "...and then restart your router and try again.",  # carried over from the last message
 ])
-def test_no_opening_line_inside_a_thread_continuation(draft):
-    result = _COACH.rewrite(draft, customer=UPSET)
+def test_no_opening_line_inside_a_thread_continuation(coach, draft):
+    result = coach.rewrite(draft, customer=UPSET)
     assert not any("sorry" in line.lower() for line in _added(result))
 
 
@@ -185,41 +184,41 @@ def test_grammar_faults(text, kinds):
     assert [k for k, _, _ in grammar_faults(text)] == kinds
 
 
-def test_a_substitution_that_breaks_grammar_is_turned_down():
+def test_a_substitution_that_breaks_grammar_is_turned_down(coach):
     broken = _Proposing(lambda r: [Edit(start=r.text.index("car"), end=r.text.index("car") + 3,
                                         replacement="airplane", rule="llm", reason="x")])
     draft = "We booked a car for you."
-    result = _COACH.rewrite(draft, rewriter=broken)
+    result = coach.rewrite(draft, rewriter=broken)
     assert result.text == draft and result.rejected
 
 
-def test_a_replacement_that_starts_a_sentence_starts_with_a_capital():
+def test_a_replacement_that_starts_a_sentence_starts_with_a_capital(coach):
     draft = "It gets warm. CPU load is high when apps run, and that is normal."
-    result = _COACH.rewrite(draft)
+    result = coach.rewrite(draft)
     assert "Processor (CPU) load" in result.text, result.text
-    assert result.text == _COACH.rewrite(draft.replace("It gets warm. ", "")).text.join(["It gets warm. ", ""])
+    assert result.text == coach.rewrite(draft.replace("It gets warm. ", "")).text.join(["It gets warm. ", ""])
 
 
-def test_names_are_not_swapped():
+def test_names_are_not_swapped(coach):
     draft = "Open Purchase History to see it; your phone does not support TD-LTE yet. Turn off GPU Performance."
-    result = _COACH.rewrite(draft)
+    result = coach.rewrite(draft)
     assert "Purchase History" in result.text and "TD-LTE" in result.text and " GPU Performance" in result.text
 
 
-def test_slots_are_todos_and_can_be_left_out():
+def test_slots_are_todos_and_can_be_left_out(coach):
     draft = "We will look into it and reply soon."
-    result = _COACH.rewrite(draft, slots=True)
+    result = coach.rewrite(draft, slots=True)
     assert "[day]" in result.text
     todo = result.todos[0]
     assert result.text[todo.start:todo.end] == todo.slot == "[day]" and "when" in todo.question
     assert "todos" in json.loads(result.to_json())
-    without = _COACH.rewrite(draft)  # the default: a deadline slot is offered, not written in
+    without = coach.rewrite(draft)  # the default: a deadline slot is offered, not written in
     assert "[" not in without.text and not without.todos and any("[slot]" in r for r in without.rejected)
 
 
-def test_one_word_swaps_are_suggestions_not_edits():
+def test_one_word_swaps_are_suggestions_not_edits(coach):
     draft = "We will provide the details in the app."
-    result = _COACH.rewrite(draft, channel="chat")  # no thank-you line expected in chat
+    result = coach.rewrite(draft, channel="chat")  # no thank-you line expected in chat
     assert result.text == draft and not result.edits
     assert "give" in next(f for f in result.before.findings if f.rule == "readability.wordy").suggestions
 
@@ -231,9 +230,9 @@ ENTITY_PIECES = ["Tom &amp; Jerry's order", "&gt; 5 items", "AT&amp;T", "Prior t
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(ENTITY_PIECES), min_size=2, max_size=8).map(" ".join))
-def test_a_rewrite_is_the_draft_as_given_outside_its_edits(draft):
+def test_a_rewrite_is_the_draft_as_given_outside_its_edits(coach, draft):
     try:
-        result = _COACH.rewrite(draft)
+        result = coach.rewrite(draft)
     except ReplycoachError as err:
         assert err.code.startswith("RC1")
         return
@@ -250,16 +249,16 @@ def test_a_rewrite_is_the_draft_as_given_outside_its_edits(draft):
         assert piece in result.text
 
 
-def test_one_guarded_check_per_try_keeps_rewrites_linear(monkeypatch):
+def test_one_guarded_check_per_try_keeps_rewrites_linear(coach, monkeypatch):
     calls = 0
-    original = _COACH._report
+    original = coach._report
 
     def counting(*args, **kwargs):
         nonlocal calls
         calls += 1
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(_COACH, "_report", counting)
+    monkeypatch.setattr(coach, "_report", counting)
     piece = "ALL YOU NEED TO DO IS!!! unfortunately I won't be able to!!! v1.2.3!!!  -KC!!! "
-    _COACH.rewrite(piece * 30)
+    coach.rewrite(piece * 30)
     assert calls <= 2 * MAX_PASSES * _CHECKS_PER_PASS + 2
