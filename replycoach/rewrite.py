@@ -94,16 +94,52 @@ def best_fixes(findings: Sequence[Finding]) -> list[Edit]:
 
 # --- the guard's span checks -----------------------------------------------------------------
 
+_DIFF_CELLS = 250_000  # a character diff of two middles larger than this is done by words
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
 def _fine_grained(text: str, edit: Edit) -> list[Edit]:
     """An edit narrowed to the characters it really changes (a rewriter may replace a whole
-    paragraph to change one word): what the span checks look at."""
-    old = text[edit.start:edit.end]
-    if old == edit.replacement:
+    paragraph to change one word): what the span checks look at. Linear for case changes
+    (`tone.shouting` lower-cases whole drafts), and by words, not characters, for long middles,
+    since a character diff is quadratic."""
+    old, new = text[edit.start:edit.end], edit.replacement
+    if old == new:
         return []
-    matcher = difflib.SequenceMatcher(None, old, edit.replacement, autojunk=False)
-    return [Edit(start=edit.start + i1, end=edit.start + i2, replacement=edit.replacement[j1:j2],
-                 rule=edit.rule, reason=edit.reason)
+
+    def part(i1: int, i2: int, j1: int, j2: int) -> Edit:
+        return Edit(start=edit.start + i1, end=edit.start + i2, replacement=new[j1:j2], rule=edit.rule,
+                    reason=edit.reason)
+
+    if len(old) == len(new) and old.lower() == new.lower():
+        runs = [m.span() for m in re.finditer(r"(?:(?<=\W)|^)\w+", old)]  # word by word
+        return [part(a, b, a, b) for a, b in runs if old[a:b] != new[a:b]]
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    a, b = old[head:len(old) - tail], new[head:len(new) - tail]
+    if len(a) * len(b) <= _DIFF_CELLS:
+        units_a, units_b = list(a), list(b)
+    else:
+        units_a, units_b = _TOKENS.findall(a), _TOKENS.findall(b)
+        if len(units_a) * len(units_b) > _DIFF_CELLS:
+            return [part(head, len(old) - tail, head, len(new) - tail)]
+    ends_a = [head + n for n in _running_lengths(units_a)]
+    ends_b = [head + n for n in _running_lengths(units_b)]
+    matcher = difflib.SequenceMatcher(None, units_a, units_b, autojunk=False)
+    return [part(ends_a[i1], ends_a[i2], ends_b[j1], ends_b[j2])
             for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+
+
+def _running_lengths(units: list[str]) -> list[int]:
+    """0, then where each unit ends: unit index -> character offset."""
+    out = [0]
+    for u in units:
+        out.append(out[-1] + len(u))
+    return out
 
 
 def _touches(span_start: int, span_end: int, start: int, end: int) -> bool:
@@ -134,6 +170,8 @@ _EMPATHY_LINE = re.compile(r"\b(?:sorry|apologi[sz]e|frustrat\w*|upsetting|under
 def _added_line(text: str, edit: Edit) -> tuple[int, str] | None:
     """Where an edit adds a sentence of its own (three or more words ending in . ! or ?), and the
     sentence: what the placement checks look at. Rewording inside a sentence adds no line."""
+    if len(_SENTENCE_WORDS.findall(edit.replacement)) < 3 or not re.search(r"[.!?]", edit.replacement):
+        return None  # too short to hold a sentence of its own: no need to diff it
     for part in _fine_grained(text, edit):
         added = part.replacement.strip(" .")
         if len(_SENTENCE_WORDS.findall(added)) >= 3 and re.search(r"[.!?]", part.replacement):

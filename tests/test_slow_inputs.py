@@ -11,6 +11,7 @@ import pytest
 from replycoach import Coach, InputError
 
 LIMIT = 3.0  # seconds, for a check whose target is 0.5 s
+REWRITE_LIMIT = 10.0  # seconds, for a rewrite whose target is 2 s
 SIZE = 10_000
 
 DRAFTS = {
@@ -55,6 +56,24 @@ def test_a_10kb_draft_checks_in_linear_time(coach: Coach, name: str) -> None:
     assert seconds < LIMIT, f"{name}: {seconds:.1f} s"
     for f in report.findings:
         assert draft[f.start:f.end] == f.text
+
+
+REWRITES = {
+    **{name: DRAFTS[name] for name in ("capitals", "capitals and acronyms", "repeated stock phrase")},
+    # Once 4 KB of this took 7.8 s (one re-check per turned-down edit).
+    "fuzzed mix": ("ALL YOU NEED TO DO IS!!! unfortunately I won't be able to!!! wNXRCvVea!!! v1.2.3!!! "
+                   "\u061c!!!  -KC!!! " * 120)[:SIZE],
+}
+
+
+@pytest.mark.parametrize("name", REWRITES)
+def test_a_10kb_draft_rewrites_in_linear_time(coach: Coach, name: str) -> None:
+    """A rewrite of a shouted 10 KB draft once took minutes: the guard diffed each whole-draft
+    case change character by character (quadratic) for every edit it looked at."""
+    coach.check("Thanks for waiting.")
+    result, seconds = timed(lambda: coach.rewrite(REWRITES[name]))
+    assert seconds < REWRITE_LIMIT, f"{name}: {seconds:.1f} s"
+    assert result.after.score >= result.before.score
 
 
 @pytest.mark.parametrize("name", CUSTOMERS)
