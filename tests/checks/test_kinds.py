@@ -169,6 +169,32 @@ known: {SLA: service level agreement}
     assert spans(coach.check("WE ARE CLOSED ON SUNDAY FOR STOCKTAKING.")) == []
 
 
+def test_acronym_kind_reads_a_leading_digit_and_skips_model_codes_and_sizes(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: acronym
+category: jargon
+message: "Spell out {match}"
+why: Unknown.
+allow: [GB, PM]
+"""))
+    assert spans(coach.check("Turn on 2SV, then restart the PS4 and the S10.")) == ["2SV"]
+    assert spans(coach.check("It needs 5GB and is done by 2PM.")) == []
+
+
+def test_acronym_kind_rare_tier_keeps_to_rare_acronyms_of_its_lengths(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: acronym
+category: jargon
+message: "Spell out {match}"
+why: Unknown.
+rarer_than: 3.0
+min_length: 3
+max_length: 5
+"""))
+    # VPN (Zipf 3.4) is common enough; HSPA (2.2) is not; TD is too short, XFINITY too long.
+    assert spans(coach.check("Your VPN is fine and the phone supports HSPA. TD. Open XFINITY.")) == ["HSPA"]
+
+
 def test_rarity_kind_respects_threshold_allowlist_and_names(pack_coach):
     body = rule("""\
 kind: rarity
