@@ -137,6 +137,21 @@ above: 10
     assert spans(report) == ["This sentence has quite a lot more than ten words in it, really."]
 
 
+def test_metric_max_words_leaves_longer_sentences_to_another_tier(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: metric
+category: readability
+message: "{words} words"
+why: Hard.
+scope: sentence
+measure: words
+above: 5
+max_words: 10
+"""))
+    report = coach.check("This one has seven words in it. This one has far more than ten words, so it is left alone.")
+    assert spans(report) == ["This one has seven words in it."]
+
+
 def test_metric_uses_channel_target(pack_coach):
     coach = pack_coach(r=rule("""\
 kind: metric
