@@ -17,7 +17,10 @@ from .rarity import zipf
 
 COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
 
-_SHAPE = re.compile(r"^[A-Z][A-Z0-9&]{1,7}s?$")
+# Capitals, optionally after one digit ("2SV", "3DS"): "KYC", "AT&T", "SLAs".
+_SHAPE = re.compile(r"^[0-9]?[A-Z][A-Z0-9&+]{1,7}s?$")
+# A model or version code ("PS4", "S10", "G85"), a product name rather than an abbreviation.
+_MODEL_NUMBER = re.compile(r"[0-9]$")
 
 
 class AcronymSpec(RuleSpec):
@@ -26,6 +29,12 @@ class AcronymSpec(RuleSpec):
     known: dict[str, str] = Field(default_factory=dict, description="Acronym -> its spelled-out form.")
     known_message: str | None = Field(None, description="Message when the expansion is known; "
                                                         "{expansion} is available.")
+    rarer_than: float | None = Field(None, ge=0, le=8, description=(
+        "Only acronyms rarer than this in everyday English (wordfreq Zipf) fire; customers have met "
+        "'VPN' (3.4) or 'ETA' (3.4), not 'HSPA' (2.2) or '2SV' (0)."))
+    min_length: int = Field(2, ge=2, le=8, description="Shorter acronyms (initials, 'TD') stay quiet.")
+    max_length: int = Field(8, ge=2, le=8, description="Longer capitalised words ('XFINITY') stay quiet: "
+                                                      "more often a brand or a word in capitals.")
 
 
 def _defined(text: str, acronym: str) -> bool:
@@ -51,15 +60,21 @@ class Acronym(Check[AcronymSpec]):
             upper = sum(1 for i in words if a.texts[i].isupper())
             if words and upper > 2 and upper >= 0.6 * len(words):
                 continue  # a shouted sentence, not acronyms (the tone rules see it)
-            for i in words:
+            # "2SV" is no word to the pipeline (its digit is protected as a number) but is an acronym here.
+            for i in (i for i in range(s.tok_start, s.tok_end) if a.is_word[i] or a.texts[i][:1].isdigit()):
                 token = a.texts[i]
                 if not _SHAPE.match(token) or not (lo <= a.starts[i] < hi):
                     continue
                 acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
-                if acronym in allow or acronym in seen or len(acronym) < 2:
+                if acronym in allow or acronym.lstrip("0123456789") in allow or acronym in seen:
+                    continue  # "5GB" is a size, "2PM" a time
+                if not self.spec.min_length <= len(acronym) <= self.spec.max_length or _MODEL_NUMBER.search(acronym):
                     continue
-                if zipf(acronym.lower()) >= COMMON_WORD_ZIPF:
+                frequency = zipf(acronym.lower())
+                if frequency >= COMMON_WORD_ZIPF:
                     continue  # a shouted word ("YOU", "HI"): the tone rules see it
+                if self.spec.rarer_than is not None and frequency >= self.spec.rarer_than:
+                    continue
                 seen.add(acronym)
                 if _defined(text, acronym):
                     continue

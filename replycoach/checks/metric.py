@@ -25,6 +25,8 @@ class MetricSpec(RuleSpec):
         None, description="Fire when the value is above this; 'channel' uses the channel's grade target.")
     below: float | None = Field(None, description="Fire when the value is below this.")
     min_words: int = Field(0, ge=0, description="Ignore sentences or replies shorter than this.")
+    max_words: int | None = Field(None, ge=1, description="Ignore sentences or replies longer than this "
+                                                          "(a rule for longer ones has them).")
     suggestions: tuple[str, ...] = ()
     split_at: dict[str, str] = Field(
         default_factory=dict, description="Per-sentence fix: joint -> replacement, e.g. ', but ': '. But '. "
@@ -48,6 +50,9 @@ class Metric(Check[MetricSpec]):
 
     def _limit(self, ctx: Context) -> float | None:
         return ctx.policy.grade if self.spec.above == "channel" else self.spec.above  # type: ignore[return-value]
+
+    def _counts(self, words: int) -> bool:
+        return max(1, self.spec.min_words) <= words <= (self.spec.max_words or words)
 
     def _fires(self, value: float, above: float | None) -> bool:
         return (above is None or value > above) and (self.spec.below is None or value < self.spec.below)
@@ -83,14 +88,14 @@ class Metric(Check[MetricSpec]):
         limit = above if above is not None else self.spec.below
         if self.spec.scope == "sentence":
             for s in a.sentences:
-                if s.words < max(1, self.spec.min_words):
+                if not self._counts(s.words):
                     continue
                 value = s.grade if self.spec.measure == "grade" else s.words
                 if self._fires(value, above):
                     yield self.finding(a, s.start, s.end, suggestions=self.spec.suggestions,
                                        value=value, limit=limit, words=s.words, fixes=self._split(a, s))
             return
-        if a.words < max(1, self.spec.min_words):
+        if not self._counts(a.words):
             return
         if self.spec.measure == "grade":
             value = a.grade

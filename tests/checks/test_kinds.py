@@ -137,6 +137,21 @@ above: 10
     assert spans(report) == ["This sentence has quite a lot more than ten words in it, really."]
 
 
+def test_metric_max_words_leaves_longer_sentences_to_another_tier(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: metric
+category: readability
+message: "{words} words"
+why: Hard.
+scope: sentence
+measure: words
+above: 5
+max_words: 10
+"""))
+    report = coach.check("This one has seven words in it. This one has far more than ten words, so it is left alone.")
+    assert spans(report) == ["This one has seven words in it."]
+
+
 def test_metric_uses_channel_target(pack_coach):
     coach = pack_coach(r=rule("""\
 kind: metric
@@ -167,6 +182,32 @@ known: {SLA: service level agreement}
     assert spans(coach.check("Our service level agreement (SLA) covers it.")) == []
     assert spans(coach.check("The ONT is fine.", customer="My ONT light is red")) == []
     assert spans(coach.check("WE ARE CLOSED ON SUNDAY FOR STOCKTAKING.")) == []
+
+
+def test_acronym_kind_reads_a_leading_digit_and_skips_model_codes_and_sizes(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: acronym
+category: jargon
+message: "Spell out {match}"
+why: Unknown.
+allow: [GB, PM]
+"""))
+    assert spans(coach.check("Turn on 2SV, then restart the PS4 and the S10.")) == ["2SV"]
+    assert spans(coach.check("It needs 5GB and is done by 2PM.")) == []
+
+
+def test_acronym_kind_rare_tier_keeps_to_rare_acronyms_of_its_lengths(pack_coach):
+    coach = pack_coach(r=rule("""\
+kind: acronym
+category: jargon
+message: "Spell out {match}"
+why: Unknown.
+rarer_than: 3.0
+min_length: 3
+max_length: 5
+"""))
+    # VPN (Zipf 3.4) is common enough; HSPA (2.2) is not; TD is too short, XFINITY too long.
+    assert spans(coach.check("Your VPN is fine and the phone supports HSPA. TD. Open XFINITY.")) == ["HSPA"]
 
 
 def test_rarity_kind_respects_threshold_allowlist_and_names(pack_coach):
