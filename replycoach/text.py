@@ -227,10 +227,9 @@ def source_offsets(source: str, cleaned: str) -> list[int] | None:
             offsets.extend([i] * len(decoded))
             i, j = entity.end(), j + len(decoded)
         elif i < len(source) and source[i] == "<":
-            close = source.find(">", i)
-            if close < 0:
+            i = _past_markup(source, i)
+            if i < 0:
                 return None
-            i = close + 1
         elif i < len(source) and source[i].isspace():
             i += 1
         elif cleaned[j].isspace() or cleaned[j] in _MARKERS:
@@ -240,6 +239,24 @@ def source_offsets(source: str, cleaned: str) -> list[int] | None:
             return None
     offsets.append(i)
     return offsets
+
+
+_TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
+
+
+def _past_markup(source: str, at: int) -> int:
+    """Where the tag, comment or skipped element (a script, a style) that starts at `at` ends;
+    -1 where it never does."""
+    if source.startswith("<!--", at):
+        close = source.find("-->", at + 4)
+        return close + 3 if close >= 0 else -1
+    name = _TAG_NAME.match(source, at)
+    if name and name.group(1).lower() in _SKIP:
+        ends = re.compile(rf"</{re.escape(name.group(1))}\s*>", re.IGNORECASE).search(source, at)
+        if ends:
+            return ends.end()
+    close = source.find(">", at)
+    return close + 1 if close >= 0 else -1
 
 
 def source_end(source: str, at: int) -> int:
