@@ -216,15 +216,17 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
     results = [_check_one(coach, i, args, customer=customer, **options) for i in inputs]
     for path in args.macros:
         results.extend(_check_export(coach, path, args, **options))
-    if len(results) == 1 and results[0].error is not None:
+    # One file (or standard input) gives one object; a folder, a glob or several give an array,
+    # however many they held: a script's parsing should not depend on what was found.
+    single = len(args.files) <= 1 and not args.macros and all(a == "-" or Path(a).is_file() for a in args.files)
+    if single and results[0].error is not None:
         raise results[0].error  # one input: a one-line reason on stderr, as ever
     for r in results:
         if r.error is not None:
             print(f"replycoach: {r.error}", file=sys.stderr)
     from .formats import render
 
-    render(results, args.format, console=out, rules=coach.rules, version=__version__,
-           many=len(results) != 1 or bool(args.macros))
+    render(results, args.format, console=out, rules=coach.rules, version=__version__, many=not single)
     if any(r.error is not None for r in results):
         return EXIT_USAGE
     return EXIT_PASSED if all(r.report is not None and r.report.passed for r in results) else EXIT_FAILED
