@@ -29,7 +29,7 @@ from .coach import Coach
 from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
 from .formats import FORMATS, Checked
-from .inputs import DEFAULT_EXTENSIONS, Input, expand
+from .inputs import DEFAULT_EXTENSIONS, Input, expand, names_one_file
 from .records import Columns, Item
 from .text import decode_bytes
 
@@ -218,11 +218,11 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
         results.extend(_check_export(coach, path, args, **options))
     # One file (or standard input) gives one object; a folder, a glob or several give an array,
     # however many they held: a script's parsing should not depend on what was found.
-    single = len(args.files) <= 1 and not args.macros and all(a == "-" or Path(a).is_file() for a in args.files)
+    single = len(args.files) <= 1 and not args.macros and all(names_one_file(a) for a in args.files)
     if single and results[0].error is not None:
         raise results[0].error  # one input: a one-line reason on stderr, as ever
-    for r in results:
-        if r.error is not None:
+    for r in results:  # the text report shows them itself; other formats carry them for tools
+        if r.error is not None and args.format != "text":
             print(f"replycoach: {r.error}", file=sys.stderr)
     from .formats import render
 

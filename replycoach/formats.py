@@ -16,7 +16,8 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ReplycoachError
@@ -58,7 +59,11 @@ class Checked:
     rewrite: Rewrite | None = None
     file: str | None = None  # a macro's export, for formats that name files
     line: int | None = None  # a macro's line in its export: every finding in it is placed there
-    _locate: Callable[[int, int], Region] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def failure(self) -> ReplycoachError:
+        """Why an input without a report was not checked."""
+        return self.error or ReplycoachError("not checked")
 
     @property
     def file_path(self) -> str:
@@ -68,11 +73,11 @@ class Checked:
         """The span [start, end) of the report's text, in the file as written."""
         if self.line is not None:
             return Region(self.line, 1, self.line, 1)
-        locate = self._locate
-        if locate is None:
-            locate = _locator(self.source, self.report)
-            object.__setattr__(self, "_locate", locate)  # worked out once per input
-        return locate(start, end)
+        return self._locate(start, end)
+
+    @cached_property
+    def _locate(self) -> Callable[[int, int], Region]:  # worked out once per input
+        return _locator(self.source, self.report)
 
 
 def _locator(source: str, report: Report | None) -> Callable[[int, int], Region]:
@@ -125,7 +130,7 @@ def _json_object(r: Checked, *, with_path: bool) -> dict[str, Any]:
     """The report's JSON form, with the rewrite inside it under "rewrite" (`--fix`); an input that
     could not be checked is {"path", "error": {"code", "message"}}."""
     if r.report is None:
-        return {"path": r.path, "error": r.error.to_dict() if r.error else None}
+        return {"path": r.path, "error": r.failure.to_dict()}
     data = {"path": r.path, **r.report.to_dict()} if with_path else r.report.to_dict()
     if r.rewrite is not None:
         data["rewrite"] = json.loads(r.rewrite.to_json())
@@ -148,9 +153,9 @@ def concise_lines(results: Iterable[Checked]) -> Iterable[str]:
     `path:1:1: error CODE message` line."""
     for r in results:
         if r.report is None:
-            message = r.error.message + (f"; {r.error.remedy}" if r.error and r.error.remedy else "") \
-                if r.error else "not checked"
-            yield f"{r.file_path}:{r.line or 1}:1: error {r.error.code if r.error else 'RC000'} {_one_line(message)}"
+            err = r.failure
+            remedy = f"; {err.remedy}" if err.remedy else ""
+            yield f"{r.file_path}:{r.line or 1}:1: error {err.code} {_one_line(err.message + remedy)}"
             continue
         for f in r.report.findings:
             at = r.region(f.start, f.end)
@@ -170,9 +175,8 @@ def github_lines(results: Iterable[Checked]) -> Iterable[str]:
     """Workflow commands GitHub Actions turns into annotations: error, warning, notice (a suggestion)."""
     for r in results:
         if r.report is None:
-            code = r.error.code if r.error else "RC000"
-            yield (f"::error file={_gh_property(r.file_path)},line={r.line or 1},title={_gh_property(code)}"
-                   f"::{_gh_data(str(r.error) if r.error else 'not checked')}")
+            yield (f"::error file={_gh_property(r.file_path)},line={r.line or 1},title={_gh_property(r.failure.code)}"
+                   f"::{_gh_data(str(r.failure))}")
             continue
         for f in r.report.findings:
             at = r.region(f.start, f.end)
@@ -195,8 +199,8 @@ def sarif(results: Sequence[Checked], *, rules: Sequence[Rule[Any]], version: st
     notes: list[dict[str, Any]] = []
     for r in results:
         if r.report is None:
-            notes.append({"level": "error", "message": {"text": str(r.error) if r.error else "not checked"},
-                          "descriptor": {"id": r.error.code if r.error else "RC000"},
+            notes.append({"level": "error", "message": {"text": str(r.failure)},
+                          "descriptor": {"id": r.failure.code},
                           "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(r.file_path)}}}]})
             continue
         out.extend(_sarif_result(r, f, index) for f in r.report.findings)
@@ -266,7 +270,7 @@ def _text(results: Sequence[Checked], console: Console) -> None:
         if i:
             console.print()
         if r.report is None:
-            console.print(f"[bold]{escape(r.path)}[/bold]: [red]not checked[/red]: {escape(str(r.error))}")
+            console.print(f"[bold]{escape(r.path)}[/bold]: [red]not checked[/red]: {escape(str(r.failure))}")
             continue
         if len(results) > 1:
             console.print(f"[bold underline]{escape(r.path)}[/bold underline]")

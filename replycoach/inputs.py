@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["DEFAULT_EXTENSIONS", "Input", "expand"]
+__all__ = ["DEFAULT_EXTENSIONS", "Input", "expand", "is_glob", "names_one_file"]
 
 DEFAULT_EXTENSIONS = (".txt", ".html", ".htm", ".md")
 _GLOB_CHARS = frozenset("*?[")
@@ -53,7 +53,7 @@ def expand(args: Sequence[str], *, extensions: Iterable[str] = DEFAULT_EXTENSION
                     remedy="name the files, or choose the suffixes with --extensions")))
             for f in files:
                 add(f)
-        elif not path.exists() and _GLOB_CHARS & set(arg):
+        elif is_glob(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 found.append(Input(name=arg, error=InputError(
@@ -68,6 +68,16 @@ def expand(args: Sequence[str], *, extensions: Iterable[str] = DEFAULT_EXTENSION
         else:
             add(path)  # a file, or a path that does not exist: reading it gives the coded error
     return found
+
+
+def is_glob(arg: str) -> bool:
+    """A pattern to expand, not a path: it has a wildcard, and no file has that very name."""
+    return bool(_GLOB_CHARS & set(arg)) and not Path(arg).exists()
+
+
+def names_one_file(arg: str) -> bool:
+    """'-' or a path that is neither a folder nor a glob: one input, whatever is (or is not) there."""
+    return arg == "-" or not (Path(arg).is_dir() or is_glob(arg))
 
 
 def _walk(folder: Path, wanted: tuple[str, ...]) -> Iterable[Path]:

@@ -69,6 +69,8 @@ def test_bad_files_exit_2_with_one_line(tmp_path, capsys, content, code_text):
 
 def test_missing_file_and_bad_usage(capsys):
     assert run(capsys, "check", "/no/such/draft.txt")[0] == 2
+    code, out, err = run(capsys, "check", "/no/such/draft.txt", "--format", "json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "RC106" in err  # one file: as ever
     with pytest.raises(SystemExit) as exit_:
         main(["check", "--format", "yaml"])
     assert exit_.value.code == 2
@@ -287,3 +289,10 @@ def test_macros_export_in_ci(tmp_path, capsys):
     assert all(line.startswith(f"{export}:3:1: ") and "[Old]" in line for line in out.splitlines())
     code, _, err = run(capsys, "check", "--macros", str(export), "--fix")
     assert code == 2 and "RC303" in err
+
+
+def test_help_documents_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "exit status" in out and "0  every draft passed" in out and "could not be checked" in out
