@@ -1,9 +1,12 @@
 """The `replycoach` command: thin, it parses arguments, calls the API and renders.
 
-Exit status: 0 passed; 1 below --min-score or an error-severity finding (or failing rule
-examples); 2 bad usage, unreadable input or broken rules, with a one-line reason; for `batch`,
-74 when the output cannot be written (disk full, read-only) and 75 when a worker process was
-lost: the output keeps its complete lines, and --resume carries on.
+Exit status (the same for one input or many: the run's worst):
+  0  every draft passed
+  1  a draft scored below --min-score or has an error-severity finding (or rule examples failed)
+  2  bad usage, broken rules or config, or an input that could not be checked (unreadable,
+     binary, empty, not English), each with a one-line reason; the other inputs are still checked
+  74 batch: the output cannot be written (disk full, read-only)
+  75 batch: a worker process was lost: the output keeps its complete lines, and --resume carries on
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from . import __version__
 from .coach import Coach
 from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
+from .formats import FORMATS, Checked
+from .inputs import DEFAULT_EXTENSIONS, Input, expand, names_one_file
 from .records import Columns, Item
 from .text import decode_bytes
 
@@ -32,6 +37,11 @@ __all__ = ["main"]
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 EXIT_CANT_WRITE, EXIT_TRY_AGAIN = 74, 75  # sysexits' EX_IOERR and EX_TEMPFAIL
+_EXIT_STATUS = """exit status (for many inputs, the worst of the run):
+  0  every draft passed
+  1  a draft failed: below --min-score, or an error-severity finding
+  2  bad usage, rules or config; or an input could not be checked (each is
+     reported, and the other inputs are still checked)"""
 _EXIT_BY_CODE = {"RC112": EXIT_TRY_AGAIN, "RC113": EXIT_CANT_WRITE, "RC114": EXIT_CANT_WRITE}
 
 
@@ -41,7 +51,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="replycoach", description="Check a support reply before you send it.")
+    parser = _Parser(prog="replycoach", description="Check a support reply before you send it.",
+                     epilog=_EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"replycoach {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -50,17 +61,37 @@ def _parser() -> argparse.ArgumentParser:
                        help="an extra rule pack folder (repeatable)")
         p.add_argument("--config", metavar="FILE",
                        help="replycoach.toml or pyproject.toml (default: the nearest one)")
+        p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text output (auto: on a terminal, unless NO_COLOR is set or "
+                            "FORCE_COLOR asks for it)")
 
-    check = sub.add_parser("check", help="check a draft reply")
-    check.add_argument("file", nargs="?", default=None, metavar="FILE|-",
-                       help="the draft (text or HTML); '-' or omitted reads standard input")
-    check.add_argument("--customer", metavar="FILE", help="the customer message the draft answers")
+    def ignoring(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--ignore", action="append", default=[], metavar="RULE",
+                       help="turn a rule off for this run: an id or a prefix such as tone (repeatable)")
+
+    check = sub.add_parser("check", help="check draft replies or a macro library", epilog=_EXIT_STATUS,
+                           formatter_class=argparse.RawDescriptionHelpFormatter,
+                           description="Check drafts (text or HTML): files, folders (walked for "
+                                       f"{', '.join(DEFAULT_EXTENSIONS)}), globs, or '-' for standard input.")
+    check.add_argument("files", nargs="*", metavar="PATH",
+                       help="drafts: files, folders, globs ('**' too); '-' or none reads standard input")
+    check.add_argument("--customer", metavar="FILE", help="the customer message the drafts answer")
     check.add_argument("--channel", help="email or chat (or a channel from the config)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text; json (one object, or an array for several inputs); jsonl; concise "
+                            "(path:line:col: severity rule message); sarif (2.1.0); github (annotations)")
     check.add_argument("--min-score", type=int, metavar="N", help="fail below this score (0-100)")
     check.add_argument("--input-format", choices=("auto", "text", "html"), default="auto")
     check.add_argument("--encoding", default="utf-8", help="encoding of the input files")
-    check.add_argument("--fix", action="store_true", help="print the rewritten draft after the report")
+    check.add_argument("--fix", action="store_true",
+                       help="also rewrite each draft: after its report, or as its JSON's \"rewrite\" member")
+    check.add_argument("--stdin-filename", metavar="NAME", help="the name reported for standard input")
+    check.add_argument("--extensions", metavar=".TXT,...", default=",".join(DEFAULT_EXTENSIONS),
+                       help=f"suffixes of the files read in folders (default: {','.join(DEFAULT_EXTENSIONS)})")
+    check.add_argument("--macros", action="extend", nargs="+", default=[], metavar="FILE",
+                       help="macro exports (CSV or JSON) to check, each macro as a draft; "
+                            "{{template.variables}} count as filled")
+    ignoring(check)
     shared(check)
 
     rewrite = sub.add_parser("rewrite", help="rewrite a draft: plainer, and scoring at least as well")
@@ -73,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--encoding", default="utf-8", help="encoding of the input files")
     rewrite.add_argument("--slots", action="store_true",
                          help='also make edits that leave a slot to fill in ("soon" -> "by [day]"), listed as to-dos')
+    ignoring(rewrite)
     shared(rewrite)
 
     batch = sub.add_parser("batch", help="score an export of replies or conversations")
@@ -109,6 +141,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of `check --format json` output")
 
+    config = sub.add_parser("config", help="print the effective configuration and where each part came from")
+    config.add_argument("--min-score", type=int, metavar="N", help="as for check: overrides the threshold")
+    config.add_argument("--format", choices=("text", "json"), default="text")
+    shared(config)
+
     train = sub.add_parser("train", help="fit a `model` rule's weights on labelled replies")
     train.add_argument("labels", nargs="+", metavar="LABELS.jsonl",
                        help="labelled replies: {reply, customer, labels: {NAME: 0|1}} per line")
@@ -133,7 +170,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list, show, validate or test rules")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
-    shared(rules_sub.add_parser("list", help="list the loaded rules"))
+    listing = rules_sub.add_parser("list", help="list the loaded rules")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    shared(listing)
     show = rules_sub.add_parser("show", help="show one rule")
     show.add_argument("rule_id")
     shared(show)
@@ -166,22 +205,62 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
         if not 0 <= args.min_score <= 100:
             raise InputError("--min-score must be between 0 and 100", code="RC303")
         config = config.merged(threshold=args.min_score)
-    draft = _read(args.file or "-", encoding=args.encoding, what="draft")
+    if args.fix and args.macros:
+        raise InputError("--fix rewrites drafts, not macros", code="RC303",
+                         remedy="check the macros without --fix, and edit them in the help desk")
+    inputs = expand(args.files or ([] if args.macros else ["-"]),
+                    extensions=[e.strip() for e in args.extensions.split(",") if e.strip()])
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
     coach = Coach(config=config, rules=args.rules)
-    report = coach.check(draft, customer=customer, channel=args.channel, input_format=args.input_format)
-    if args.format == "json":
-        print(report.to_json())
-    else:
-        from .render import print_report
+    options = {"channel": args.channel, "ignore": args.ignore}
+    results = [_check_one(coach, i, args, customer=customer, **options) for i in inputs]
+    for path in args.macros:
+        results.extend(_check_export(coach, path, args, **options))
+    # One file (or standard input) gives one object; a folder, a glob or several give an array,
+    # however many they held: a script's parsing should not depend on what was found.
+    single = len(args.files) <= 1 and not args.macros and all(names_one_file(a) for a in args.files)
+    if single and results[0].error is not None:
+        raise results[0].error  # one input: a one-line reason on stderr, as ever
+    for r in results:  # the text report shows them itself; other formats carry them for tools
+        if r.error is not None and args.format != "text":
+            print(f"replycoach: {r.error}", file=sys.stderr)
+    from .formats import render
 
-        print_report(report, out, name=args.file if args.file not in (None, "-") else "draft")
-    if args.fix:
-        result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format)
-        if args.format == "text":
-            out.print(f"\n[bold]Rewritten ({result.before.score} -> {result.after.score}):[/bold]")
-        print(result.text)
-    return EXIT_PASSED if report.passed else EXIT_FAILED
+    render(results, args.format, console=out, rules=coach.rules, version=__version__, many=not single)
+    if any(r.error is not None for r in results):
+        return EXIT_USAGE
+    return EXIT_PASSED if all(r.report is not None and r.report.passed for r in results) else EXIT_FAILED
+
+
+def _check_one(coach: Coach, item: Input, args: argparse.Namespace, *, customer: str | None,
+               **options: object) -> Checked:
+    """One draft's report (and rewrite), or the input error that stopped it."""
+    name = (args.stdin_filename or "-") if item.path is None and item.error is None else item.name
+    if item.error is not None:
+        return Checked(path=name, error=item.error)
+    try:
+        source = _read("-" if item.path is None else str(item.path), encoding=args.encoding, what="draft")
+        report = coach.check(source, customer=customer, input_format=args.input_format, **options)  # type: ignore[arg-type]
+        fixed = coach.rewrite(source, customer=customer, input_format=args.input_format,
+                              **options) if args.fix else None  # type: ignore[arg-type]
+    except InputError as err:  # the draft's own fault; a broken rule or config stops the run
+        if item.path is not None and err.place is None and str(item.path) not in err.message:
+            err.place = str(item.path)
+        return Checked(path=name, error=err)
+    return Checked(path=name, source=source, report=report, rewrite=fixed)
+
+
+def _check_export(coach: Coach, path: str, args: argparse.Namespace, **options: object) -> list[Checked]:
+    """Each macro of a help desk's export, reported as EXPORT#title at its line of the export."""
+    from .macros import check_macros, read_macros
+
+    try:
+        macros = read_macros(_read(path, encoding=args.encoding, what="macro export"), name=path)
+    except InputError as err:
+        return [Checked(path=path, error=err)]
+    return [Checked(path=f"{path}#{macro.title}", file=path, line=macro.line, source=macro.body,
+                    **({"error": result} if isinstance(result, ReplycoachError) else {"report": result}))
+            for macro, result in check_macros(coach, macros, **options)]  # type: ignore[arg-type]
 
 
 def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
@@ -189,7 +268,7 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
     coach = Coach(config=_config(args), rules=args.rules)
     result = coach.rewrite(draft, customer=customer, channel=args.channel, input_format=args.input_format,
-                           slots=args.slots)
+                           slots=args.slots, ignore=args.ignore)
     if args.format == "json":
         print(result.to_json())
     elif args.format == "diff":
@@ -365,6 +444,40 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_PASSED
 
 
+def _cmd_config(args: argparse.Namespace, out: Console) -> int:
+    """The settings a check would run with, each with where it came from: the defaults, the
+    config file (named by --config or found from the current folder upward) or an option."""
+    from .rules.loader import shipped_packs_dir
+
+    found = args.config or find_config()
+    config = load_config(found)
+    file = str(Path(found).resolve()) if found else None
+    from_file = set(config.model_fields_set) - ({"packs"} if not config.packs else set())
+    settings = {k: {"value": v, "source": file if k in from_file else "default"}
+                for k, v in config.model_dump(mode="json").items()}
+    if args.min_score is not None:
+        if not 0 <= args.min_score <= 100:
+            raise InputError("--min-score must be between 0 and 100", code="RC303")
+        settings["threshold"] = {"value": args.min_score, "source": "--min-score"}
+    packs = ([{"path": str(shipped_packs_dir()), "source": "shipped"}] if config.shipped_packs else []) + \
+        [{"path": str(p), "source": file} for p in config.packs] + \
+        [{"path": str(Path(p).resolve()), "source": "--rules"} for p in args.rules]
+    data = {"config_file": file, "found_by": "--config" if args.config else "search" if file else None,
+            "settings": settings, "packs": packs}
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return EXIT_PASSED
+    print(f"# config file: {file} ({'--config' if args.config else 'nearest to the current folder'})"
+          if file else "# config file: none found (replycoach.toml, or [tool.replycoach] in pyproject.toml): defaults")
+    width = max(len(k) for k in settings)
+    for key, item in settings.items():
+        print(f"{key.ljust(width)} = {json.dumps(item['value'], ensure_ascii=False)}  # {item['source']}")
+    print("# rule packs")
+    for pack in packs:
+        print(f"#   {pack['path']}  ({pack['source']})")
+    return EXIT_PASSED
+
+
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
     return Coach(config=Config(shipped_packs=False), rules=[path])
@@ -375,19 +488,31 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
 
     if args.rules_command == "list":
         coach = Coach(config=_config(args), rules=args.rules)
-        table = Table(box=None, header_style="bold")
-        for col in ("id", "kind", "category", "severity", "precision", "recall", "file"):
-            table.add_column(col, justify="right" if col in ("precision", "recall") else "left",
-                             no_wrap=col != "file", overflow="fold")
-        for r in coach.rules:
-            m = r.spec.measured
-            table.add_row(r.id, r.spec.kind, r.category, r.severity.value,
-                          _measure(m.precision if m else None, m.flagged if m else 0),
-                          _measure(m.recall if m else None, 1), _shown_path(r.path))
-        out.print(table)
+        rows = [{"id": r.id, "kind": r.spec.kind, "category": r.category, "severity": r.severity.value,
+                 "precision": _measure(r.spec.measured.precision if r.spec.measured else None,
+                                       r.spec.measured.flagged if r.spec.measured else 0),
+                 "recall": _measure(r.spec.measured.recall if r.spec.measured else None, 1),
+                 "file": _shown_path(r.path)} for r in coach.rules]
+        if args.format == "json":
+            print(json.dumps([{**row, **{k: None if row[k] == "-" else float(row[k]) for k in ("precision", "recall")}}
+                              for row in rows], indent=2))
+            return EXIT_PASSED
+        if out.is_terminal:
+            table = Table(box=None, header_style="bold")
+            for col in rows[0] if rows else ():
+                table.add_column(col, justify="right" if col in ("precision", "recall") else "left",
+                                 no_wrap=col != "file", overflow="fold")
+            for row in rows:
+                table.add_row(*row.values())
+            out.print(table)
+        else:  # a file or a pipe: plain columns, never cut to a terminal's width
+            cols = list(rows[0]) if rows else []
+            widths = {c: max(len(c), *(len(row[c]) for row in rows)) for c in cols}
+            for row in [dict(zip(cols, cols, strict=True)), *rows]:
+                print("  ".join(row[c].ljust(widths[c]) for c in cols).rstrip())
         dated = sorted({f"{r.spec.measured.data}, {r.spec.measured.date}" for r in coach.rules if r.spec.measured})
-        out.print(f"{len(coach.rules)} rules" + (f"; precision and recall measured on {'; '.join(dated)} "
-                                                 "(benchmarks/judgement.py)" if dated else ""))
+        print(f"{len(coach.rules)} rules" + (f"; precision and recall measured on {'; '.join(dated)} "
+                                             "(benchmarks/judgement.py)" if dated else ""))
         return EXIT_PASSED
     if args.rules_command == "show":
         rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
@@ -479,11 +604,35 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
     return EXIT_PASSED
 
 
+def _console(color: str) -> Console:
+    """The console for text output. auto leaves it to rich, which colours a terminal and honours
+    NO_COLOR and FORCE_COLOR; always and never overrule both."""
+    width = None if sys.stdout.isatty() else 160
+    if color == "always":
+        return Console(force_terminal=True, no_color=False, highlight=False, soft_wrap=True, width=width)
+    if color == "never":
+        return Console(color_system=None, no_color=True, highlight=False, soft_wrap=True, width=width)
+    return Console(highlight=False, soft_wrap=True, width=width)
+
+
+def _check_schema() -> dict[str, object]:
+    """The JSON Schema of one `check --format json` object: the report, the "rewrite" member that
+    --fix adds and the "path" member each object of an array of several has."""
+    from .models import Report
+    from .rewrite import Rewrite
+
+    schema = Report.json_schema()
+    rewrite = Rewrite.model_json_schema(mode="serialization")
+    schema["$defs"] = {**rewrite.pop("$defs", {}), **schema.get("$defs", {}), "Rewrite": rewrite}
+    schema["properties"]["path"] = {"type": "string", "description": "The input, when there are several."}
+    schema["properties"]["rewrite"] = {"$ref": "#/$defs/Rewrite", "description": "With --fix: the rewrite."}
+    return schema
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `replycoach` command."""
     args = _parser().parse_args(argv)
-    out = Console(no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True,
-                  width=None if sys.stdout.isatty() else 160)
+    out = _console(getattr(args, "color", "auto"))
     try:
         if args.command == "check":
             return _cmd_check(args, out)
@@ -496,10 +645,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "train":
             return _cmd_train(args, out)
         if args.command == "schema":
-            from .models import Report
-
-            print(json.dumps(Report.json_schema(), indent=2))
+            print(json.dumps(_check_schema(), indent=2))
             return EXIT_PASSED
+        if args.command == "config":
+            return _cmd_config(args, out)
         return _cmd_rules(args, out)
     except ReplycoachError as err:
         print(f"replycoach: {err}", file=sys.stderr)

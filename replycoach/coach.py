@@ -131,14 +131,18 @@ class Coach:
     # --- checking -----------------------------------------------------------------------
 
     def check(self, draft: str, *, customer: str | None = None, channel: str | None = None,
-              input_format: str = "auto") -> Report:
-        """Check one draft reply, optionally with the customer message it answers."""
+              input_format: str = "auto", ignore: Sequence[str] = ()) -> Report:
+        """Check one draft reply, optionally with the customer message it answers; `ignore` turns
+        rules off for this call (ids or dotted prefixes such as "tone" or "jargon.telecom")."""
+        dropped = self._ignored(ignore)
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars, require_words=True)
         analysis = analyse(self.nlp, cleaned)
-        return self._report(analysis, self._customer(customer), channel or self.config.default_channel)
+        return self._without(self._report(analysis, self._customer(customer), channel or self.config.default_channel),
+                             dropped)
 
     def rewrite(self, draft: str, *, customer: str | None = None, channel: str | None = None,
-                input_format: str = "auto", rewriter: Rewriter | None = None, slots: bool = False) -> Rewrite:
+                input_format: str = "auto", rewriter: Rewriter | None = None, slots: bool = False,
+                ignore: Sequence[str] = ()) -> Rewrite:
         """A plainer draft that scores at least as well, with every edit and its reason.
 
         `rewriter` plugs in another source of edits (see `Rewriter`); its edits pass the same
@@ -148,7 +152,9 @@ class Coach:
         `slots=True`, each slot then a to-do: trainers read a deadline slot where no honest date
         fits (a bug fix, a hold queue) as a worse reply. One-word swaps ("provide" -> "give")
         stay suggestions: a trainer leaves them to the agent, and they break names and grammar.
+        `ignore` turns rules off as for `check`: their findings are neither reported nor edited.
         """
+        dropped = self._ignored(ignore)
         cleaned = clean(draft, input_format=input_format, max_chars=self.config.max_chars, require_words=True)
         customer_view = self._customer(customer)
         chan = channel or self.config.default_channel
@@ -159,9 +165,10 @@ class Coach:
         # the order edits were tried. The learned rules then judge the finished rewrite once.
         def check_text(text: str) -> tuple[Report, CleanText]:
             again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
-            return self._report(analyse(self.nlp, again), customer_view, chan, learned=False), again
+            return self._without(self._report(analyse(self.nlp, again), customer_view, chan, learned=False),
+                                 dropped), again
 
-        reports = self._reports(analysis, customer_view, chan)
+        reports = [self._without(r, dropped) for r in self._reports(analysis, customer_view, chan)]
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
         draft = replace_unencodable(draft)[0]  # the draft as given, as far as it can be sent
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
@@ -172,7 +179,7 @@ class Coach:
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
         after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
-        after_report = self._report(analyse(self.nlp, after), customer_view, chan)
+        after_report = self._without(self._report(analyse(self.nlp, after), customer_view, chan), dropped)
         had = {f.rule for f in before.findings}
         worse = [f.rule for f in after_report.findings if f.rule not in had and f.rule in self._learned_ids]
         if after_report.score < before.score or worse:
@@ -182,6 +189,34 @@ class Coach:
         if cleaned.input_format == "html":
             return _onto_draft(result, draft)
         return result
+
+    def _ignored(self, ignore: Sequence[str]) -> frozenset[str]:
+        """The loaded rule ids that `ignore` (ids or dotted prefixes) names; RC206 for a name that
+        matches no rule of the loaded packs."""
+        if isinstance(ignore, str):  # one id, not its letters
+            ignore = (ignore,)
+        known = [r.id for p in self.packs for r in p.rules]
+        unknown = [i for i in ignore if not any(k == i or k.startswith(i + ".") for k in known)]
+        if unknown:
+            raise RuleError(f"cannot ignore {', '.join(map(repr, unknown))}: no loaded rule has that id or prefix",
+                            code="RC206", remedy="list the loaded rules with `replycoach rules list`")
+        return frozenset(r.id for r in self.rules if any(r.id == i or r.id.startswith(i + ".") for i in ignore))
+
+    def _without(self, report: Report, dropped: frozenset[str]) -> Report:
+        """The report with the dropped rules' findings, strengths and signals taken out and the
+        scores worked out again: filtering is far cheaper than a Coach without those rules.
+        Learned rules still read what the dropped rules found, as they were trained to."""
+        if not dropped:
+            return report
+        findings = tuple(f for f in report.findings if f.rule not in dropped)
+        strengths = tuple(s for s in report.strengths if s.rule not in dropped)
+        signals = tuple(s for s in report.signals if s.rule not in dropped)
+        result = score(findings, strengths, words=report.metrics.words, weights=self.config.weights,
+                       threshold=self.config.threshold, scaled_rules=self._scaled,
+                       rule_weights=self._rule_weights, signals=signals)
+        return report.model_copy(update={"findings": findings, "strengths": strengths, "signals": signals,
+                                         "score": result.overall, "passed": result.passed,
+                                         "categories": result.categories})
 
     def _is_swap(self, edit: Edit, text: str) -> bool:
         """A one-word swap ("provide" -> "give", "driver" -> "software"): not an explanation, and

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -33,10 +35,12 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def print_report(report: Report, console: Console, *, name: str = "draft") -> None:
-    """Findings in context, then category scores and the verdict."""
+def print_report(report: Report, console: Console, *, name: str = "draft",
+                 where: Callable[[Finding], tuple[int, int]] | None = None) -> None:
+    """Findings in context, then category scores and the verdict; `where` gives a finding's line
+    and column in the file as written (default: in the report's text)."""
     for f in report.findings:
-        line, col = _line_col(report.text, f.start)
+        line, col = where(f) if where else _line_col(report.text, f.start)
         head = Text(f"{name}:{line}:{col} ", style="bold")
         head.append(f"{f.severity.value}", style=_STYLE[f.severity.value])
         head.append(f" [{f.category}] {f.rule}", style="dim")

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .checks.base import SLOT
 from .models import Edit, Finding, Report
 from .pipeline import continuation, greeting_range, signoff_range
-from .text import CleanText
+from .text import CleanText, source_end, source_offsets
 
 __all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "rewrite"]
 
@@ -497,9 +497,6 @@ def todos_in(text: str, ranges: Sequence[tuple[int, int]]) -> tuple[Todo, ...]:
     return tuple(sorted(found, key=lambda t: t.start))
 
 
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
 def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]
                ) -> tuple[str, tuple[Edit, ...], list[tuple[int, int]]] | None:
     """Edits made to the cleaned text of an HTML or entity-encoded draft, applied to the draft as
@@ -507,14 +504,14 @@ def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]
     replacements are escaped as the draft is. Returns the text, the edits in the draft's offsets
     and where each replacement landed; None where an edit's span cannot be found in the draft (it
     crosses a tag or an entity), so the caller can fall back to the cleaned text."""
-    offsets = _align(draft, cleaned)
+    offsets = source_offsets(draft, cleaned)
     if offsets is None:
         return None
     mapped = []
     for e in edits:
         start = end = offsets[e.start]
         if e.end > e.start:
-            end = _entity_end(draft, offsets[e.end - 1])
+            end = source_end(draft, offsets[e.end - 1])
         old = draft[start:end]
         if "<" in old or _squash(html.unescape(old)) != _squash(cleaned[e.start:e.end]):
             return None
@@ -527,42 +524,3 @@ def onto_draft(draft: str, cleaned: str, edits: Sequence[Edit]
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
-
-
-def _entity_end(draft: str, at: int) -> int:
-    """The end of the draft character (or entity) that starts at `at`."""
-    m = _ENTITY.match(draft, at)
-    return m.end() if m else at + 1
-
-
-def _align(draft: str, cleaned: str) -> list[int] | None:
-    """For each offset of the cleaned text (and its end), the offset in the draft where that
-    character comes from. Clean-up decodes entities, drops tags, squeezes spaces and adds line
-    breaks for blocks; anything else means the two cannot be aligned."""
-    offsets: list[int] = []
-    i = j = 0
-    while j < len(cleaned):
-        if i < len(draft) and draft[i] == cleaned[j]:
-            offsets.append(i)
-            i += 1
-            j += 1
-            continue
-        entity = _ENTITY.match(draft, i) if i < len(draft) else None
-        decoded = html.unescape(entity.group()) if entity else ""
-        if entity and decoded == cleaned[j:j + len(decoded)]:
-            offsets.extend([i] * len(decoded))
-            i, j = entity.end(), j + len(decoded)
-        elif i < len(draft) and draft[i] == "<":
-            close = draft.find(">", i)
-            if close < 0:
-                return None
-            i = close + 1
-        elif i < len(draft) and draft[i].isspace():
-            i += 1
-        elif cleaned[j].isspace():
-            offsets.append(i)
-            j += 1
-        else:
-            return None
-    offsets.append(i)
-    return offsets

@@ -1,7 +1,7 @@
 """The pre-send check over HTTP (FastAPI): JSON endpoints for help-desk tools and a web page.
 
-    POST /v1/check    {draft, customer?, channel?, rules?} -> exactly `check --format json`
-    POST /v1/rewrite  {draft, customer?, channel?, rules?} -> exactly `rewrite --format json`
+    POST /v1/check    {draft, customer?, channel?, rules?, ignore?} -> exactly `check --format json`
+    POST /v1/rewrite  {draft, customer?, channel?, rules?, ignore?} -> exactly `rewrite --format json`
     POST /v1/render   the same request -> {"report": ..., "html": highlighted findings}
     GET  /v1/rules    the loaded rules
     GET  /healthz     liveness
@@ -75,6 +75,8 @@ class CheckRequest(BaseModel):
     channel: str | None = Field(None, description="email or chat, or a channel from the server's config.")
     rules: list[str] | None = Field(
         None, description="Run only these rule ids or id prefixes (from the server's loaded rules).")
+    ignore: list[str] | None = Field(
+        None, description="Turn these rule ids or id prefixes off for this request (after `rules` narrows).")
 
 
 class ErrorBody(BaseModel):
@@ -339,12 +341,18 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
 
     def job(operation: str, request: CheckRequest) -> tuple[str, dict[str, Any], tuple[str, ...]]:
         selection: tuple[str, ...] = ()
+        unknown = [s for s in (*(request.rules or ()), *(request.ignore or ())) if not _selected(rule_ids, (s,))]
+        if unknown:
+            raise ReplycoachError(f"unknown rule ids: {', '.join(unknown)}", code="RC206",
+                                  remedy="GET /v1/rules lists the loaded rules")
         if request.rules:
-            unknown = [s for s in request.rules if not _selected(rule_ids, (s,))]
-            if unknown:
-                raise ReplycoachError(f"unknown rule ids: {', '.join(unknown)}", code="RC206",
-                                      remedy="GET /v1/rules lists the loaded rules")
             selection = tuple(sorted(set(request.rules)))
+        if request.ignore:  # the same narrowing: the selection becomes the ids left to run
+            dropped = _selected(rule_ids, tuple(request.ignore))
+            selection = tuple(i for i in _selected(rule_ids, selection or tuple(rule_ids)) if i not in dropped)
+            if not selection:
+                raise ReplycoachError("`ignore` leaves no rule to run", code="RC422",
+                                      remedy="ignore fewer rules, or do not check this draft")
         return operation, request.model_dump(include={"draft", "customer", "channel"}), selection
 
     @asynccontextmanager

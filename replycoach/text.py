@@ -7,13 +7,15 @@ cleaned text becomes the text that offsets refer to, and the report carries it.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .errors import InputError
 
-__all__ = ["CleanText", "Span", "bom_encoding", "clean", "decode_bytes", "replace_unencodable"]
+__all__ = ["CleanText", "Span", "bom_encoding", "clean", "decode_bytes", "replace_unencodable", "source_end",
+           "source_offsets"]
 
 DEFAULT_MAX_CHARS = 100_000
 
@@ -198,6 +200,69 @@ def html_to_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return parser.text()
+
+
+# --- from the cleaned text back to the draft as written -------------------------------------
+
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MARKERS = frozenset("->`")  # what HTML clean-up writes of its own: quote and list marks, code ticks
+
+
+def source_offsets(source: str, cleaned: str) -> list[int] | None:
+    """For each offset of the cleaned text (and its end), the offset in `source` (the draft as
+    written) where that character comes from. Clean-up decodes entities, drops tags, squeezes
+    spaces and writes line breaks, quote and list marks and code ticks of its own (each maps to
+    the next character of the source); anything else means the two cannot be aligned: None."""
+    offsets: list[int] = []
+    i = j = 0
+    while j < len(cleaned):
+        if i < len(source) and source[i] == cleaned[j]:
+            offsets.append(i)
+            i += 1
+            j += 1
+            continue
+        entity = _ENTITY.match(source, i) if i < len(source) else None
+        decoded = html.unescape(entity.group()) if entity else ""
+        if entity and decoded == cleaned[j:j + len(decoded)]:
+            offsets.extend([i] * len(decoded))
+            i, j = entity.end(), j + len(decoded)
+        elif i < len(source) and source[i] == "<":
+            i = _past_markup(source, i)
+            if i < 0:
+                return None
+        elif i < len(source) and source[i].isspace():
+            i += 1
+        elif cleaned[j].isspace() or cleaned[j] in _MARKERS:
+            offsets.append(i)
+            j += 1
+        else:
+            return None
+    offsets.append(i)
+    return offsets
+
+
+_TAG_NAME = re.compile(r"<([A-Za-z][\w:-]*)")
+
+
+def _past_markup(source: str, at: int) -> int:
+    """Where the tag, comment or skipped element (a script, a style) that starts at `at` ends;
+    -1 where it never does."""
+    if source.startswith("<!--", at):
+        close = source.find("-->", at + 4)
+        return close + 3 if close >= 0 else -1
+    name = _TAG_NAME.match(source, at)
+    if name and name.group(1).lower() in _SKIP:
+        ends = re.compile(rf"</{re.escape(name.group(1))}\s*>", re.IGNORECASE).search(source, at)
+        if ends:
+            return ends.end()
+    close = source.find(">", at)
+    return close + 1 if close >= 0 else -1
+
+
+def source_end(source: str, at: int) -> int:
+    """The end of the source character (or entity) that starts at `at`."""
+    m = _ENTITY.match(source, at)
+    return m.end() if m else at + 1
 
 
 # --- thread, signature, protected spans -----------------------------------------------------

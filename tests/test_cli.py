@@ -69,6 +69,8 @@ def test_bad_files_exit_2_with_one_line(tmp_path, capsys, content, code_text):
 
 def test_missing_file_and_bad_usage(capsys):
     assert run(capsys, "check", "/no/such/draft.txt")[0] == 2
+    code, out, err = run(capsys, "check", "/no/such/draft.txt", "--format", "json")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "RC106" in err  # one file: as ever
     with pytest.raises(SystemExit) as exit_:
         main(["check", "--format", "yaml"])
     assert exit_.value.code == 2
@@ -167,3 +169,130 @@ def test_rewrite_lists_slots_as_todos_on_request(tmp_path, capsys):
     assert "[day]" in captured.out and "to do: line 1: [day]: fill in: when will this be done?" in captured.err
     main(["rewrite", str(draft), "--channel", "chat"])
     assert "[day]" not in capsys.readouterr().out
+
+
+def test_many_files_folders_and_globs_in_one_run(tmp_path, capsys):
+    (tmp_path / "drafts" / "sub").mkdir(parents=True)
+    (tmp_path / "drafts" / ".hidden").mkdir()
+    (tmp_path / "drafts" / "good.txt").write_text("Thanks! Your order ships today.", encoding="utf-8")
+    (tmp_path / "drafts" / "sub" / "bad.html").write_text("<p>Obviously, you MUST reboot it!!!</p>", encoding="utf-8")
+    (tmp_path / "drafts" / "sub" / "photo.png").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "drafts" / ".hidden" / "skip.txt").write_text("Obviously.", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path / "drafts"), "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and [Path(r["path"]).name for r in rows] == ["good.txt", "bad.html"]
+    assert [r["passed"] for r in rows] == [True, False]
+    code, out, _ = run(capsys, "check", str(tmp_path / "drafts" / "**" / "*.txt"), "--format", "json")
+    assert code == 0 and json.loads(out)[0]["path"].endswith("good.txt")  # an array, though one matched
+
+
+def test_exit_status_is_the_runs_worst_and_a_bad_input_does_not_stop_the_others(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text("Thanks! Your order ships today.", encoding="utf-8")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x00\x01\x02binary\x00")
+    code, out, err = run(capsys, "check", str(good), str(binary), "--format", "json")
+    data = json.loads(out)
+    assert code == 2 and data[0]["passed"] and data[1]["error"]["code"] == "RC102"
+    assert "RC102" in err and "Traceback" not in err
+    assert run(capsys, "check", str(good), str(tmp_path / "nothing-*.txt"))[0] == 2  # a glob that matches nothing
+    assert run(capsys, "check", str(good), str(good))[0] == 0  # one report per file, however often it is named
+
+
+def test_concise_format_and_html_lines_in_the_file_as_written(capsys):
+    code, out, _ = run(capsys, "check", str(EXAMPLES / "drafts" / "chat-reply.html"), "--format", "concise")
+    lines = out.splitlines()
+    assert code == 1 and all(line.count(":") >= 3 for line in lines)
+    assert any(line.endswith("chat-reply.html:4:4: warning ownership.deflection 'Your guess is as good as mine' "
+                             "pushes the problem away. Say what you will do, even if someone else has to fix it.")
+               for line in lines)
+
+
+def test_check_fix_json_is_one_json_document(capsys):
+    draft = str(EXAMPLES / "drafts" / "late-refund.txt")
+    code, out, _ = run(capsys, "check", draft, "--fix", "--format", "json")
+    data = json.loads(out)  # the rewrite inside the report, not printed after it
+    assert code == 1 and data["rewrite"]["after"]["score"] >= data["score"] and data["rewrite"]["text"]
+    schema = json.loads(run(capsys, "schema")[1])
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(data, schema)  # `replycoach schema` describes what check prints, --fix included
+
+
+def test_stdin_filename_and_sarif(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"Obviously you MUST reboot it.")))
+    code, out, _ = run(capsys, "check", "-", "--stdin-filename", "tickets/42.txt", "--format", "sarif")
+    log = json.loads(out)
+    result = log["runs"][0]["results"][0]
+    assert code == 1 and log["version"] == "2.1.0"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "tickets/42.txt"
+
+
+def test_color_always_never_and_no_color(monkeypatch, capsys):
+    draft = str(EXAMPLES / "drafts" / "router.txt")
+    assert "\x1b[" in run(capsys, "check", draft, "--color", "always")[1]
+    assert "\x1b[" not in run(capsys, "check", draft, "--color", "never")[1]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run(capsys, "check", draft)[1]
+    monkeypatch.delenv("FORCE_COLOR")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(capsys, "check", draft, "--color", "auto")[1]
+
+
+def test_ignore_on_check_and_rewrite(capsys):
+    draft = str(EXAMPLES / "drafts" / "router.txt")
+    every = {f["rule"] for f in json.loads(run(capsys, "check", draft, "--format", "json")[1])["findings"]}
+    code, out, _ = run(capsys, "check", draft, "--format", "json", "--ignore", "jargon", "--ignore", "tone.blame")
+    left = {f["rule"] for f in json.loads(out)["findings"]}
+    assert left == {r for r in every if not r.startswith("jargon.")} - {"tone.blame"}
+    code, out, _ = run(capsys, "rewrite", draft, "--format", "json", "--ignore", "jargon")
+    assert not any(e["rule"].startswith("jargon.") for e in json.loads(out)["edits"])
+    code, _, err = run(capsys, "check", draft, "--ignore", "jargon.nope")
+    assert code == 2 and "RC206" in err
+
+
+def test_rules_list_piped_is_not_cut_and_has_json(capsys):
+    code, out, _ = run(capsys, "rules", "list")
+    assert code == 0 and "canned.placeholders " in out and "…" not in out
+    row = next(line for line in out.splitlines() if line.startswith("canned.placeholders "))
+    assert row.split()[-1].endswith("placeholders.yaml")
+    code, out, _ = run(capsys, "rules", "list", "--format", "json")
+    rules = json.loads(out)
+    assert code == 0 and {"id": "tone.blame", "category": "tone"}.items() <= next(
+        r for r in rules if r["id"] == "tone.blame").items()
+
+
+def test_config_tells_where_each_setting_came_from(capsys):
+    toml = str(EXAMPLES / "replycoach.toml")
+    code, out, _ = run(capsys, "config", "--config", toml, "--min-score", "70", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["config_file"].endswith("replycoach.toml") and data["found_by"] == "--config"
+    assert data["settings"]["threshold"] == {"value": 70, "source": "--min-score"}
+    assert data["settings"]["disable"]["source"].endswith("replycoach.toml")
+    assert data["settings"]["rarity_zipf"]["source"] == "default"
+    assert [p["source"] for p in data["packs"]][0] == "shipped" and data["packs"][1]["path"].endswith("team-pack")
+    code, out, _ = run(capsys, "config", "--config", toml)
+    assert code == 0 and "threshold       = 75  #" in out
+
+
+def test_macros_export_in_ci(tmp_path, capsys):
+    export = tmp_path / "macros.csv"
+    export.write_text('title,body\nRefund,"Hi {{ticket.requester.first_name}}, thanks for waiting. '
+                      'Your refund went out today."\nOld,"Dear valued customer, [Customer Name] ..."\n',
+                      encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--macros", str(export), "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and [d["path"] for d in data] == [f"{export}#Refund", f"{export}#Old"]
+    assert data[0]["passed"] and "canned.placeholders" in {f["rule"] for f in data[1]["findings"]}
+    code, out, _ = run(capsys, "check", "--macros", str(export), "--format", "concise")
+    assert all(line.startswith(f"{export}:3:1: ") and "[Old]" in line for line in out.splitlines())
+    code, _, err = run(capsys, "check", "--macros", str(export), "--fix")
+    assert code == 2 and "RC303" in err
+
+
+def test_help_documents_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "exit status" in out and "0  every draft passed" in out and "could not be checked" in out

@@ -175,3 +175,26 @@ def test_team_pack_from_examples():
     report = coach.check("Thanks! Your files are safe in Falcon.")
     assert "acme.codenames" in rules_fired(report)
     assert not any(r.id == "tone.exclamations" for r in coach.rules)
+
+
+def test_ignore_drops_rules_by_id_or_prefix_and_rescores(coach):
+    draft = "Dear valued customer, obviously your parcel will arrive soon. {{agent_name}}"
+    full = coach.check(draft)
+    assert {"canned.placeholders", "tone.condescension"} <= rules_fired(full) and not full.passed
+    quiet = coach.check(draft, ignore=["canned", "tone.condescension"])
+    assert rules_fired(quiet) == {r for r in rules_fired(full) if not r.startswith("canned.")} - {"tone.condescension"}
+    assert quiet.score > full.score and quiet.categories["canned"] == 100
+    # The same scoring as a Coach that never loaded those rules, without building one.
+    without = Coach(config=Config(disable=("canned", "tone.condescension")))
+    assert (quiet.score, quiet.categories) == ((r := without.check(draft)).score, r.categories)
+    with pytest.raises(ReplycoachError) as err:
+        coach.check(draft, ignore=["tone.nope"])
+    assert err.value.code == "RC206"
+
+
+def test_rewrite_leaves_ignored_rules_alone(coach):
+    draft = "Obviously, in order to reset it you should have read the manual."
+    assert any("readability.wordy" in e.rule for e in coach.rewrite(draft).edits)
+    result = coach.rewrite(draft, ignore=["readability.wordy"])
+    assert result.edits and not any("readability.wordy" in e.rule for e in result.edits)
+    assert "readability.wordy" not in {f.rule for f in result.before.findings}

@@ -47,6 +47,21 @@ def test_rule_selection_and_unknown_ids(client):
     assert bad.status_code == 400 and bad.json()["code"] == "RC206"
 
 
+def test_ignore_turns_rules_off_beside_rules(client):
+    every = {f["rule"] for f in client.post("/v1/check", json={"draft": DRAFT}).json()["findings"]}
+    assert "tone.condescension" in every
+    data = client.post("/v1/check", json={"draft": DRAFT, "ignore": ["tone.condescension"]}).json()
+    assert {f["rule"] for f in data["findings"]} == every - {"tone.condescension"}
+    narrowed = client.post("/v1/check", json={"draft": DRAFT, "rules": ["tone", "canned"],
+                                              "ignore": ["tone.condescension"]}).json()
+    assert {f["category"] for f in narrowed["findings"]} <= {"tone", "canned"}
+    assert "tone.condescension" not in {f["rule"] for f in narrowed["findings"]}
+    bad = client.post("/v1/check", json={"draft": DRAFT, "ignore": ["tone.nope"]})
+    assert bad.status_code == 400 and bad.json()["code"] == "RC206"
+    nothing = client.post("/v1/check", json={"draft": DRAFT, "rules": ["tone"], "ignore": ["tone"]})
+    assert nothing.status_code == 422 and nothing.json()["code"] == "RC422"
+
+
 @pytest.mark.parametrize("body, status, code, needle", [
     ({"draft": ""}, 422, "RC101", "empty"),
     ({"draft": 5}, 422, "RC422", "draft"),
