@@ -103,19 +103,20 @@ def batch_report_html(summary: object, *, title: str = "replycoach batch report"
     bins = {f"{b * 10}-{b * 10 + 9 if b < 9 else 100}": float(summary.score_bins.get(b, 0)) for b in range(10)}
     categories = {c[len("mean_"):]: v for c, v in (overall or {}).items()
                   if c.startswith("mean_") and c != "mean_score"}
-    rows = list(summary.rows())
+    reuse_rates = {r["name"]: r["reuse_rate"] for r in summary.rows() if r["level"] == "agent"}
     agent_rows = "".join(
-        f"<tr><td>{escape(r['level'])}</td><td>{escape(str(r['name']))}</td><td>{r['replies']}</td>"
-        f"<td>{r['mean_score']}</td><td>{r['findings_per_100_words']}</td>"
-        f"<td>{escape(', '.join(f'{k} ({v})' for k, v in r['top_rules'].items()))}</td>"
-        f"<td>{r.get('reuse_rate', '')}</td>"
-        f"<td>{escape(', '.join(w['id'] for w in r['worst']))}</td></tr>" for r in rows)
+        f"<tr><td>{escape(level)}</td><td>{escape(str(name))}</td><td>{stats.replies}</td>"
+        f"<td>{stats.mean_score}</td><td>{stats.row()['findings_per_100_words']}</td>"
+        f"<td>{escape(', '.join(f'{k} ({v})' for k, v in stats.rules.most_common(5)))}</td>"
+        f"<td>{reuse_rates.get(name) if reuse_rates.get(name) is not None else ''}</td>"
+        f"<td>{escape(', '.join(e.id for e in stats.worst))}</td></tr>"
+        for level, name, stats in summary.groups() if level != "all")
     reuse = summary.reuse.summary()
     repeated = "".join(
         f"<tr><td>{escape(agent)}</td><td>{line['count']}</td><td>{escape(line['text'])}</td></tr>"
         for agent, data in sorted(reuse.items(), key=lambda kv: -kv[1]["reuse_rate"]) for line in data["top"][:3])
-    examples = "".join(f"<h3>{escape(item_id)} (score {score})</h3>{report_html(_as_report(report), with_style=False)}"
-                       for score, item_id, report in summary.worst)
+    examples = "".join(f"<h3>{escape(e.id)} (score {e.score})</h3>{report_html(_as_report(e.report), with_style=False)}"
+                       for e in summary.worst)
     overview = (f"<p><b>{summary.read}</b> records read: <b>{summary.scored}</b> scored, "
                 f"<b>{summary.failed}</b> failed, <b>{summary.skipped}</b> skipped.")
     if overall:
