@@ -5,10 +5,16 @@ from anywhere else."""
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
-from .models import Report
+from .models import ConversationReport, Report
 
-__all__ = ["CATEGORY_COLOURS", "STYLE", "highlighted", "report_html"]
+if TYPE_CHECKING:
+    from .batch import BatchSummary
+    from .rewrite import Rewrite
+
+__all__ = ["CATEGORY_COLOURS", "STYLE", "batch_report_html", "conversation_html", "highlighted", "report_html",
+           "rewrite_html", "summary_html"]
 
 # All at least 4.5:1 on white (WCAG AA), as they are also used for text.
 CATEGORY_COLOURS = {"jargon": "#6d28d9", "readability": "#1d4ed8", "canned": "#b45309", "empathy": "#be185d",
@@ -60,8 +66,11 @@ def highlighted(report: Report) -> str:
     return "".join(out)
 
 
-def report_html(report: Report, *, with_style: bool = True) -> str:
-    """A report as an HTML fragment: scores, highlighted text, findings with why and suggestions."""
+def report_html(report: Report, *, with_style: bool = True, severities: bool = False) -> str:
+    """A report as an HTML fragment: scores, highlighted text, findings with why and suggestions
+    (each led by its severity, most severe first, when `severities`: the notebook view)."""
+    if severities:
+        return _notebook_report(report, with_style=with_style)
     scores = "".join(f'<span class="rc-score" style="border-color:{_colour(c)}">{escape(c)} {v}</span>'
                      for c, v in report.categories.items())
     items = "".join(
@@ -74,6 +83,104 @@ def report_html(report: Report, *, with_style: bool = True) -> str:
     return (f'{style}<div class="rc-report"><div class="rc-scores"><b>score {report.score}</b> ({verdict})'
             f"{scores}</div><div class=\"rc-text\">{highlighted(report)}</div>"
             f'<ul class="rc-findings">{items}</ul></div>')
+
+
+# --- notebooks (_repr_html_): inline styles only, as notebook front ends may drop <style> -------
+
+# Text and background pairs at least 4.5:1 (WCAG AA).
+SEVERITY_COLOURS = {"error": ("#fff", "#b91c1c"), "warning": ("#111", "#fcd34d"), "suggestion": ("#fff", "#1d4ed8")}
+_BOX = "font:14px/1.5 system-ui,sans-serif;color:#111;background:#fff;max-width:60rem"
+_TEXT = "white-space:pre-wrap;border:1px solid #ccc;border-radius:6px;padding:.5rem .75rem;margin:.25rem 0"
+
+
+def _severity(value: str) -> str:
+    fg, bg = SEVERITY_COLOURS.get(value, ("#fff", "#4b5563"))
+    return (f'<span class="rc-severity" style="color:{fg};background:{bg};border-radius:3px;'
+            f'padding:0 .3rem;font-size:.85em">{escape(value)}</span>')
+
+
+def _notebook_report(report: Report, *, with_style: bool) -> str:
+    scores = " · ".join(f'<span style="color:{_colour(c)}">{escape(c)} {v}</span>'
+                        for c, v in report.categories.items())
+    verdict = "passed" if report.passed else "did not pass"
+    ordered = sorted(report.findings, key=lambda f: (f.severity.rank, f.start))
+    items = "".join(
+        f"<li>{_severity(f.severity.value)} <b style=\"color:{_colour(f.category)}\">{escape(f.rule)}</b> "
+        + (f"<q>{escape(f.text)}</q> " if f.text else "")
+        + f"{escape(f.message)} <span style=\"color:#444\">({escape(f.why)})</span>"
+        + "".join(f"<br>→ {escape(s)}" for s in f.suggestions[:2]) + "</li>" for f in ordered)
+    style = f"<style>{STYLE}</style>" if with_style else ""
+    return (f'{style}<div class="rc-report" style="{_BOX}"><div><b>score {report.score}</b> ({verdict}, '
+            f"threshold {report.threshold}) {scores}</div>"
+            f'<div class="rc-text" style="{_TEXT}">{highlighted(report)}</div>'
+            + (f'<ul class="rc-findings">{items}</ul>' if items else "<p>No findings.</p>") + "</div>")
+
+
+def conversation_html(conversation: ConversationReport) -> str:
+    """A scored conversation: each turn in order (agent turns with their report), then the
+    conversation-level findings."""
+    turns = []
+    for turn in conversation.turns:
+        who = escape(turn.role + (f" ({turn.author})" if turn.author else ""))
+        if turn.report is not None:
+            body = report_html(turn.report, with_style=False, severities=True)
+        elif turn.error:
+            body = f"<p>not scored: {escape(str(turn.error.get('message') or turn.error.get('code')))}</p>"
+        else:
+            body = '<p style="color:#444">not scored (not an agent turn)</p>'
+        turns.append(f"<li><b>turn {turn.index}: {who}</b>{body}</li>")
+    findings = "".join(f"<li>{_severity(f.severity.value)} <b>{escape(f.rule)}</b> {escape(f.message)}</li>"
+                       for f in sorted(conversation.findings, key=lambda f: f.severity.rank))
+    verdict = "passed" if conversation.passed else "did not pass"
+    return (f"<style>{STYLE}</style><div class=\"rc-conversation\" style=\"{_BOX}\"><div><b>conversation score "
+            f"{conversation.score}</b> ({verdict}, threshold {conversation.threshold})</div>"
+            f'<ol style="list-style:none;padding:0">{"".join(turns)}</ol>'
+            + (f"<b>Across the conversation</b><ul>{findings}</ul>" if findings else "") + "</div>")
+
+
+def rewrite_html(rewrite: Rewrite) -> str:
+    """A rewrite: the draft with each edit marked (struck-out text, inserted text, the reason on
+    hover and listed), the rewritten text, the scores before and after, and what is left to fill in."""
+    text, out, pos = rewrite.before.text, [], 0
+    for edit in sorted(rewrite.edits, key=lambda e: (e.start, e.end)):
+        if edit.start < pos:
+            continue  # edits do not overlap; a defensive skip keeps the text readable if one did
+        title = escape(f"{edit.rule}: {edit.reason}")
+        out.append(escape(text[pos:edit.start]))
+        if edit.end > edit.start:
+            out.append(f'<del title="{title}" style="background:#fee2e2;color:#7f1d1d">'
+                       f"{escape(text[edit.start:edit.end])}</del>")
+        if edit.replacement:
+            out.append(f'<ins title="{title}" style="background:#dcfce7;color:#14532d">'
+                       f"{escape(edit.replacement)}</ins>")
+        pos = edit.end
+    out.append(escape(text[pos:]))
+    reasons = "".join(f"<li><b>{escape(e.rule)}</b> {escape(e.reason)}</li>" for e in rewrite.edits)
+    todos = "".join(f"<li><code>{escape(t.slot)}</code> {escape(t.question)}</li>" for t in rewrite.todos)
+    return (f'<div class="rc-rewrite" style="{_BOX}"><div><b>score {rewrite.before.score} → '
+            f"{rewrite.after.score}</b> ({len(rewrite.edits)} edits)</div>"
+            f'<div><b>Changes</b></div><div class="rc-diff" style="{_TEXT}">{"".join(out)}</div>'
+            f'<div><b>Rewritten</b></div><div class="rc-after" style="{_TEXT}">{escape(rewrite.text)}</div>'
+            + (f"<ul>{reasons}</ul>" if reasons else "<p>No edits.</p>")
+            + (f"<b>Fill in before sending</b><ul>{todos}</ul>" if todos else "") + "</div>")
+
+
+def summary_html(summary: BatchSummary) -> str:
+    """A batch summary for a notebook: the counts, what it lacks and why, and a row per group."""
+    gaps = "".join(f'<p style="color:#7c2d12">Note: {escape(g)}</p>' for g in summary.gaps().values())
+    rows = [(r["level"], r["name"], r["replies"], r["mean_score"], r["findings_per_100_words"],
+             "" if r["reuse_rate"] is None else r["reuse_rate"]) for r in summary.rows()]
+    table = _plain_table(("level", "name", "replies", "mean score", "findings / 100 words", "reuse rate"), rows)
+    return (f'<div class="rc-summary" style="{_BOX}"><p>{escape(summary.line())}</p>{gaps}'
+            + (table if rows else "") + "</div>")
+
+
+def _plain_table(headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    cell = "border:1px solid #ccc;padding:.15rem .5rem;text-align:left"
+    head = "".join(f'<th style="{cell}">{escape(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f'<td style="{cell}">{escape(str(v))}</td>' for v in row) + "</tr>"
+                   for row in rows)
+    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
 
 
 def _bars(values: dict[str, float], *, maximum: float, width: int = 360, unit: str = "") -> str:
