@@ -308,9 +308,10 @@ def column_warnings(record: dict[str, Any] | None, *, cols: Columns | None = Non
         roles = sorted({str(t.get(cols.role, t.get("sender", t.get("speaker_role"))))
                         for t in _raw_turns(record.get(cols.turns))})
         if not any(t.role == "agent" for t in turns):
+            guess = next((r for r in roles if cols.role_of(r) != "customer"), "NAME")
             warnings["roles"] = (f"no turn of the first conversation has the role 'agent' (roles seen: "
                                  f"{', '.join(roles)}): agent turns are what is scored; map one with "
-                                 "--role-map NAME=agent")
+                                 f"--role-map {guess}=agent")
         has_agent = cols.agent in record or any(t.author for t in turns)
         has_time = cols.time in record or any(t.time for t in turns)
     else:

@@ -305,7 +305,7 @@ def test_the_summary_says_what_it_lacks():
     assert set(conversations.gaps()) == {"roles"}
     warnings = column_warnings({"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
                                                      {"sender": "helpdesk", "text": "Hello!"}]})
-    assert set(warnings) == {"roles", "agent", "time"} and "customer, helpdesk" in warnings["roles"]
+    assert set(warnings) == {"roles", "agent", "time"} and "--role-map helpdesk=agent" in warnings["roles"]
 
 
 def test_week_of():
