@@ -26,6 +26,7 @@ from .discovery import ReuseTracker
 from .errors import ConfigError, InputError, ReplycoachError
 from .models import CATEGORIES
 from .records import Item, Turn
+from .text import replace_unencodable
 from .workers import Worker, WorkerError, WorkerLost, wait_any
 
 __all__ = ["BatchRun", "BatchSummary", "Example", "GroupStats", "findings_dataframe", "parse_time", "replies_of",
@@ -54,12 +55,12 @@ def score_item(coach: Coach, item: Item) -> dict[str, Any]:
         if item.shape == "conversations":
             result["conversation"] = coach.check_conversation(item.turns, channel=channel).model_dump(mode="json")
             answered = _answered(item.turns)
-            if answered:
-                result["customer_before"] = answered
+            if answered:  # as written into the line: a lone surrogate cannot be, so it becomes U+FFFD
+                result["customer_before"] = {i: replace_unencodable(t)[0] for i, t in answered.items()}
         else:
             result["report"] = coach.check(item.text, customer=item.customer, channel=channel).to_dict()
             if item.customer:
-                result["customer"] = item.customer
+                result["customer"] = replace_unencodable(item.customer)[0]
     except ReplycoachError as err:
         result["error"] = err.to_dict()
     return result

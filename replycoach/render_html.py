@@ -27,6 +27,7 @@ STYLE = """
 .rc-report{font:15px/1.5 system-ui,sans-serif;color:#111;max-width:60rem}
 .rc-text{white-space:pre-wrap;border:1px solid #ccc;border-radius:6px;padding:.75rem;background:#fff}
 .rc-mark{border-bottom:3px solid var(--c);background:color-mix(in srgb,var(--c) 12%,white);cursor:help}
+.rc-mark:has(.rc-mark){background:none}
 .rc-scores{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}
 .rc-score{border:1px solid #ccc;border-radius:4px;padding:.1rem .5rem}
 .rc-findings li{margin:.25rem 0}.rc-why{color:#444}
@@ -38,20 +39,15 @@ def _colour(category: str) -> str:
 
 
 def highlighted(report: Report) -> str:
-    """The report's text with each finding's span marked. A sentence-wide finding contains the
-    word-level ones inside it (nested marks); a span that only partly overlaps another is left
-    unmarked (it is still in the findings list)."""
-    spans = [(f.start, f.end, f'<mark class="rc-mark" style="--c:{_colour(f.category)}" data-rule="{escape(f.rule)}" '
-                              f'data-category="{escape(f.category)}" data-start="{f.start}" data-end="{f.end}" '
-                              f'title="{escape(f"{f.rule}: {f.message}")}" tabindex="0">') for f in report.findings]
-    return _marked(report.text, spans)
-
-
-def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
-    """`text` escaped, each (start, end, opening tag) span wrapped in it and a closing </mark>;
-    contained spans nest, a span that only partly overlaps an open one is skipped."""
-    out: list[str] = []
-    pos = 0
+    """The report's text with each flagged span marked once: findings on the same span share one
+    mark (the most severe first in `data-rules` and the title), a sentence-wide mark contains
+    the word-level ones inside it (nested marks), and a span that only partly overlaps another
+    is left unmarked (it is still in the findings list)."""
+    by_span: dict[tuple[int, int], list[Finding]] = {}
+    for f in sorted(report.findings, key=lambda f: (f.severity.rank, f.start)):
+        if f.end > f.start:
+            by_span.setdefault((f.start, f.end), []).append(f)
+    text, out, pos = report.text, [], 0
     open_ends: list[int] = []
 
     def close_until(limit: int) -> None:
@@ -61,15 +57,19 @@ def _marked(text: str, spans: list[tuple[int, int, str]]) -> str:
             out.append(escape(text[pos:end]) + "</mark>")
             pos = end
 
-    for start, end, tag in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if end <= start:
-            continue
+    for (start, end), group in sorted(by_span.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         close_until(start)
         if open_ends and end > open_ends[-1]:
             continue
         out.append(escape(text[pos:start]))
         pos = start
-        out.append(tag)
+        first = group[0]
+        title = "\n".join(f"{f.rule}: {f.message}" for f in group)
+        rules = " ".join(f.rule for f in group)
+        out.append(f'<mark class="rc-mark" style="--c:{_colour(first.category)}" data-rule="{escape(first.rule)}" '
+                   f'data-rules="{escape(rules)}" data-category="{escape(first.category)}" '
+                   f'data-severity="{first.severity.value}" data-start="{start}" data-end="{end}" '
+                   f'title="{escape(title)}" tabindex="0">')
         open_ends.append(end)
     close_until(len(text))
     out.append(escape(text[pos:]))
@@ -306,21 +306,6 @@ def _grouped(report: Report) -> str:
     return f'<ol class="rc-groups">{"".join(items)}</ol>' if items else "<p>No findings.</p>"
 
 
-def _span_marks(report: Report) -> str:
-    """The reply with one mark per flagged span (its rules in the title), whatever number of rules flag it."""
-    groups: dict[tuple[int, int], list[Finding]] = {}
-    for f in report.findings:
-        groups.setdefault((f.start, f.end), []).append(f)
-    spans = []
-    for (start, end), findings in groups.items():
-        first = min(findings, key=lambda f: f.severity.rank)
-        title = "; ".join(f"{f.rule}: {f.message}" for f in findings)
-        spans.append((start, end, f'<mark class="rc-mark" style="--c:{_colour(first.category)}" '
-                                  f'data-rules="{escape(" ".join(f.rule for f in findings))}" '
-                                  f'title="{escape(title)}" tabindex="0">'))
-    return _marked(report.text, spans)
-
-
 def _reply_card(example: Example, anchor: str, *, agent: str | None) -> str:
     report = Report.model_validate(example.report)
     customer = (f'<div class="rc-customer">{escape(example.customer)}</div>' if example.customer
@@ -329,7 +314,7 @@ def _reply_card(example: Example, anchor: str, *, agent: str | None) -> str:
     return (f'<article class="rc-reply" id="{anchor}"><h4><a href="#{anchor}">{escape(example.id)}</a>{who} · '
             f"score {report.score}{'' if report.passed else ' (did not pass)'}</h4>"
             f'<div class="rc-pair"><div><p class="rc-label">Customer</p>{customer}</div>'
-            f'<div><p class="rc-label">Reply</p><div class="rc-text">{_span_marks(report)}</div></div></div>'
+            f'<div><p class="rc-label">Reply</p><div class="rc-text">{highlighted(report)}</div></div></div>'
             f"{_grouped(report)}</article>")
 
 
