@@ -392,15 +392,19 @@ def batch_report_html(summary: BatchSummary, *, title: str = "replycoach batch r
              + (f'<p class="rc-label">The 15 most frequent of {len(overall.rules)} rules.</p>'
                 if len(overall.rules) > 15 else "")
              if top_rules else "<p>No findings.</p>")
+    # An empty section says why: the gap that emptied it, or the one that emptied everything (no agent turns).
+    def empty(key: str, default: str) -> str:
+        return f'<p class="rc-note">{escape(gaps.get(key) or gaps.get("roles") or default)}</p>'
+
     weekly = overall.weekly()
-    trend = _trend(weekly) if weekly else f'<p class="rc-note">{escape(gaps.get("time", "No weekly data."))}</p>'
+    trend = _trend(weekly) if weekly else empty("time", "No weekly data.")
     drilled_names = sorted(summary.agents, key=lambda a: (-summary.agents[a].replies, a))[:DRILL_DOWN_AGENTS]
     drilled = set(drilled_names)
     heads = [("agent", False), ("replies", True), ("mean score", True), ("weakest category", False),
              ("findings / 100 words", True), ("reuse rate", True), ("top rules", False), ("lowest-scoring", False)]
     agents = (_sortable("Click a header to sort. Each agent links to their replies below.", heads,
                         _group_rows(summary, "agent", summary.agents, drilled))
-              if summary.agents else f'<p class="rc-note">{escape(gaps.get("agent", "No agents."))}</p>')
+              if summary.agents else empty("agent", "No agents."))
     teams = (_sortable("Teams", [("team", False), *[h for h in heads[1:] if h[0] != "reuse rate"]],
                        _group_rows(summary, "team", summary.teams, set())) if summary.teams else "")
     more = (f'<p class="rc-label">Drill-down for the {DRILL_DOWN_AGENTS} agents with most replies, of '
@@ -413,7 +417,7 @@ def batch_report_html(summary: BatchSummary, *, title: str = "replycoach batch r
                      for line in data["top"][:3]]
     repeated = (_sortable("Lines an agent used in three or more replies.", [("agent", False), ("times", True),
                                                                            ("line", False)], repeated_rows)
-                if repeated_rows else f'<p class="rc-note">{escape(gaps.get("agent", "No line was repeated."))}</p>')
+                if repeated_rows else empty("agent", "No agent used a line in three or more replies."))
     lowest = "".join(_reply_card(e, _anchor("low", e.id), agent=None) for e in summary.worst)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>

@@ -21,6 +21,7 @@ from replycoach.cli import main
 from replycoach.discovery import ReuseTracker, normalise
 from replycoach.errors import ReplycoachError
 from replycoach.records import Columns, column_warnings, read_items
+from replycoach.render_html import batch_report_html
 
 REPLIES = [
     {"id": "r1", "text": "Thanks for waiting! Your order ships today.", "agent": "ann", "team": "a",
@@ -303,6 +304,8 @@ def test_the_summary_says_what_it_lacks():
                                                             {"sender": "helpdesk", "text": "Hello!"}]}]):
         conversations.add(result)
     assert set(conversations.gaps()) == {"roles"}
+    agents = batch_report_html(conversations).split('id="agents"')[1].split("</section>")[0]
+    assert "--role-map NAME=agent" in agents  # an empty section says why it is empty
     warnings = column_warnings({"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
                                                      {"sender": "helpdesk", "text": "Hello!"}]})
     assert set(warnings) == {"roles", "agent", "time"} and "--role-map helpdesk=agent" in warnings["roles"]
