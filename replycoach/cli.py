@@ -297,13 +297,11 @@ def _columns(args: argparse.Namespace) -> Columns:
 
 
 def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
-    import csv
-
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import BatchSummary, resume_point, score_items
+    from .batch import BatchSummary, resume_point, score_items, write_summary
     from .discovery import ReuseTracker
-    from .records import count_records, read_items
+    from .records import column_warnings, count_records, first_record, read_items
     from .render_html import batch_report_html
 
     if args.jobs < 1:
@@ -320,6 +318,9 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
             for line in f:
                 summary.add(json.loads(line))
     items = read_items(args.input, cols=_columns(args), shape=args.shape, fmt=args.input_format)
+    warned = column_warnings(first_record(args.input, fmt=args.input_format), cols=_columns(args), shape=args.shape)
+    for warning in warned.values():
+        print(f"replycoach: warning: {warning}", file=sys.stderr)
 
     def remaining() -> Iterator[Item]:
         for item in items:
@@ -368,14 +369,8 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                 raise
             stopped = error
     if args.summary:
-        rows = list(summary.rows())
-        fields = sorted({k for r in rows for k in r}, key=lambda k: (k not in ("level", "name", "replies"), k))
         try:
-            with open(args.summary, "w", encoding="utf-8", newline="") as f:
-                writer = csv.DictWriter(f, fieldnames=fields or ["level", "name"])
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in row.items()})
+            write_summary(summary, args.summary)
         except OSError as error:
             raise _output_error(error, Path(args.summary), "--summary") from None
     if args.report:
@@ -385,6 +380,9 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
         except OSError as error:
             raise _output_error(error, Path(args.report), "--report") from None
     print(summary.line(), file=sys.stderr)
+    for key, gap in summary.gaps().items():
+        if key not in warned:
+            print(f"replycoach: warning: {gap}", file=sys.stderr)
     if stopped:
         raise ReplycoachError(stopped.message, code=stopped.code,
                               remedy=f"{out_path} holds {summary.read} complete results: run again with --resume "

@@ -20,7 +20,7 @@ from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp
-from .records import Columns, Item, Turn, read_items
+from .records import Columns, Item, Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
 from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
 from .rules.schema import CONVERSATION_SCOPES
@@ -276,15 +276,15 @@ class Coach:
                 yield from flush()
         yield from flush()
 
-    def score_batch(self, items: Iterable[Item] | str | Path, *, columns: Columns | None = None,
-                    shape: str | None = None, jobs: int = 1) -> BatchRun:
-        """Score an export (a path) or Items: iterate the result for per-record results in input
-        order; its `summary` (per agent and team, reused lines) is complete once iterated."""
+    def score_batch(self, items: Iterable[Item] | Iterable[dict[str, Any]] | str | Path | Any, *,
+                    columns: Columns | None = None, shape: str | None = None, jobs: int = 1) -> BatchRun:
+        """Score an export (a path), a pandas DataFrame, a list of dicts (rows, mapped by `columns`
+        like a file's) or Items: iterate the result for per-record results in input order; its
+        `summary` (per agent and team, reused lines) is complete once iterated."""
         from .batch import BatchRun
+        from .records import items_from
 
-        if isinstance(items, (str, Path)):
-            items = read_items(items, cols=columns, shape=shape)  # type: ignore[arg-type]
-        return BatchRun(items, coach=self, jobs=jobs)
+        return BatchRun(items_from(items, cols=columns, shape=shape), coach=self, jobs=jobs)  # type: ignore[arg-type]
 
     def check_conversation(self, turns: Sequence[Turn | tuple[str, str] | dict[str, Any]], *,
                            channel: str | None = None) -> ConversationReport:

@@ -164,7 +164,7 @@ class Report(_Frozen):
     def _repr_html_(self) -> str:
         from .render_html import report_html
 
-        return report_html(self)
+        return report_html(self, severities=True)
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
@@ -198,3 +198,8 @@ class ConversationReport(_Frozen):
     turns: tuple[TurnReport, ...]
     findings: tuple[Finding, ...]
     text: str
+
+    def _repr_html_(self) -> str:
+        from .render_html import conversation_html
+
+        return conversation_html(self)

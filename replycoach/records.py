@@ -8,6 +8,8 @@ Column and role names are mappable (`Columns`), so real exports load unedited. T
 reply ids (one row per tweet, customer and brand alike) are a replies export with `reply_to`
 and `inbound` set: the customer message is looked up by id, in one pass over the file first.
 Every input record becomes exactly one `Item`, an unreadable one included (with its error).
+The same normalisation serves files, in-memory rows (a list of dicts, a pandas DataFrame) and
+`column_warnings`, which says before a run what a summary will lack.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +25,8 @@ from typing import Any, Literal
 from .errors import InputError
 from .text import bom_encoding, replace_unencodable
 
-__all__ = ["Columns", "Item", "Turn", "count_records", "read_items", "read_records"]
+__all__ = ["Columns", "Item", "Turn", "column_warnings", "count_records", "first_record", "items_from",
+           "read_items", "read_records"]
 
 Shape = Literal["replies", "conversations"]
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -186,21 +189,62 @@ def _detect_shape(first: dict[str, Any], cols: Columns) -> Shape:
     return "conversations" if cols.turns in first else "replies"
 
 
-def _customer_texts(path: Path, fmt: str | None, cols: Columns) -> dict[str, str]:
+def _is_inbound(record: dict[str, Any], cols: Columns) -> bool:
+    return str(record.get(cols.inbound or "", "")).strip().lower() in _TRUE
+
+
+def _customer_texts(records: Iterable[dict[str, Any]], cols: Columns) -> dict[str, str]:
     """Linked tweets: id -> text of every customer row (the one index this mode keeps)."""
-    assert cols.inbound is not None
-    return {str(r.get(cols.id)): _text(r.get(cols.text)) for r in read_records(path, fmt=fmt)
-            if "__error__" not in r and str(r.get(cols.inbound, "")).strip().lower() in _TRUE}
+    return {str(r.get(cols.id)): _text(r.get(cols.text)) for r in records
+            if "__error__" not in r and _is_inbound(r, cols)}
 
 
 def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | None = None,
                fmt: str | None = None) -> Iterator[Item]:
-    """Normalised items, one per input record, in input order."""
+    """Normalised items, one per input record of the file, in input order."""
     cols = cols or Columns()
     path = Path(path)
-    linked = _customer_texts(path, fmt, cols) if cols.reply_to and cols.inbound else None
+    linked = _customer_texts(read_records(path, fmt=fmt), cols) if cols.reply_to and cols.inbound else None
+    return _normalise(read_records(path, fmt=fmt), cols=cols, shape=shape, linked=linked)
+
+
+def _frame_records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows as dicts, its missing values (NaN, NaT, None) as None."""
+    return [{k: None if _missing(v) else v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(value != value) or value is None  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):  # an array-like cell: a value, not missing
+        return False
+
+
+def items_from(source: Any, *, cols: Columns | None = None, shape: Shape | None = None,
+               fmt: str | None = None) -> Iterator[Item]:
+    """Items from whatever a caller has: a path to an export, a pandas DataFrame (its columns
+    mapped by `cols`, like a file's), an iterable of dicts (rows) or of `Item`s."""
+    cols = cols or Columns()
+    if isinstance(source, (str, Path)):
+        return read_items(source, cols=cols, shape=shape, fmt=fmt)
+    if hasattr(source, "to_dict") and hasattr(source, "columns"):
+        records: list[Any] = _frame_records(source)
+    elif isinstance(source, Iterable) and not isinstance(source, (bytes, dict)):
+        records = list(source)
+    else:
+        raise InputError(f"cannot score a {type(source).__name__}", code="RC107",
+                         remedy="pass a path, a pandas DataFrame, a list of dicts or a list of Items")
+    if all(isinstance(r, Item) for r in records):
+        return iter(records)
+    rows = [r if isinstance(r, dict) else {"__error__": f"not a row but a {type(r).__name__}"} for r in records]
+    linked = _customer_texts(rows, cols) if cols.reply_to and cols.inbound else None
+    return _normalise(rows, cols=cols, shape=shape, linked=linked)
+
+
+def _normalise(records: Iterable[dict[str, Any]], *, cols: Columns, shape: Shape | None,
+               linked: dict[str, str] | None) -> Iterator[Item]:
     detected = shape
-    for index, record in enumerate(read_records(path, fmt=fmt)):
+    for index, record in enumerate(records):
         if "__error__" in record:
             yield Item(index=index, id=f"#{index}", shape=detected or "replies", error=record["__error__"])
             continue
@@ -217,7 +261,7 @@ def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | 
                 continue
             yield Item(**common, turns=turns)  # type: ignore[arg-type]
             continue
-        if linked is not None and str(record.get(cols.inbound or "", "")).strip().lower() in _TRUE:
+        if linked is not None and _is_inbound(record, cols):
             yield Item(**common, text=_text(record.get(cols.text)), skip="customer message")  # type: ignore[arg-type]
             continue
         customer = _optional(record, cols.customer, text=True)
@@ -228,3 +272,69 @@ def read_items(path: str | Path, *, cols: Columns | None = None, shape: Shape | 
             yield Item(**common, error=f"no {cols.text!r} value")  # type: ignore[arg-type]
             continue
         yield Item(**common, text=_text(text), customer=customer)  # type: ignore[arg-type]
+
+
+# --- what a run will lack, said before it starts --------------------------------------------
+
+# Columns of a tweet export (Kaggle's Customer Support on Twitter) that tell customers from agents.
+_TWEET_INBOUND = ("inbound",)
+_TWEET_REPLY_TO = ("in_response_to_tweet_id",)
+
+
+def first_record(path: str | Path, *, fmt: str | None = None) -> dict[str, Any] | None:
+    """The export's first readable record (one row read, not the file), or None."""
+    for record in read_records(path, fmt=fmt):
+        if "__error__" not in record:
+            return record
+    return None
+
+
+def column_warnings(record: dict[str, Any] | None, *, cols: Columns | None = None,
+                    shape: Shape | None = None) -> dict[str, str]:
+    """What the run will get wrong or the summary and report will lack, judged from the first
+    record: the columns they need that the export does not have (or that are not mapped), each
+    with the option that fixes it. Keyed "tweets", "roles", "id", "agent", "time" (the last three
+    as in `BatchSummary.gaps`, which says the same after a run)."""
+    cols = cols or Columns()
+    if record is None:
+        return {}
+    shape = shape or _detect_shape(record, cols)
+    warnings: dict[str, str] = {}
+    if shape == "conversations":
+        try:
+            turns = _turns(record.get(cols.turns), cols)
+        except (ValueError, json.JSONDecodeError):
+            return {}  # the record's own error says what is wrong with it
+        roles = sorted({str(t.get(cols.role, t.get("sender", t.get("speaker_role"))))
+                        for t in _raw_turns(record.get(cols.turns))})
+        if not any(t.role == "agent" for t in turns):
+            guess = next((r for r in roles if cols.role_of(r) != "customer"), "NAME")
+            warnings["roles"] = (f"no turn of the first conversation has the role 'agent' (roles seen: "
+                                 f"{', '.join(roles)}): agent turns are what is scored; map one with "
+                                 f"--role-map {guess}=agent")
+        has_agent = cols.agent in record or any(t.author for t in turns)
+        has_time = cols.time in record or any(t.time for t in turns)
+    else:
+        has_agent, has_time = cols.agent in record, cols.time in record
+        inbound = next((c for c in _TWEET_INBOUND if c in record), None)
+        reply_to = next((c for c in _TWEET_REPLY_TO if c in record), None)
+        if (inbound or reply_to) and not (cols.inbound and cols.reply_to):
+            found = ", ".join(c for c in (inbound, reply_to) if c)
+            warnings["tweets"] = (f"this looks like a tweet export (columns {found}) but --inbound-col and "
+                                  "--reply-to-col are not both set: customers' tweets are scored as agent replies "
+                                  "and no reply gets its customer's message; pass --inbound-col "
+                                  f"{inbound or 'inbound'} --reply-to-col {reply_to or 'in_response_to_tweet_id'}")
+    if cols.id not in record:
+        warnings["id"] = f"no {cols.id!r} column: results are numbered #0, #1, ... (pass --id-col NAME)"
+    if not has_agent:
+        warnings["agent"] = (f"no {cols.agent!r} column: the summary's per-agent rows, the report's agent table "
+                             "and its repeated lines will be empty (pass --agent-col NAME)")
+    if not has_time:
+        warnings["time"] = f"no {cols.time!r} column: no weekly trend (pass --time-col NAME)"
+    return warnings
+
+
+def _raw_turns(raw: object) -> list[dict[str, Any]]:
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return [t for t in raw if isinstance(t, dict)] if isinstance(raw, list) else []

@@ -61,6 +61,11 @@ class Rewrite(BaseModel):
     def to_json(self, *, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent, exclude={"rejected"})
 
+    def _repr_html_(self) -> str:
+        from .render_html import rewrite_html
+
+        return rewrite_html(self)
+
 
 @runtime_checkable
 class Rewriter(Protocol):

@@ -8,10 +8,20 @@ from pathlib import Path
 import pytest
 
 from replycoach import Coach
-from replycoach.batch import BatchSummary, resume_point, score_items, to_dataframe, week_of
+from replycoach.batch import (
+    BatchSummary,
+    findings_dataframe,
+    resume_point,
+    score_items,
+    summary_files,
+    to_dataframe,
+    week_of,
+)
 from replycoach.cli import main
 from replycoach.discovery import ReuseTracker, normalise
-from replycoach.records import Columns, read_items
+from replycoach.errors import ReplycoachError
+from replycoach.records import Columns, column_warnings, read_items
+from replycoach.render_html import batch_report_html
 
 REPLIES = [
     {"id": "r1", "text": "Thanks for waiting! Your order ships today.", "agent": "ann", "team": "a",
@@ -141,11 +151,23 @@ def test_summary_report_and_reuse(tmp_path):
     assert run_cli("batch", str(src), "--out", str(out), "--summary", str(summary), "--report", str(report)) == 0
     rows = {(r["level"], r["name"]): r for r in csv.DictReader(summary.open())}
     assert rows[("agent", "bob")]["replies"] == "3" and float(rows[("agent", "bob")]["reuse_rate"]) == 1.0
-    assert json.loads(rows[("agent", "bob")]["top_repeated"])[0]["count"] == 3
-    assert json.loads(rows[("agent", "ann")]["weekly_mean_score"]).keys() == {"2024-W19", "2024-W20"}
+    assert rows[("all", "all")]["replies"] == "5"
+    cells = [cell for row in rows.values() for cell in row.values()]
+    assert not any(cell.startswith(("{", "[")) for cell in cells)  # flat: no JSON inside a cell
+    files = summary_files(summary)
+    assert sorted(p.name for p in tmp_path.glob("s*.csv")) == sorted(p.name for p in files.values())
+    repeated = list(csv.DictReader(files["repeated"].open()))
+    assert repeated[0]["agent"] == "bob" and repeated[0]["times"] == "3"
+    weekly = [(r["week"], r["replies"]) for r in csv.DictReader(files["weekly"].open()) if r["name"] == "ann"]
+    assert weekly == [("2024-W19", "1"), ("2024-W20", "1")]
+    examples = [r for r in csv.DictReader(files["examples"].open()) if r["name"] == "ann" and r["kind"] == "worst"]
+    assert [r["id"] for r in examples] == ["r2", "r1"] and int(examples[0]["score"]) <= int(examples[1]["score"])
+    rules = [r for r in csv.DictReader(files["rules"].open()) if r["level"] == "agent" and r["name"] == "ann"]
+    assert rules and all(int(r["findings"]) >= 1 for r in rules)
     html = report.read_text()
-    assert "<script" not in html and "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    assert 'id="agents"' in html and "rc-mark" in html
+    assert html.count("<script") == 1 and "<script>" in html  # the inline sort script, nothing loaded
+    assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert 'id="agents"' in html and "rc-mark" in html and "My parcel is late AGAIN!!!" in html
 
 
 def test_approved_macros_are_not_reuse():
@@ -165,6 +187,128 @@ def test_python_api_and_dataframe(tmp_path):
     assert isinstance(run.summary, BatchSummary) and run.summary.failed == 2
     frame = to_dataframe(results)
     assert list(frame["id"]) == [r["id"] for r in REPLIES] and "empathy" in frame.columns
+
+
+def test_score_batch_takes_a_dataframe_or_dicts_like_a_file(tmp_path):
+    pd = pytest.importorskip("pandas")
+    rows = [{"body": r["text"], "who": r["agent"], "ref": r["id"]} for r in REPLIES]
+    cols = Columns(text="body", agent="who", id="ref")
+    from_file = list(Coach().score_batch(write_jsonl(tmp_path / "in.jsonl", rows), columns=cols))
+    from_dicts = list(Coach().score_batch(rows, columns=cols))
+    frame = pd.DataFrame(rows)
+    frame.loc[3, "who"] = None  # a missing cell is missing, not the text "nan"
+    run = Coach().score_batch(frame, columns=cols)
+    from_frame = list(run)
+    assert from_dicts == from_file
+    assert [r["id"] for r in from_frame] == [r["id"] for r in REPLIES] and "agent" not in from_frame[3]
+    assert from_frame[5] == from_file[5] and run.summary.agents["bob"].replies == 2
+    items = list(read_items(tmp_path / "in.jsonl", cols=cols))
+    assert list(Coach().score_batch(items)) == from_file
+
+
+def test_score_batch_refuses_what_it_cannot_read():
+    with pytest.raises(ReplycoachError) as caught:
+        Coach().score_batch(42)  # type: ignore[arg-type]
+    assert caught.value.code == "RC107"
+
+
+def test_wide_frame_has_real_values_and_dtypes():
+    pd = pytest.importorskip("pandas")
+    results = list(Coach().score_batch(REPLIES))
+    frame = to_dataframe(results)
+    r2 = frame[frame["id"] == "r2"].iloc[0]
+    assert r2["agent"] == "ann" and r2["words"] > 0 and r2["grade"] > 0 and r2["findings"] > 0
+    assert isinstance(frame["time"].dtype, pd.DatetimeTZDtype) and r2["time"].day == 14
+    assert str(frame["score"].dtype) == "Int64" and str(frame["empathy"].dtype) == "Int64"
+    assert str(frame["agent"].dtype) == "category" and str(frame["passed"].dtype) == "boolean"
+    assert frame[frame["id"] == "r3"].iloc[0]["error"] == "RC101"
+
+
+def test_wide_frame_of_conversations_has_a_row_per_agent_turn():
+    pytest.importorskip("pandas")
+    record = {"id": "c1", "agent": "ann", "turns": [
+        {"role": "customer", "text": "Where is my parcel?"},
+        {"role": "agent", "text": "Dear valued customer, it ships today."},
+        {"role": "customer", "text": "Thanks"},
+        {"role": "agent", "text": "You're welcome, have a good day!"}]}
+    results = list(Coach().score_batch([record]))
+    assert results[0]["customer_before"] == {"1": "Where is my parcel?", "3": "Thanks"}
+    frame = to_dataframe(results)
+    assert list(frame["turn"]) == [1, 3] and list(frame["agent"]) == ["ann", "ann"]
+    assert frame["words"].notna().all() and frame["grade"].notna().all() and frame["empathy"].notna().all()
+    assert frame["conversation_score"].iloc[0] == results[0]["conversation"]["score"]
+
+
+def test_long_frame_has_one_row_per_finding():
+    pytest.importorskip("pandas")
+    results = list(Coach().score_batch(REPLIES))
+    long = findings_dataframe(results)
+    expected = sum(len(r["report"]["findings"]) for r in results if "report" in r)
+    assert len(long) == expected > 0
+    assert list(long.columns) == ["id", "turn", "agent", "rule", "category", "severity", "start", "end",
+                                  "text", "message"]
+    row = long[long["id"] == "r2"].iloc[0]
+    draft = REPLIES[1]["text"]
+    assert draft[row["start"]:row["end"]] == row["text"] and row["agent"] == "ann"
+    assert list(long["severity"].cat.categories) == ["error", "warning", "suggestion"]
+
+
+def test_frames_without_pandas_say_how_to_get_it(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("no pandas here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(ReplycoachError) as caught:
+        to_dataframe([])
+    assert caught.value.code == "RC304" and "replycoach[batch]" in caught.value.remedy
+
+
+def test_the_command_line_warns_of_missing_columns(tmp_path, capsys):
+    rows = [{"id": r["id"], "text": r["text"] or "Hello there, happy to help."} for r in REPLIES]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    assert run_cli("batch", str(src), "--out", str(tmp_path / "out.jsonl")) == 0
+    err = capsys.readouterr().err
+    assert "warning: no 'agent' column" in err and "--agent-col" in err
+    assert "warning: no 'time' column" in err and err.count("no 'agent'") == 1  # not again at the end
+
+
+def test_the_command_line_warns_when_tweets_are_read_without_their_roles(tmp_path, capsys):
+    path = tmp_path / "tweets.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id"])
+        writer.writerow(["1", "115", "True", "Tue Oct 31 22:10:47 +0000 2017", "@AcmeHelp my order is late!!!", ""])
+        writer.writerow(["2", "AcmeHelp", "False", "Tue Oct 31 22:12:47 +0000 2017", "Sorry! I've sent a DM.", "1"])
+    base = ["batch", str(path), "--out", str(tmp_path / "out.jsonl"), "--id-col", "tweet_id",
+            "--agent-col", "author_id", "--time-col", "created_at"]
+    assert run_cli(*base) == 0
+    err = capsys.readouterr().err
+    assert "looks like a tweet export" in err and "--inbound-col inbound --reply-to-col in_response_to_tweet_id" in err
+    assert run_cli(*base, "--inbound-col", "inbound", "--reply-to-col", "in_response_to_tweet_id") == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_the_summary_says_what_it_lacks():
+    summary = BatchSummary()
+    for result in Coach().score_batch([{"id": "x", "text": "Thanks for waiting, it ships today."}]):
+        summary.add(result)
+    assert set(summary.gaps()) == {"agent", "time"}
+    conversations = BatchSummary()
+    for result in Coach().score_batch([{"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
+                                                            {"sender": "helpdesk", "text": "Hello!"}]}]):
+        conversations.add(result)
+    assert set(conversations.gaps()) == {"roles"}
+    agents = batch_report_html(conversations).split('id="agents"')[1].split("</section>")[0]
+    assert "--role-map NAME=agent" in agents  # an empty section says why it is empty
+    warnings = column_warnings({"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
+                                                     {"sender": "helpdesk", "text": "Hello!"}]})
+    assert set(warnings) == {"roles", "agent", "time"} and "--role-map helpdesk=agent" in warnings["roles"]
 
 
 def test_week_of():
