@@ -89,7 +89,7 @@ CODES: dict[str, str] = {
     "RC301": "a configuration file is invalid",
     "RC302": "an unknown channel was named",
     "RC303": "a command-line option is out of range or malformed",
-    "RC304": "an optional part is not installed: an extra (service, train) or a named spaCy pipeline",
+    "RC304": "an optional part is not installed: an extra (service, train, batch) or a named spaCy pipeline",
     "RC312": "training data has too few examples of a label",
     "RC400": "service: the request body cannot be parsed (invalid UTF-8, nested too deeply, a number too long)",
     "RC401": "service: the API key is missing or wrong",
