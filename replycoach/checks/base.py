@@ -12,16 +12,17 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
-
-from ..context import Context
 from ..models import Finding, Fix, Severity, Strength
-from ..pipeline import Analysis
 from ..rules.schema import _PLACEHOLDER, RuleSpec, expand_phrases, fill_template
+
+if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rule files does not import it
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from ..context import Context
+    from ..pipeline import Analysis
 
 __all__ = ["KINDS", "Check", "MatcherBank", "Rule", "register_kind"]
 
@@ -65,6 +66,8 @@ class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
     def __init__(self, nlp: Language) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
         self.nlp = nlp
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -90,6 +93,8 @@ class MatcherBank:
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         """Register spaCy token patterns under `key` (validated by spaCy); see WINDOW for how
         open-ended repeats are matched."""
+        from spacy.matcher import Matcher
+
         Matcher(self.nlp.vocab, validate=True).add(key, patterns)  # spaCy's own errors, for the rule as written
         for pattern in patterns:
             repeats = [i for i, token in enumerate(pattern) if _repeat_min(token) is not None]

@@ -13,6 +13,7 @@ import difflib
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -28,8 +29,9 @@ from .schema import RuleSpec, count_variants
 
 if TYPE_CHECKING:
     from ..checks.base import Check, Rule
+    from ..config import Config
 
-__all__ = ["RulePack", "discover_packs", "load_pack", "load_rule_file", "shipped_packs_dir"]
+__all__ = ["RulePack", "RuleSet", "discover_packs", "load_pack", "load_rule_file", "load_rules", "shipped_packs_dir"]
 
 RULE_SUFFIXES = (".yaml", ".yml")
 # Limits, each far above what the shipped packs use (largest file 15 KB, 1,209 nodes,
@@ -47,6 +49,44 @@ class RulePack:
     name: str
     path: Path
     rules: tuple[Rule[Any], ...]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The packs a config and extra pack folders name, parsed and validated but not compiled: what
+    `rules list` and `rules show` read, and what a Coach compiles."""
+
+    packs: tuple[RulePack, ...]
+    rules: tuple[Rule[Any], ...]  # enabled by the config
+
+    def rule(self, rule_id: str) -> Rule[Any]:
+        """A loaded rule by id, or RuleError RC206."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"no rule {rule_id!r}", code="RC206",
+                        remedy="list the loaded rules with `replycoach rules list`")
+
+
+def load_rules(config: Config, extra: Sequence[str | Path] = ()) -> RuleSet:
+    """The shipped packs (unless the config leaves them out), the config's packs and `extra`,
+    with the config's severities; rule ids must be unique across them."""
+    folders = discover_packs(shipped_packs_dir()) if config.shipped_packs else []
+    for path in [*config.packs, *map(Path, extra)]:
+        folders.extend(discover_packs(Path(path)))
+    packs = tuple(load_pack(f, relevel=config.severity) for f in folders)
+    seen: dict[str, Path] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise RuleError(f"rule id {rule.id!r} is defined twice (also in {seen[rule.id]})",
+                                code="RC207", place=str(rule.path), remedy="rename the pack folder or the file")
+            seen[rule.id] = rule.path
+
+    def disabled(rule_id: str) -> bool:
+        return any(rule_id == p or rule_id.startswith(p + ".") for p in config.disable)
+
+    return RuleSet(packs=packs, rules=tuple(r for p in packs for r in p.rules if not disabled(r.id)))
 
 
 def shipped_packs_dir() -> Path:
