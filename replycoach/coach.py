@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
-from .pipeline import Analysis, analyse, build_nlp
+from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
 from .rules.loader import compile_error, load_rules
@@ -75,6 +76,7 @@ class Coach:
         self._allow = frozenset(a.lower() for a in self.config.allow)
         self._swap_rules = frozenset(r.id for r in self.rules if r.spec.kind == "substitution"
                                      and r.spec.category in ("readability", "jargon"))
+        _load_lexicons()
 
     # --- loading ------------------------------------------------------------------------
 
@@ -371,6 +373,22 @@ def _onto_draft(result: Rewrite, draft: str) -> Rewrite:
             *result.rejected, "the edits cross HTML markup: the rewrite is of the cleaned text")})
     text, edits, landed = placed
     return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(text, landed)})
+
+
+@lru_cache(maxsize=1)
+def _load_lexicons() -> None:
+    """Read every word list a check consults (once per process): otherwise the first check pays
+    for reading them, 0.3 s and more, and a check meeting its first word outside CMUdict 0.1 s."""
+    from wordfreq import zipf_frequency
+
+    from .checks.rarity import OTHER_LANGUAGES
+    from .signals import vader
+
+    load_tables()
+    zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
+    for lang in OTHER_LANGUAGES:
+        zipf_frequency("the", lang, wordlist="small")
+    vader()
 
 
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
 from .text import CleanText
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from spacy.lookups import Table
     from spacy.tokens import Doc
 
-__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "norm_of", "signoff_range"]
+__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "load_tables", "norm_of",
+           "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -191,15 +192,28 @@ def _cmu_syllables() -> dict[str, int]:
     return counts
 
 
+@lru_cache(maxsize=1)
+def _pyphen() -> Any:
+    from textstat.backend.utils import get_pyphen
+
+    return get_pyphen("en_US")
+
+
 @lru_cache(maxsize=100_000)
 def syllables_of(word: str) -> int:
     """Syllables in a lower-cased word, counted as textstat counts them: CMUdict, else Pyphen."""
     count = _cmu_syllables().get(word)
     if count is None:
-        from textstat.backend.utils import get_pyphen
-
-        count = len(get_pyphen("en_US").positions(word)) + 1
+        count = len(_pyphen().positions(word)) + 1
     return max(1, count)
+
+
+def load_tables() -> None:
+    """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
+    hyphenation patterns) now, rather than in the first check that meets a word needing one."""
+    _lemma_table()
+    _cmu_syllables()
+    _pyphen()
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
