@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="an extra rule pack folder (repeatable)")
         p.add_argument("--config", metavar="FILE",
                        help="replycoach.toml or pyproject.toml (default: the nearest one)")
+        p.add_argument("--no-cache", action="store_true",
+                       help="compile the rule packs afresh, without the compiled-pack cache")
 
     check = sub.add_parser("check", help="check a draft reply")
     check.add_argument("file", nargs="?", default=None, metavar="FILE|-",
@@ -496,6 +498,8 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `replycoach` command."""
     args = _parser().parse_args(argv)
+    if getattr(args, "no_cache", False):  # through the environment, so worker processes see it too
+        os.environ["REPLYCOACH_NO_CACHE"] = "1"
     out = Console(no_color="NO_COLOR" in os.environ, highlight=False, soft_wrap=True,
                   width=None if sys.stdout.isatty() else 160)
     try:

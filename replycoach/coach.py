@@ -10,10 +10,10 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import CacheStore, fingerprint, open_store, package_version
 from .checks.base import Check, MatcherBank, Rule
 from .config import Config, find_config, load_config
 from .context import Context, Customer
@@ -23,7 +23,7 @@ from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity
 from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Columns, Item, Turn, read_items
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import compile_error, load_rules
+from .rules.loader import ParsedFiles, compile_error, load_rules
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
 from .text import CleanText, clean, replace_unencodable
@@ -43,16 +43,24 @@ class Coach:
     """Checks draft replies against the loaded rule packs. Build once, reuse for many drafts."""
 
     def __init__(self, *, config: Config | str | Path | None = None,
-                 rules: Sequence[str | Path] = (), discover_config: bool = False) -> None:
+                 rules: Sequence[str | Path] = (), discover_config: bool = False, cache: bool = True) -> None:
+        """`cache=False` (or REPLYCOACH_NO_CACHE=1) computes every compiled pack afresh and
+        keeps nothing (see replycoach.cache)."""
         if config is None and discover_config:
             config = find_config()
         self.config = config if isinstance(config, Config) else load_config(config)
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
-        self.rule_set = load_rules(self.config, rules)
+        store = open_store(cache)
+        parsed = self._parsed_files(store)
+        self.rule_set = load_rules(self.config, rules, parsed=parsed)
+        if store and parsed.added:
+            store.save("yaml", self._parsed_key(), parsed.data)
         self.packs = self.rule_set.packs
         self.rules: tuple[Rule[Any], ...] = self.rule_set.rules
-        self._bank = MatcherBank(self.nlp)
+        phrases_key = self._phrases_key()
+        cached = store.load("phrases", phrases_key) if store else None
+        self._bank = MatcherBank(self.nlp, phrase_tokens=cached if isinstance(cached, dict) else None)
         self._checks: list[Check[Any]] = []  # run on each reply
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
@@ -68,6 +76,8 @@ class Coach:
                 self._late_checks.append(check)
             else:
                 self._checks.append(check)
+        if store and self._bank.phrases_added:
+            store.save("phrases", phrases_key, self._bank.phrase_tokens)
         self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
         self._check_model_rules()
         self.customer_model = self._load_customer_model()
@@ -76,9 +86,33 @@ class Coach:
         self._allow = frozenset(a.lower() for a in self.config.allow)
         self._swap_rules = frozenset(r.id for r in self.rules if r.spec.kind == "substitution"
                                      and r.spec.category in ("readability", "jargon"))
-        _load_lexicons()
+        _load_lexicons(store)
 
     # --- loading ------------------------------------------------------------------------
+
+    def _parsed_files(self, store: CacheStore | None) -> ParsedFiles:
+        cached = store.load("yaml", self._parsed_key()) if store else None
+        return ParsedFiles(cached if isinstance(cached, dict) else {})
+
+    @staticmethod
+    def _parsed_key() -> str:
+        from .rules import loader
+
+        return fingerprint(*ParsedFiles.KEY_PARTS, files=[Path(loader.__file__)])
+
+    def _phrases_key(self) -> str:
+        """What the rules' phrase tokens are computed from: the rule files, the tokenizer (spaCy
+        and the pipeline named), the lemma tables and replycoach's code that sets the keys."""
+        import spacy
+
+        from . import __version__, pipeline
+        from .checks import base
+
+        meta = self.nlp.meta
+        return fingerprint("phrases", __version__, spacy.__version__, package_version("spacy-lookups-data"),
+                           meta.get("lang"), meta.get("name"), meta.get("version"), self.config.model,
+                           files=[Path(pipeline.__file__), Path(base.__file__),
+                                  *sorted(r.path for p in self.packs for r in p.rules)])
 
     def _check_model_rules(self) -> None:
         """A learned rule may read the findings of rules that exist (a team may disable one: then
@@ -375,19 +409,17 @@ def _onto_draft(result: Rewrite, draft: str) -> Rewrite:
     return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(text, landed)})
 
 
-@lru_cache(maxsize=1)
-def _load_lexicons() -> None:
-    """Read every word list a check consults (once per process): otherwise the first check pays
-    for reading them, 0.3 s and more, and a check meeting its first word outside CMUdict 0.1 s."""
+def _load_lexicons(store: CacheStore | None) -> None:
+    """Read the word lists every check consults (each once per process): otherwise the first
+    check pays for reading them, 0.3 s and more, and a check meeting its first word outside
+    CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
+    checks.rarity.looks_foreign): a process checking English never reads them."""
     from wordfreq import zipf_frequency
 
-    from .checks.rarity import OTHER_LANGUAGES
     from .signals import vader
 
-    load_tables()
+    load_tables(store)
     zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
-    for lang in OTHER_LANGUAGES:
-        zipf_frequency("the", lang, wordlist="small")
     vader()
 
 

