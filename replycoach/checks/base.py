@@ -183,6 +183,8 @@ class Check(Generic[S]):
         self.rule = rule
         self.spec: S = rule.spec
         self.customer_phrases: re.Pattern[str] | None = None  # `when: customer_contains`, over key strings
+        self._when = rule.spec.when
+        self._when_key = rule.id + "#when"  # built once: `applies` runs for every rule on every reply
 
     @property
     def key(self) -> str:
@@ -199,7 +201,7 @@ class Check(Generic[S]):
             self.customer_phrases = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
-        return ctx.holds(self.spec.when, a, self.key + "#when", self.customer_phrases)
+        return self._when is None or ctx.holds(self._when, a, self._when_key, self.customer_phrases)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         raise NotImplementedError
