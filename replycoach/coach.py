@@ -58,9 +58,10 @@ class Coach:
             store.save("yaml", self._parsed_key(), parsed.data)
         self.packs = self.rule_set.packs
         self.rules: tuple[Rule[Any], ...] = self.rule_set.rules
-        phrases_key = self._phrases_key()
+        phrases_key = self._phrases_key() if store else ""
         cached = store.load("phrases", phrases_key) if store else None
-        self._bank = MatcherBank(self.nlp, phrase_tokens=cached if isinstance(cached, dict) else None)
+        known = (cached if isinstance(cached, dict) else {}) if store else None  # None: nothing to keep
+        self._bank = MatcherBank(self.nlp, phrase_tokens=known)
         self._checks: list[Check[Any]] = []  # run on each reply
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns

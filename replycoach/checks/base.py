@@ -70,10 +70,10 @@ class MatcherBank:
 
         self.nlp = nlp
         # Each phrase variant's tokens as plain data: (words, spaces, norms) under "1" + phrase
-        # (keyed) or "0" + phrase (exact). Given from the compiled-pack cache, a Doc is rebuilt
-        # from them instead of tokenising the phrase and working out its keys; `phrases_added`
-        # says whether compiling found phrases the cache lacked (then it is worth saving).
-        self.phrase_tokens: dict[str, Any] = phrase_tokens if phrase_tokens is not None else {}
+        # (keyed) or "0" + phrase (exact), for the compiled-pack cache: a Doc is rebuilt from them
+        # instead of tokenising the phrase and working out its keys. None: no cache, nothing kept.
+        # `phrases_added` says whether compiling found phrases it lacked (then it is worth saving).
+        self.phrase_tokens: dict[str, Any] | None = phrase_tokens
         self.phrases_added = False
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -96,8 +96,9 @@ class MatcherBank:
 
         docs = []
         strings = self.nlp.vocab.strings
+        known = self.phrase_tokens
         for text in expand_phrases(list(phrases)):
-            entry = self.phrase_tokens.get(f"{int(keyed)}{text}")
+            entry = known.get(f"{int(keyed)}{text}") if known is not None else None
             if isinstance(entry, tuple) and len(entry) == 3 and len(entry[0]) == len(entry[1]) == len(entry[2]):
                 words, spaces, norms = entry
                 doc = Doc(self.nlp.vocab, words=list(words), spaces=list(spaces))
@@ -108,9 +109,10 @@ class MatcherBank:
                 doc = self.nlp.make_doc(text)
                 if keyed:  # matching keys are all a phrase needs: no sentences
                     doc = self.nlp.get_pipe("replycoach_norm")(doc)
-                self.phrase_tokens[f"{int(keyed)}{text}"] = (
-                    tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc), tuple(t.norm_ for t in doc))
-                self.phrases_added = True
+                if known is not None:
+                    known[f"{int(keyed)}{text}"] = (tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
+                                                    tuple(t.norm_ for t in doc))
+                    self.phrases_added = True
             docs.append(doc)
         return docs
 
