@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from .coach import Coach, Draft
-from .config import ChannelPolicy, Config, load_config
-from .errors import ConfigError, InputError, ReplycoachError, RuleError
-from .models import (
-    CATEGORIES,
-    SCHEMA_VERSION,
-    Edit,
-    Evidence,
-    Finding,
-    Fix,
-    Metrics,
-    Report,
-    Severity,
-    Signal,
-    Strength,
-)
-from .rewrite import Rewrite, Rewriter, RuleRewriter
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .coach import Coach, Draft
+    from .config import ChannelPolicy, Config, load_config
+    from .errors import ConfigError, InputError, ReplycoachError, RuleError
+    from .models import (
+        CATEGORIES,
+        SCHEMA_VERSION,
+        Edit,
+        Evidence,
+        Finding,
+        Fix,
+        Metrics,
+        Report,
+        Severity,
+        Signal,
+        Strength,
+    )
+    from .rewrite import Rewrite, Rewriter, RuleRewriter
 
 __version__ = "0.1.0"
 
@@ -50,6 +54,31 @@ __all__ = [
     "load_config",
 ]
 
+# Public names and the module each lives in, imported on first use (PEP 562): `import replycoach`
+# must stay cheap for `replycoach --version` and `rules list`, which never build a Coach.
+_LAZY = {
+    **dict.fromkeys(("Coach", "Draft"), ".coach"),
+    **dict.fromkeys(("ChannelPolicy", "Config", "load_config"), ".config"),
+    **dict.fromkeys(("ConfigError", "InputError", "ReplycoachError", "RuleError"), ".errors"),
+    **dict.fromkeys(("CATEGORIES", "SCHEMA_VERSION", "Edit", "Evidence", "Finding", "Fix", "Metrics", "Report",
+                     "Severity", "Signal", "Strength"), ".models"),
+    **dict.fromkeys(("Rewrite", "Rewriter", "RuleRewriter"), ".rewrite"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'replycoach' has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 _default: Coach | None = None
 
 
@@ -57,5 +86,7 @@ def check(draft: str, *, customer: str | None = None, channel: str | None = None
     """Check one draft with the shipped rules and default config (the Coach is built once)."""
     global _default
     if _default is None:
+        from .coach import Coach
+
         _default = Coach()
     return _default.check(draft, customer=customer, channel=channel)

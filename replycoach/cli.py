@@ -20,18 +20,20 @@ import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
 from rich.console import Console
 
 from . import __version__
-from .coach import Coach
 from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
 from .formats import FORMATS, Checked
 from .inputs import DEFAULT_EXTENSIONS, Input, expand, names_one_file
-from .records import Columns, Item
 from .text import decode_bytes
+
+if TYPE_CHECKING:  # the Coach (and spaCy with it) is imported by the commands that check drafts
+    from .coach import Coach
+    from .records import Columns, Item
 
 __all__ = ["main"]
 
@@ -64,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (auto: on a terminal, unless NO_COLOR is set or "
                             "FORCE_COLOR asks for it)")
+        p.add_argument("--no-cache", action="store_true",
+                       help="compile the rule packs afresh, without the compiled-pack cache")
 
     def ignoring(p: argparse.ArgumentParser) -> None:
         p.add_argument("--ignore", action="append", default=[], metavar="RULE",
@@ -200,6 +204,8 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _cmd_check(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
+
     config = _config(args)
     if args.min_score is not None:
         if not 0 <= args.min_score <= 100:
@@ -264,6 +270,8 @@ def _check_export(coach: Coach, path: str, args: argparse.Namespace, **options: 
 
 
 def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
+
     draft = _read(args.file or "-", encoding=args.encoding, what="draft")
     customer = _read(args.customer, encoding=args.encoding, what="customer message") if args.customer else None
     coach = Coach(config=_config(args), rules=args.rules)
@@ -284,6 +292,8 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
 
 
 def _columns(args: argparse.Namespace) -> Columns:
+    from .records import Columns
+
     mapped = {name: getattr(args, f"{name}_col") for name in
               ("id", "text", "customer", "agent", "team", "channel", "time", "turns", "role", "author")
               if getattr(args, f"{name}_col")}
@@ -300,6 +310,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import BatchSummary, resume_point, score_items, write_summary
+    from .coach import Coach
     from .discovery import ReuseTracker
     from .records import column_warnings, count_records, first_record, read_items
     from .render_html import batch_report_html
@@ -478,14 +489,18 @@ def _cmd_config(args: argparse.Namespace, out: Console) -> int:
 
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
+    from .coach import Coach
+
     return Coach(config=Config(shipped_packs=False), rules=[path])
 
 
 def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     from rich.table import Table
 
+    from .rules.loader import load_rules
+
     if args.rules_command == "list":
-        coach = Coach(config=_config(args), rules=args.rules)
+        coach = load_rules(_config(args), args.rules)  # parsed and validated; listing needs no compiling
         rows = [{"id": r.id, "kind": r.spec.kind, "category": r.category, "severity": r.severity.value,
                  "precision": _measure(r.spec.measured.precision if r.spec.measured else None,
                                        r.spec.measured.flagged if r.spec.measured else 0),
@@ -513,7 +528,7 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
                                              "(benchmarks/judgement.py)" if dated else ""))
         return EXIT_PASSED
     if args.rules_command == "show":
-        rule = Coach(config=_config(args), rules=args.rules).rule(args.rule_id)
+        rule = load_rules(_config(args), args.rules).rule(args.rule_id)
         data = {"id": rule.id, "file": str(rule.path), "severity": rule.severity.value,
                 **rule.spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"severity"})}
         if rule.spec.kind == "model":  # what the weights were trained on, and how well they did
@@ -552,6 +567,7 @@ def _measure(value: float | None, support: int) -> str:
 
 
 def _cmd_train(args: argparse.Namespace, out: Console) -> int:
+    from .coach import Coach
     from .evaluation import read_labelled
     from .linear import Recipe
     from .train import train
@@ -630,6 +646,8 @@ def _check_schema() -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `replycoach` command."""
     args = _parser().parse_args(argv)
+    if getattr(args, "no_cache", False):  # through the environment, so worker processes see it too
+        os.environ["REPLYCOACH_NO_CACHE"] = "1"
     out = _console(getattr(args, "color", "auto"))
     try:
         if args.command == "check":

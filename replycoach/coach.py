@@ -13,16 +13,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import CacheStore, fingerprint, open_store, package_version
 from .checks.base import Check, MatcherBank, Rule
 from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
-from .pipeline import Analysis, analyse, build_nlp
+from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Columns, Item, Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import RulePack, compile_error, discover_packs, load_pack, shipped_packs_dir
+from .rules.loader import ParsedFiles, compile_error, load_rules
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
 from .text import CleanText, clean, replace_unencodable
@@ -42,16 +43,25 @@ class Coach:
     """Checks draft replies against the loaded rule packs. Build once, reuse for many drafts."""
 
     def __init__(self, *, config: Config | str | Path | None = None,
-                 rules: Sequence[str | Path] = (), discover_config: bool = False) -> None:
+                 rules: Sequence[str | Path] = (), discover_config: bool = False, cache: bool = True) -> None:
+        """`cache=False` (or REPLYCOACH_NO_CACHE=1) computes every compiled pack afresh and
+        keeps nothing (see replycoach.cache)."""
         if config is None and discover_config:
             config = find_config()
         self.config = config if isinstance(config, Config) else load_config(config)
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
-        self.packs = self._load_packs([*self.config.packs, *map(Path, rules)])
-        self.rules: tuple[Rule[Any], ...] = tuple(
-            r for p in self.packs for r in p.rules if not self._disabled(r.id))
-        self._bank = MatcherBank(self.nlp)
+        store = open_store(cache)
+        parsed = self._parsed_files(store)
+        self.rule_set = load_rules(self.config, rules, parsed=parsed)
+        if store and parsed.added:
+            store.save("yaml", self._parsed_key(), parsed.data)
+        self.packs = self.rule_set.packs
+        self.rules: tuple[Rule[Any], ...] = self.rule_set.rules
+        phrases_key = self._phrases_key() if store else ""
+        cached = store.load("phrases", phrases_key) if store else None
+        known = (cached if isinstance(cached, dict) else {}) if store else None  # None: nothing to keep
+        self._bank = MatcherBank(self.nlp, phrase_tokens=known)
         self._checks: list[Check[Any]] = []  # run on each reply
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
@@ -67,6 +77,8 @@ class Coach:
                 self._late_checks.append(check)
             else:
                 self._checks.append(check)
+        if store and self._bank.phrases_added:
+            store.save("phrases", phrases_key, self._bank.phrase_tokens)
         self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
         self._check_model_rules()
         self.customer_model = self._load_customer_model()
@@ -75,23 +87,33 @@ class Coach:
         self._allow = frozenset(a.lower() for a in self.config.allow)
         self._swap_rules = frozenset(r.id for r in self.rules if r.spec.kind == "substitution"
                                      and r.spec.category in ("readability", "jargon"))
+        _load_lexicons(store)
 
     # --- loading ------------------------------------------------------------------------
 
-    def _load_packs(self, extra: list[Path]) -> tuple[RulePack, ...]:
-        folders = discover_packs(shipped_packs_dir()) if self.config.shipped_packs else []
-        for path in extra:
-            folders.extend(discover_packs(path))
-        packs = tuple(load_pack(f, relevel=self.config.severity) for f in folders)
-        seen: dict[str, Path] = {}
-        for pack in packs:
-            for rule in pack.rules:
-                if rule.id in seen:
-                    raise RuleError(f"rule id {rule.id!r} is defined twice (also in {seen[rule.id]})",
-                                    code="RC207", place=str(rule.path),
-                                    remedy="rename the pack folder or the file")
-                seen[rule.id] = rule.path
-        return packs
+    def _parsed_files(self, store: CacheStore | None) -> ParsedFiles:
+        cached = store.load("yaml", self._parsed_key()) if store else None
+        return ParsedFiles(cached if isinstance(cached, dict) else {})
+
+    @staticmethod
+    def _parsed_key() -> str:
+        from .rules import loader
+
+        return fingerprint(*ParsedFiles.KEY_PARTS, files=[Path(loader.__file__)])
+
+    def _phrases_key(self) -> str:
+        """What the rules' phrase tokens are computed from: the rule files, the tokenizer (spaCy
+        and the pipeline named), the lemma tables and replycoach's code that sets the keys."""
+        import spacy
+
+        from . import __version__, pipeline
+        from .checks import base
+
+        meta = self.nlp.meta
+        return fingerprint("phrases", __version__, spacy.__version__, package_version("spacy-lookups-data"),
+                           meta.get("lang"), meta.get("name"), meta.get("version"), self.config.model,
+                           files=[Path(pipeline.__file__), Path(base.__file__),
+                                  *sorted(r.path for p in self.packs for r in p.rules)])
 
     def _check_model_rules(self) -> None:
         """A learned rule may read the findings of rules that exist (a team may disable one: then
@@ -117,16 +139,9 @@ class Coach:
                             code="RC209", place=str(path), remedy="train it with `--reads customer`")
         return model
 
-    def _disabled(self, rule_id: str) -> bool:
-        return any(rule_id == p or rule_id.startswith(p + ".") for p in self.config.disable)
-
     def rule(self, rule_id: str) -> Rule[Any]:
         """A loaded rule by id, or RuleError RC206."""
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise RuleError(f"no rule {rule_id!r}", code="RC206",
-                        remedy="list the loaded rules with `replycoach rules list`")
+        return self.rule_set.rule(rule_id)
 
     # --- checking -----------------------------------------------------------------------
 
@@ -428,6 +443,20 @@ def _onto_draft(result: Rewrite, draft: str) -> Rewrite:
             *result.rejected, "the edits cross HTML markup: the rewrite is of the cleaned text")})
     text, edits, landed = placed
     return result.model_copy(update={"text": text, "edits": edits, "todos": todos_in(text, landed)})
+
+
+def _load_lexicons(store: CacheStore | None) -> None:
+    """Read the word lists every check consults (each once per process): otherwise the first
+    check pays for reading them, 0.3 s and more, and a check meeting its first word outside
+    CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
+    checks.rarity.looks_foreign): a process checking English never reads them."""
+    from wordfreq import zipf_frequency
+
+    from .signals import vader
+
+    load_tables(store)
+    zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
+    vader()
 
 
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:

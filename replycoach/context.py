@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
 from .pipeline import Analysis, norm_of
@@ -25,6 +23,8 @@ _GENERIC = frozenset(
 
 def content_norms(analysis: Analysis) -> frozenset[str]:
     """Lemma keys of the content words: what a reply must echo to be about this customer."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # here: importing spaCy is for checking, not for loading rules
+
     norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
     return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
 

@@ -226,23 +226,27 @@ class Side:
         keys: list[str] = []
         tokens: list[int] = []
         lowers: list[str] = []
+        last = None  # the last key kept
+        # One pass per text of every check, twice with a customer message: names bound locally.
+        protected_keys, kept, norm = _PROTECTED_KEYS, _KEPT_PUNCTUATION, norm_of
         for i, (text, word, kind) in enumerate(zip(analysis.texts, analysis.is_word, analysis.protected,
                                                    strict=True)):
             if kind is not None:
-                key = _PROTECTED_KEYS.get(kind, "<id>")
-                if not key or (keys and keys[-1] == key):
+                key = protected_keys.get(kind, "<id>")
+                if not key or key == last:
                     continue  # a handle says who, not how they feel; runs of one kind count once
             elif word:
-                key = norm_of(text)
+                key = norm(text)
                 if key.isupper():
                     key = key.lower()  # an acronym's key keeps its case for matching; here case is noise
-            elif text in _KEPT_PUNCTUATION:
+            elif text in kept:
                 key = text
             else:
                 continue
             keys.append(key)
             tokens.append(i)
             lowers.append(text.lower())
+            last = key
         return cls(keys=tuple(keys), tokens=tuple(tokens), lowers=tuple(lowers), text=analysis.clean.analysed,
                    sentiment=sentiment)
 

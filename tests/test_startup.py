@@ -1,0 +1,58 @@
+"""Commands that never check a draft must not import the checking stack (spaCy alone costs over
+half a second): each runs in a fresh interpreter, which then reports what it imported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT
+
+HEAVY = ("spacy", "thinc", "vaderSentiment", "wordfreq", "textstat", "fastapi", "uvicorn")
+
+PROBE = """
+import contextlib, io, json, sys
+from replycoach.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        status = main(sys.argv[1:])
+    except SystemExit as exit:
+        status = exit.code
+print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+"""
+
+
+def _imported_by(*argv: str) -> tuple[int, set[str]]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=ROOT, env=env, capture_output=True,
+                         text=True, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["status"], {m.partition(".")[0] for m in result["modules"]}
+
+
+@pytest.mark.parametrize("argv", [("--version",), ("--help",), ("schema",), ("rules", "list"),
+                                  ("rules", "show", "tone.blame"), ("rules", "show", "empathy.gap")])
+def test_commands_that_check_nothing_import_nothing_heavy(argv: tuple[str, ...]):
+    status, modules = _imported_by(*argv)
+    assert status == 0
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_importing_the_package_is_light_and_its_names_still_resolve():
+    code = ("import sys, replycoach; light = 'spacy' not in sys.modules; "
+            "print(light, replycoach.Coach.__module__, replycoach.Severity.__module__, "
+            "sorted(set(replycoach.__all__) - set(dir(replycoach))))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "replycoach.coach", "replycoach.models", "[]"]
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    import replycoach
+
+    with pytest.raises(AttributeError, match="no attribute 'Coah'"):
+        replycoach.Coah  # noqa: B018
