@@ -116,8 +116,11 @@ def test_report_in_chromium(browser, report, width, tmp_path):
     shot = tmp_path / f"batch-report-{width}.png"
     page.goto(report.as_uri())
     page.screenshot(path=str(shot), full_page=True)
+    top = tmp_path / f"batch-report-{width}-top.png"
+    page.screenshot(path=str(top))  # what a trainer sees on opening it (the README shows this one)
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(shot, ARTIFACTS / shot.name)
+    shutil.copyfile(top, ARTIFACTS / top.name)
     page.close()
     assert not outside, outside
     assert not problems, problems
