@@ -17,6 +17,11 @@ from .base import Check, MatcherBank, register_kind
 # spaCy unrolls a counted OP ("{3}", "{2,5}", "{4,}") into that many token patterns, so
 # OP: "{10000000}" is a MemoryError; the longest shipped pattern is 4 tokens.
 MAX_PATTERN_TOKENS = 100
+# Each open-ended repeat ("+", "*", "{n,}") or optional position ("?", each extra step of
+# "{n,m}") multiplies the partial matches spaCy's Matcher keeps per token: three "+" on
+# IS_ALPHA took 8.8 s on 8 KB of words. The shipped packs use at most one "+" and no "?".
+MAX_OPEN_REPEATS = 1
+MAX_OPTIONAL_TOKENS = 6
 _COUNTED_OP = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
@@ -31,6 +36,21 @@ def _unrolled_length(pattern: tuple[dict[str, Any], ...]) -> int:
             low, comma, high = op.groups()
             total += int(high) if high else int(low or 0) + (comma == ",")
     return total
+
+
+def _variable_tokens(pattern: tuple[dict[str, Any], ...]) -> tuple[int, int]:
+    """(open-ended repeats, optional positions) in one token pattern."""
+    open_ended = optional = 0
+    for token in pattern:
+        op = str(token.get("OP", ""))
+        counted = _COUNTED_OP.fullmatch(op)
+        if op in ("+", "*") or counted and counted.group(2) and not counted.group(3):
+            open_ended += 1
+        elif op == "?":
+            optional += 1
+        elif counted and counted.group(2):  # {n,m} or {,m}: m - n optional steps
+            optional += int(counted.group(3)) - int(counted.group(1) or 0)
+    return open_ended, optional
 
 
 def _find_key(value: Any, key: str) -> bool:
@@ -76,6 +96,13 @@ class Pattern(Check[PatternSpec]):
         if longest > MAX_PATTERN_TOKENS:
             raise ValueError(f"a pattern unrolls to {longest} tokens (counted OPs repeat their token); "
                              f"the limit is {MAX_PATTERN_TOKENS}")
+        counts = [_variable_tokens(p) for p in self.spec.patterns]
+        open_ended, optional = max(c[0] for c in counts), max(c[1] for c in counts)
+        if open_ended > MAX_OPEN_REPEATS or optional > MAX_OPTIONAL_TOKENS:
+            raise ValueError(f"a pattern has {open_ended} open-ended repeats (OP '+', '*' or '{{n,}}') and "
+                             f"{optional} optional tokens ('?', '{{n,m}}'); the limits are {MAX_OPEN_REPEATS} "
+                             f"and {MAX_OPTIONAL_TOKENS}, as each multiplies the matcher's work on long drafts: "
+                             "split it into several patterns")
         self.active = all(bank.nlp.has_pipe(c) for c in self.spec.requires)
         if self.active:
             bank.add_patterns(self.key, [list(p) for p in self.spec.patterns])

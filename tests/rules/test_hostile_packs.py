@@ -102,6 +102,26 @@ def test_counted_token_op_is_refused_before_spacy_unrolls_it(make_pack):
     assert code == "RC204" and "10000000 tokens" in message and "op.yaml:5:" in message
 
 
+@pytest.mark.parametrize(("ops", "says"), [
+    (["+", "+", "+"], "3 open-ended repeats"),  # once 8.8 s on 8 KB of words, and a MemoryError on more
+    (["*", "{2,}"], "2 open-ended repeats"),
+    (["{1,16}"], "15 optional tokens"),
+    (["?"] * 7, "7 optional tokens"),
+])
+def test_token_patterns_that_multiply_the_matchers_work_are_refused(make_pack, ops, says):
+    tokens = ", ".join(f'{{IS_ALPHA: true, OP: "{op}"}}' for op in ops)
+    err = load_error(make_pack(op=rule("pattern", f"patterns:\n  - [{tokens}]\n")))
+    assert err.code == "RC204" and str(err.place).endswith("op.yaml:5") and says in str(err)
+
+
+def test_one_open_repeat_and_a_few_optional_tokens_still_load(pack_coach):
+    coach = pack_coach(op=rule("pattern", """\
+        patterns:
+          - [{LOWER: so, OP: "?"}, {IS_UPPER: true, OP: "+"}, {LOWER: a, OP: "{1,3}"}]
+        """))
+    assert [r.id for r in coach.rules] == ["team.op"]
+
+
 # --- YAML ---------------------------------------------------------------------------------
 
 
