@@ -169,7 +169,7 @@ def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, A
 
 
 def _operate(coach: Coach, operation: str, fields: dict[str, Any]) -> str:
-    args = {"customer": fields.get("customer"), "channel": fields.get("channel")}
+    args = {"customer": fields.get("customer"), "channel": fields.get("channel"), "ignore": fields.get("ignore", ())}
     if operation == "rewrite":
         return coach.rewrite(fields["draft"], **args).to_json()
     report = coach.check(fields["draft"], **args)
@@ -347,13 +347,14 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
                                   remedy="GET /v1/rules lists the loaded rules")
         if request.rules:
             selection = tuple(sorted(set(request.rules)))
-        if request.ignore:  # the same narrowing: the selection becomes the ids left to run
-            dropped = _selected(rule_ids, tuple(request.ignore))
-            selection = tuple(i for i in _selected(rule_ids, selection or tuple(rule_ids)) if i not in dropped)
-            if not selection:
+        fields = request.model_dump(include={"draft", "customer", "channel"})
+        if request.ignore:  # as Coach.check(ignore=...) does, so the JSON is the library's and the CLI's
+            running = _selected(rule_ids, selection or tuple(rule_ids))
+            fields["ignore"] = _selected(running, tuple(request.ignore))
+            if len(fields["ignore"]) == len(running):
                 raise ReplycoachError("`ignore` leaves no rule to run", code="RC422",
                                       remedy="ignore fewer rules, or do not check this draft")
-        return operation, request.model_dump(include={"draft", "customer", "channel"}), selection
+        return operation, fields, selection
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

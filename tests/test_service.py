@@ -52,6 +52,7 @@ def test_ignore_turns_rules_off_beside_rules(client):
     assert "tone.condescension" in every
     data = client.post("/v1/check", json={"draft": DRAFT, "ignore": ["tone.condescension"]}).json()
     assert {f["rule"] for f in data["findings"]} == every - {"tone.condescension"}
+    assert data == json.loads(Coach().check(DRAFT, ignore=["tone.condescension"]).to_json())  # the library's JSON
     narrowed = client.post("/v1/check", json={"draft": DRAFT, "rules": ["tone", "canned"],
                                               "ignore": ["tone.condescension"]}).json()
     assert {f["category"] for f in narrowed["findings"]} <= {"tone", "canned"}
