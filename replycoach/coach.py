@@ -23,7 +23,7 @@ from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity
 from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Columns, Item, Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import ParsedFiles, compile_error, load_rules
+from .rules.loader import ParsedFiles, compile_error, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES
 from .scoring import finding_weight, score
 from .text import CleanText, clean, replace_unencodable
@@ -211,11 +211,11 @@ class Coach:
         if isinstance(ignore, str):  # one id, not its letters
             ignore = (ignore,)
         known = [r.id for p in self.packs for r in p.rules]
-        unknown = [i for i in ignore if not any(k == i or k.startswith(i + ".") for k in known)]
+        unknown = [i for i in ignore if not any(names_rule(i, k) for k in known)]
         if unknown:
             raise RuleError(f"cannot ignore {', '.join(map(repr, unknown))}: no loaded rule has that id or prefix",
                             code="RC206", remedy="list the loaded rules with `replycoach rules list`")
-        return frozenset(r.id for r in self.rules if any(r.id == i or r.id.startswith(i + ".") for i in ignore))
+        return frozenset(r.id for r in self.rules if any(names_rule(i, r.id) for i in ignore))
 
     def _without(self, report: Report, dropped: frozenset[str]) -> Report:
         """The report with the dropped rules' findings, strengths and signals taken out and the

@@ -44,6 +44,7 @@ from . import __version__
 from .coach import Coach
 from .config import Config
 from .errors import ReplycoachError
+from .rules.loader import names_rule
 from .workers import Worker, WorkerError, WorkerLost
 
 __all__ = ["CheckRequest", "Checkers", "ServiceSettings", "create_app"]
@@ -93,7 +94,7 @@ def _status_of(err: ReplycoachError) -> int:
 
 
 def _selected(rule_ids: list[str], selection: tuple[str, ...]) -> list[str]:
-    return [i for i in rule_ids if any(i == s or i.startswith(s + ".") for s in selection)]
+    return [i for i in rule_ids if any(names_rule(s, i) for s in selection)]
 
 
 # --- in a check process ---------------------------------------------------------------------

@@ -33,9 +33,15 @@ if TYPE_CHECKING:
     from ..config import Config
 
 __all__ = ["ParsedFiles", "RulePack", "RuleSet", "discover_packs", "load_pack", "load_rule_file", "load_rules",
-           "shipped_packs_dir"]
+           "names_rule", "shipped_packs_dir"]
 
 RULE_SUFFIXES = (".yaml", ".yml")
+
+
+def names_rule(name: str, rule_id: str) -> bool:
+    """Whether `name`, an id or a dotted prefix ("tone", "tone.blame"), names the rule `rule_id`:
+    how `disable`, `relevel`, `ignore` and the service's `rules` all pick rules."""
+    return rule_id == name or rule_id.startswith(name + ".")
 # Limits, each far above what the shipped packs use (largest file 15 KB, 1,209 nodes,
 # 1,057 phrase variants; largest pack 2,306 variants).
 MAX_FILE_BYTES = 1 << 20
@@ -99,7 +105,7 @@ def load_rules(config: Config, extra: Sequence[str | Path] = (), *, parsed: Pars
             seen[rule.id] = rule.path
 
     def disabled(rule_id: str) -> bool:
-        return any(rule_id == p or rule_id.startswith(p + ".") for p in config.disable)
+        return any(names_rule(p, rule_id) for p in config.disable)
 
     return RuleSet(packs=packs, rules=tuple(r for p in packs for r in p.rules if not disabled(r.id)))
 
@@ -395,7 +401,7 @@ def _rule(file: Path, data: Any, root: yaml.Node | None, *, rule_id: str,
                         remedy="split the file or use fewer alternations")
     severity = spec.severity
     for prefix, level in sorted((relevel or {}).items(), key=lambda kv: len(kv[0])):
-        if rule_id == prefix or rule_id.startswith(prefix + "."):
+        if names_rule(prefix, rule_id):
             severity = level
     return Rule(id=rule_id, spec=spec, path=file, severity=severity)
 

@@ -160,3 +160,13 @@ examples: {flag: [STOP IT], pass: [stop it]}
     finally:
         KINDS.pop("shout-test", None)
         loader.kinds.cache_clear()
+
+
+@pytest.mark.parametrize(("name", "rule_id", "named"), [
+    ("tone", "tone.blame", True), ("tone.blame", "tone.blame", True), ("tone.bl", "tone.blame", False),
+    ("tone", "toner.x", False), ("tone.blame", "tone", False),
+])
+def test_an_id_or_a_dotted_prefix_names_a_rule(name, rule_id, named):
+    from replycoach.rules.loader import names_rule
+
+    assert names_rule(name, rule_id) is named
