@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "CATEGORIES",
+    "CATEGORY_COLOURS",
     "SCHEMA_VERSION",
     "ConversationReport",
     "Edit",
@@ -29,10 +30,14 @@ __all__ = [
 # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`
 SCHEMA_VERSION = "1.3"  # (each additive)
 
-# The fixed categories; custom packs may add their own beside these.
-CATEGORIES: tuple[str, ...] = (
-    "jargon", "readability", "canned", "empathy", "gratitude", "tone", "ownership",
-)
+# The fixed categories, each with the colour every renderer shows it in (all at least 4.5:1 on
+# white, WCAG AA, as they are also used for text). Custom packs may add categories beside these;
+# they are shown in grey.
+CATEGORY_COLOURS: dict[str, str] = {
+    "jargon": "#6d28d9", "readability": "#1d4ed8", "canned": "#b45309", "empathy": "#be185d",
+    "gratitude": "#047857", "tone": "#b91c1c", "ownership": "#0e7490",
+}
+CATEGORIES: tuple[str, ...] = tuple(CATEGORY_COLOURS)
 
 
 class Severity(str, Enum):  # noqa: UP042  (a StrEnum would change str() of a Severity)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from html import escape
 from typing import TYPE_CHECKING
 
-from .models import ConversationReport, Finding, Report
+from .models import CATEGORY_COLOURS, ConversationReport, Finding, Report
 
 if TYPE_CHECKING:
     from .batch import BatchSummary, Example, GroupStats
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORY_COLOURS", "STYLE", "batch_report_html", "conversation_html", "highlighted", "report_html",
            "rewrite_html", "summary_html"]
 
-# All at least 4.5:1 on white (WCAG AA), as they are also used for text.
-CATEGORY_COLOURS = {"jargon": "#6d28d9", "readability": "#1d4ed8", "canned": "#b45309", "empathy": "#be185d",
-                    "gratitude": "#047857", "tone": "#b91c1c", "ownership": "#0e7490"}
 
 STYLE = """
 .rc-report{font:15px/1.5 system-ui,sans-serif;color:#111;max-width:60rem}
