@@ -117,14 +117,12 @@ class Pattern(Check[PatternSpec]):
             first, last = a.starts[start], a.token_end(end - 1)
             fixes = self.replace_fixes(a, ctx, first, last, self.spec.fix)
             if self.spec.active:
-                fixes += self._active_voice(a, first, last)
+                fixes += self._active_voice(a, first, last, self.spec.active)
             yield self.token_finding(a, start, end, suggestions=self.spec.suggestions, fixes=fixes)
 
-    def _active_voice(self, a: Analysis, start: int, end: int) -> list[Fix]:
+    def _active_voice(self, a: Analysis, start: int, end: int, active: ActiveVoice) -> list[Fix]:
         """The whole sentence, rewritten, if it is exactly "Your|The|This <1-3 words> <be-form>
         <participle> [today|now|...]." and the participle is on the rule's list."""
-        active = self.spec.active
-        assert active is not None
         sentence = next((s for s in a.sentences if s.start <= start and end <= s.end), None)
         if sentence is None:
             return []
