@@ -1,13 +1,20 @@
 import json
+import re
+from pathlib import Path
 
 import replycoach
 from replycoach import CATEGORIES, SCHEMA_VERSION, Coach, Report
 
 
-def test_public_api_is_explicit_and_sorted():
+def test_public_api_is_explicit_sorted_and_documented():
     assert replycoach.__all__ == sorted(replycoach.__all__)
     for name in replycoach.__all__:
         assert hasattr(replycoach, name), name
+    # The README's list of public names is the list: nothing exported undocumented, nothing documented missing.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("The public names are listed in `replycoach.__all__`:", 1)[1].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`([A-Za-z_][A-Za-z_0-9]*)`", listed))  # `Coach.check_many` is no name
+    assert documented == set(replycoach.__all__)
 
 
 def test_check_shortcut_returns_a_report():
