@@ -82,7 +82,7 @@ class Coach:
         self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
         self._check_model_rules()
         self.customer_model = self._load_customer_model()
-        self._scaled = frozenset(c.rule.id for c in self._checks if c.density_scaled)
+        self._word_level = frozenset(c.rule.id for c in self._checks if c.word_level)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
         self._swap_rules = frozenset(r.id for r in self.rules if r.spec.kind == "substitution"
@@ -189,7 +189,7 @@ class Coach:
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
         result = rewrite(check_text, first, cleaned, customer=customer,
                          rewriter=rewriter or RuleRewriter(skip=self._is_swap),
-                         word_level=self._scaled, customer_upset=bool(customer_view and customer_view.upset),
+                         word_level=self._word_level, customer_upset=bool(customer_view and customer_view.upset),
                          slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
@@ -227,7 +227,7 @@ class Coach:
         strengths = tuple(s for s in report.strengths if s.rule not in dropped)
         signals = tuple(s for s in report.signals if s.rule not in dropped)
         result = score(findings, strengths, words=report.metrics.words, weights=self.config.weights,
-                       threshold=self.config.threshold, scaled_rules=self._scaled,
+                       threshold=self.config.threshold, word_level=self._word_level,
                        rule_weights=self._rule_weights, signals=signals)
         return report.model_copy(update={"findings": findings, "strengths": strengths, "signals": signals,
                                          "score": result.overall, "passed": result.passed,
@@ -416,9 +416,9 @@ class Coach:
 
     def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
                 strengths: list[Strength], signals: list[Signal]) -> Report:
-        findings = _dedupe(findings, self._scaled)
+        findings = _dedupe(findings, self._word_level)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
-                       threshold=self.config.threshold, scaled_rules=self._scaled,
+                       threshold=self.config.threshold, word_level=self._word_level,
                        rule_weights=self._rule_weights, signals=signals)
         metrics = Metrics(
             grade=analysis.grade, grade_target=self.config.policy(channel).grade, words=analysis.words,

@@ -46,17 +46,17 @@ def finding_weight(f: Finding, weights: dict[Severity, float], rule_weights: dic
 
 
 def score(findings: Sequence[Finding], strengths: Iterable[Strength], *, words: int,
-          weights: dict[Severity, float], threshold: int, scaled_rules: frozenset[str] | set[str],
+          weights: dict[Severity, float], threshold: int, word_level: frozenset[str] | set[str],
           rule_weights: dict[str, float] | None = None, categories: Iterable[str] = CATEGORIES,
           signals: Iterable[Signal] = ()) -> Score:
-    """Score findings as documented above; `scaled_rules` are the word-level rules, and
+    """Score findings as documented above; `word_level` are the word-level rules, and
     `rule_weights` the rules that set their own weight instead of their severity's."""
     length_factor = max(1.0, words / WORDS_PER_UNIT)
     penalty = dict.fromkeys(categories, 0.0)
     for f in findings:
         weight = finding_weight(f, weights, rule_weights)
         penalty[f.category] = penalty.get(f.category, 0.0) + (
-            weight / length_factor if f.rule in scaled_rules else weight)
+            weight / length_factor if f.rule in word_level else weight)
     for sig in signals:
         penalty[sig.category] = penalty.get(sig.category, 0.0) + sig.penalty
     credit = dict.fromkeys(penalty, 0.0)

@@ -178,8 +178,9 @@ class Check(Generic[S]):
 
     Spec: ClassVar[type[RuleSpec]]
     kind: ClassVar[str]
-    # Word-level findings are scaled by reply length when scoring; presence checks are not.
-    density_scaled: ClassVar[bool] = True
+    # Word-level findings (a word or phrase, not the presence or absence of something) are scaled
+    # by reply length when scoring and compared by their words when rewriting; presence checks are not.
+    word_level: ClassVar[bool] = True
 
     def __init__(self, rule: Rule[S]) -> None:
         self.rule = rule

@@ -36,7 +36,7 @@ class BudgetSpec(RuleSpec):
 @register_kind("budget")
 class Budget(Check[BudgetSpec]):
     Spec = BudgetSpec
-    density_scaled = False
+    word_level = False
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)

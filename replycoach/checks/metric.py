@@ -45,7 +45,7 @@ class MetricSpec(RuleSpec):
 @register_kind("metric")
 class Metric(Check[MetricSpec]):
     Spec = MetricSpec
-    density_scaled = False
+    word_level = False
 
     def _limit(self, ctx: Context) -> float | None:
         return ctx.policy.grade if self.spec.above == "channel" else self.spec.above  # type: ignore[return-value]

@@ -42,7 +42,7 @@ class ModelSpec(RuleSpec):
 @register_kind("model")
 class Model(Check[ModelSpec]):
     Spec = ModelSpec
-    density_scaled = False
+    word_level = False
     reads_findings: ClassVar[bool] = True  # runs after the other rules: their hits may be features
     model: LinearModel
 

@@ -30,7 +30,7 @@ class RepeatedSpec(RuleSpec):
 @register_kind("repeated")
 class Repeated(Check[RepeatedSpec]):
     Spec = RepeatedSpec
-    density_scaled = False
+    word_level = False
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):

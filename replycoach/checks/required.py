@@ -42,7 +42,7 @@ class RequiredSpec(RuleSpec):
 @register_kind("required")
 class Required(Check[RequiredSpec]):
     Spec = RequiredSpec
-    density_scaled = False
+    word_level = False
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
