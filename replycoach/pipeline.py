@@ -206,9 +206,11 @@ def _count_cmu_syllables() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _pyphen() -> Any:
-    from textstat.backend.utils import get_pyphen
+    """Pyphen's US English hyphenation, the fallback textstat itself uses for words CMUdict lacks
+    (built directly: textstat's own helper for it is private)."""
+    from pyphen import Pyphen
 
-    return get_pyphen("en_US")
+    return Pyphen(lang="en_US")
 
 
 @lru_cache(maxsize=100_000)
