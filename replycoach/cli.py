@@ -22,17 +22,18 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn
 
-from rich.console import Console
-
 from . import __version__
-from .config import Config, find_config, load_config
 from .errors import InputError, ReplycoachError
 from .formats import FORMATS, Checked
 from .inputs import DEFAULT_EXTENSIONS, Input, expand, names_one_file
-from .text import decode_bytes
 
-if TYPE_CHECKING:  # the Coach (and spaCy with it) is imported by the commands that check drafts
+if TYPE_CHECKING:  # the Coach (and spaCy with it) is imported by the commands that check drafts;
+    # config (pydantic), rich and the text cleaner by the commands that use them, so --version
+    # and --help start in a blink
+    from rich.console import Console
+
     from .coach import Coach
+    from .config import Config
     from .records import Columns, Item
 
 __all__ = ["main"]
@@ -187,6 +188,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _read(path: str, *, encoding: str, what: str) -> str:
+    from .text import decode_bytes
+
     if path == "-":
         if sys.stdin.isatty():
             raise InputError(f"no {what} given", code="RC106",
@@ -200,6 +203,8 @@ def _read(path: str, *, encoding: str, what: str) -> str:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    from .config import find_config, load_config
+
     return load_config(args.config or find_config())
 
 
@@ -307,6 +312,7 @@ def _columns(args: argparse.Namespace) -> Columns:
 
 
 def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import BatchSummary, resume_point, score_items, write_summary
@@ -435,6 +441,8 @@ def _cut_back(sink: BinaryIO, size: int) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from .config import find_config, load_config
+
     try:
         import uvicorn
     except ImportError:
@@ -456,6 +464,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_config(args: argparse.Namespace, out: Console) -> int:
     """The settings a check would run with, each with where it came from: the defaults, the
     config file (named by --config or found from the current folder upward) or an option."""
+    from .config import find_config, load_config
     from .rules.loader import shipped_packs_dir
 
     found = args.config or find_config()
@@ -490,6 +499,7 @@ def _cmd_config(args: argparse.Namespace, out: Console) -> int:
 def _pack_coach(path: str) -> Coach:
     """A Coach with only the pack(s) at `path`, so its own rules are what is validated and tested."""
     from .coach import Coach
+    from .config import Config
 
     return Coach(config=Config(shipped_packs=False), rules=[path])
 
@@ -621,6 +631,8 @@ def _cmd_train(args: argparse.Namespace, out: Console) -> int:
 def _console(color: str) -> Console:
     """The console for text output. auto leaves it to rich, which colours a terminal and honours
     NO_COLOR and FORCE_COLOR; always and never overrule both."""
+    from rich.console import Console
+
     width = None if sys.stdout.isatty() else 160
     if color == "always":
         return Console(force_terminal=True, no_color=False, highlight=False, soft_wrap=True, width=width)

@@ -21,7 +21,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ReplycoachError
-from .text import source_end, source_offsets
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -81,6 +80,8 @@ class Checked:
 
 
 def _locator(source: str, report: Report | None) -> Callable[[int, int], Region]:
+    from .text import source_end, source_offsets  # here, so that building the CLI's parser stays light
+
     text = report.text if report else source
     offsets = None if text == source else source_offsets(source, text)
     if offsets is None:  # plain text (offsets are the file's own) or, rarely, HTML that cannot be aligned
