@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,7 +118,7 @@ def _fine_grained(text: str, edit: Edit) -> list[Edit]:
                     reason=edit.reason)
 
     if len(old) == len(new) and old.lower() == new.lower():
-        runs = [m.span() for m in re.finditer(r"(?:(?<=\W)|^)\w+", old)]  # word by word
+        runs = [m.span() for m in re.finditer(r"\w+", old)]  # word by word
         return [part(a, b, a, b) for a, b in runs if old[a:b] != new[a:b]]
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
@@ -132,19 +133,11 @@ def _fine_grained(text: str, edit: Edit) -> list[Edit]:
         units_a, units_b = _TOKENS.findall(a), _TOKENS.findall(b)
         if len(units_a) * len(units_b) > _DIFF_CELLS:
             return [part(head, len(old) - tail, head, len(new) - tail)]
-    ends_a = [head + n for n in _running_lengths(units_a)]
-    ends_b = [head + n for n in _running_lengths(units_b)]
+    ends_a = list(accumulate(map(len, units_a), initial=head))  # unit index -> character offset
+    ends_b = list(accumulate(map(len, units_b), initial=head))
     matcher = difflib.SequenceMatcher(None, units_a, units_b, autojunk=False)
     return [part(ends_a[i1], ends_a[i2], ends_b[j1], ends_b[j2])
             for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
-
-
-def _running_lengths(units: list[str]) -> list[int]:
-    """0, then where each unit ends: unit index -> character offset."""
-    out = [0]
-    for u in units:
-        out.append(out[-1] + len(u))
-    return out
 
 
 def _touches(span_start: int, span_end: int, start: int, end: int) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import AfterValidator, Field
 
@@ -25,32 +25,31 @@ MAX_OPTIONAL_TOKENS = 6
 _COUNTED_OP = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
-def _unrolled_length(pattern: tuple[dict[str, Any], ...]) -> int:
-    """How many token patterns spaCy makes of one pattern once counted OPs are unrolled."""
-    total = 0
-    for token in pattern:
-        op = _COUNTED_OP.fullmatch(str(token.get("OP", "")))
-        if op is None:
-            total += 1
-        else:  # {n}: n tokens; {n,m} and {,m}: m; {n,}: n and one more with OP "*"
-            low, comma, high = op.groups()
-            total += int(high) if high else int(low or 0) + (comma == ",")
-    return total
+class _Shape(NamedTuple):
+    """What a token pattern costs spaCy's Matcher."""
+
+    unrolled: int  # token patterns once counted OPs are unrolled
+    open_ended: int  # "+", "*", "{n,}"
+    optional: int  # "?", and each optional step of "{n,m}" / "{,m}"
 
 
-def _variable_tokens(pattern: tuple[dict[str, Any], ...]) -> tuple[int, int]:
-    """(open-ended repeats, optional positions) in one token pattern."""
-    open_ended = optional = 0
+def _shape(pattern: tuple[dict[str, Any], ...]) -> _Shape:
+    unrolled = open_ended = optional = 0
     for token in pattern:
         op = str(token.get("OP", ""))
         counted = _COUNTED_OP.fullmatch(op)
-        if op in ("+", "*") or counted and counted.group(2) and not counted.group(3):
+        if counted is None:
+            unrolled += 1
+            open_ended += op in ("+", "*")
+            optional += op == "?"
+            continue
+        low, comma, high = counted.groups()  # {n}: n tokens; {n,m}, {,m}: m; {n,}: n and one "*"
+        unrolled += int(high) if high else int(low or 0) + (comma == ",")
+        if comma and not high:
             open_ended += 1
-        elif op == "?":
-            optional += 1
-        elif counted and counted.group(2):  # {n,m} or {,m}: m - n optional steps
-            optional += int(counted.group(3)) - int(counted.group(1) or 0)
-    return open_ended, optional
+        elif comma:
+            optional += int(high) - int(low or 0)
+    return _Shape(unrolled, open_ended, optional)
 
 
 def _find_key(value: Any, key: str) -> bool:
@@ -92,12 +91,12 @@ class Pattern(Check[PatternSpec]):
         if _find_key(self.spec.patterns, "REGEX"):
             raise ValueError("REGEX is not allowed in token patterns (it can hang on long input); "
                              "use IN with a word list, or the `regex` kind, which is time-guarded")
-        longest = max(_unrolled_length(p) for p in self.spec.patterns)
+        shapes = [_shape(p) for p in self.spec.patterns]
+        longest = max(s.unrolled for s in shapes)
         if longest > MAX_PATTERN_TOKENS:
             raise ValueError(f"a pattern unrolls to {longest} tokens (counted OPs repeat their token); "
                              f"the limit is {MAX_PATTERN_TOKENS}")
-        counts = [_variable_tokens(p) for p in self.spec.patterns]
-        open_ended, optional = max(c[0] for c in counts), max(c[1] for c in counts)
+        open_ended, optional = max(s.open_ended for s in shapes), max(s.optional for s in shapes)
         if open_ended > MAX_OPEN_REPEATS or optional > MAX_OPTIONAL_TOKENS:
             raise ValueError(f"a pattern has {open_ended} open-ended repeats (OP '+', '*' or '{{n,}}') and "
                              f"{optional} optional tokens ('?', '{{n,m}}'); the limits are {MAX_OPEN_REPEATS} "
