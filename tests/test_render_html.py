@@ -14,13 +14,13 @@ def _finding(rule: str, start: int, end: int, severity: str, text: str) -> Findi
                    text=text[start:end], message=f"{rule} fired", why="because")
 
 
-def _report(text: str, findings: list[Finding]) -> Report:
-    return Coach().check(text).model_copy(update={"findings": findings})  # these findings, on a real report
+def _report(coach: Coach, text: str, findings: list[Finding]) -> Report:
+    return coach.check(text).model_copy(update={"findings": findings})  # these findings, on a real report
 
 
-def test_findings_on_one_span_share_one_mark_most_severe_first():
+def test_findings_on_one_span_share_one_mark_most_severe_first(coach):
     text = "Obviously it ships soon."
-    report = _report(text, [_finding("tone.condescension", 0, 9, "suggestion", text),
+    report = _report(coach, text, [_finding("tone.condescension", 0, 9, "suggestion", text),
                             _finding("readability.wordy", 0, 9, "warning", text),
                             _finding("ownership.vague-timeline", 19, 23, "warning", text)])
     html = highlighted(report)
@@ -31,9 +31,9 @@ def test_findings_on_one_span_share_one_mark_most_severe_first():
     assert re.sub(r"<[^>]+>", "", html) == text
 
 
-def test_a_sentence_wide_mark_holds_the_word_marks_and_a_partial_overlap_is_left_out():
+def test_a_sentence_wide_mark_holds_the_word_marks_and_a_partial_overlap_is_left_out(coach):
     text = "We will look into it soon. Thanks!"
-    report = _report(text, [_finding("ownership.unowned", 0, 26, "warning", text),
+    report = _report(coach, text, [_finding("ownership.unowned", 0, 26, "warning", text),
                             _finding("ownership.vague-timeline", 21, 25, "warning", text),
                             _finding("tone.x", 22, 30, "suggestion", text)])
     html = highlighted(report)

@@ -38,7 +38,10 @@ def assert_guarantees(coach, draft: str, customer: str | None = None) -> None:
     # Counted per rule, and per flagged words for word-level rules (a sentence-wide finding's
     # words change as words inside it are fixed): a second finding of a rule that fired once is new.
     word_level = coach._word_level
-    key = lambda f: (f.rule, f.text if f.rule in word_level else "")  # noqa: E731
+
+    def key(f):
+        return f.rule, f.text if f.rule in word_level else ""
+
     had = Counter(key(f) for f in before.findings)
     new = Counter(key(f) for f in after.findings if f.rule != SLOT_RULE) - had
     assert not new, new
