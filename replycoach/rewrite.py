@@ -27,7 +27,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checks.base import SLOT
+from .checks.base import SLOT, capital_at_sentence_start
 from .models import Edit, Finding, Report
 from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText, source_end, source_offsets
@@ -249,14 +249,10 @@ def grammar_faults(text: str) -> list[tuple[str, int, int]]:
 
 
 def _cased(text: str, edit: Edit) -> Edit:
-    """The edit with its replacement capitalised where it starts a sentence the draft had
-    capitalised ("CPU is ..." -> "Processor (CPU) is ...", not "processor (CPU) is ...")."""
-    first, at = edit.replacement[:1], edit.start
-    while at and text[at - 1] in " \t":
-        at -= 1
-    if first.islower() and text[edit.start:edit.start + 1].isupper() and (not at or text[at - 1] in ".!?\n"):
-        return edit.model_copy(update={"replacement": first.upper() + edit.replacement[1:]})
-    return edit
+    """The edit with its replacement capitalised where it starts a capitalised sentence, as rule
+    fixes are: a plugged-in rewriter's edits get the same care."""
+    replacement = capital_at_sentence_start(text, edit.start, edit.replacement)
+    return edit if replacement == edit.replacement else edit.model_copy(update={"replacement": replacement})
 
 
 def _new_faults(old: str, new: str) -> list[tuple[str, int, int]]:

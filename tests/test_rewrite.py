@@ -199,6 +199,8 @@ def test_a_replacement_that_starts_a_sentence_starts_with_a_capital(coach):
     draft = "It gets warm. CPU load is high when apps run, and that is normal."
     result = coach.rewrite(draft)
     assert "Processor (CPU) load" in result.text, result.text
+    spelt = next(f for f in result.before.findings if f.text == "CPU").fixes[0]  # the one-click fix too
+    assert spelt.replacement == "Processor (CPU)"
     assert result.text == coach.rewrite(draft.replace("It gets warm. ", "")).text.join(["It gets warm. ", ""])
 
 

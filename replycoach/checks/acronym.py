@@ -12,7 +12,7 @@ from ..context import Context
 from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
-from .base import Check, register_kind, runs_into_a_name
+from .base import Check, capital_at_sentence_start, register_kind, runs_into_a_name
 from .rarity import zipf
 
 COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
@@ -88,6 +88,7 @@ class Acronym(Check[AcronymSpec]):
                                        message=self.spec.known_message or self.spec.message,
                                        suggestions=(spelled, expansion), expansion=expansion,
                                        fixes=[] if runs_into_a_name(a.text, a.token_end(i)) else
-                                       [Fix(start=a.starts[i], end=a.token_end(i), replacement=spelled)])
+                                       [Fix(start=a.starts[i], end=a.token_end(i),
+                                            replacement=capital_at_sentence_start(a.text, a.starts[i], spelled))])
                 else:
                     yield self.finding(a, a.starts[i], a.token_end(i), expansion="")

@@ -268,9 +268,7 @@ class Check(Generic[S]):
             filled = fill_template(template, values)
             if filled is None:
                 continue
-            replacement = match_case(text, filled)
-            if replacement[:1].islower() and text[:1].isupper() and _SENTENCE_START.search(a.text, 0, start):
-                replacement = replacement[0].upper() + replacement[1:]
+            replacement = capital_at_sentence_start(a.text, start, match_case(text, filled))
             fix = removal(a.text, start, end) if filled == "" else Fix(
                 start=start, end=end, replacement=replacement, slot=SLOT.search(filled) is not None)
             if fix not in fixes:
@@ -300,7 +298,22 @@ def _fill(template: str, values: dict[str, Any]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), template)
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether `at` begins a sentence: the text's start, after ". ! ?" and a space, or after a
+    line break (spaces between allowed). Looks back over the spaces only."""
+    i = at
+    while i and text[i - 1].isspace():
+        i -= 1
+    gap = text[i:at]
+    return "\n" in gap or (i == 0 and not gap) or (bool(gap) and i > 0 and text[i - 1] in ".!?")
+
+
+def capital_at_sentence_start(text: str, start: int, replacement: str) -> str:
+    """A replacement for text[start:...] that starts a capitalised sentence starts with a capital
+    ("CPU is ..." -> "Processor (CPU) is ...", not "processor (CPU) is ...")."""
+    if replacement[:1].islower() and text[start:start + 1].isupper() and starts_sentence(text, start):
+        return replacement[0].upper() + replacement[1:]
+    return replacement
 _NAME_GOES_ON = re.compile(r"[ \t]+[A-Z][a-z]")
 
 

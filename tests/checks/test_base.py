@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from replycoach.checks.base import match_case, removal
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from replycoach.checks.base import capital_at_sentence_start, match_case, removal, starts_sentence
 
 
 @pytest.mark.parametrize("original,replacement,expected", [
@@ -29,3 +33,22 @@ def test_removal(text, word, expected):
     start = text.index(word)
     fix = removal(text, start, start + len(word))
     assert text[:fix.start] + fix.replacement + text[fix.end:] == expected
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")  # the definition, as a regular expression
+
+
+@given(st.text(alphabet="ab.!? \n\tC", max_size=12), st.integers(min_value=0, max_value=12))
+def test_starts_sentence_is_its_regular_expression_looking_back_over_spaces_only(text, at):
+    at = min(at, len(text))
+    assert starts_sentence(text, at) is (_SENTENCE_START.search(text, 0, at) is not None)
+
+
+@pytest.mark.parametrize("text,start,replacement,expected", [
+    ("It gets warm. CPU load is high.", 14, "processor (CPU)", "Processor (CPU)"),
+    ("CPU load is high.", 0, "processor (CPU)", "Processor (CPU)"),
+    ("The CPU load is high.", 4, "processor (CPU)", "processor (CPU)"),  # mid-sentence
+    ("It gets warm. cpu load", 14, "processor (CPU)", "processor (CPU)"),  # the draft had no capital
+])
+def test_capital_at_sentence_start(text, start, replacement, expected):
+    assert capital_at_sentence_start(text, start, replacement) == expected
