@@ -43,6 +43,7 @@ def test_brush_off_reads_past_urls(coach, draft):
     "Kindly visit this link for more info. Which ride was it?",
     "Sorry about tonight. Kindly visit this link for more info https://example.com/rides",
     "Kindly visit this link and we'll help you rebook https://example.com/rides",
+    "Your refund went through, please check your inbox for the confirmation.",
 ])
 def test_brush_off_is_silenced_by_engagement_anywhere(coach, draft):
     assert not _hits(coach, "tone.brush-off", draft, STRANDED)
