@@ -10,7 +10,7 @@ from replycoach.evaluation import LABELS
 
 from ..conftest import ROOT, SHARED_DATA
 
-STRANDED = "Why is there no phone number?? I'm literally stranded and have to wait for an automated reply, ridiculous!!"
+STRANDED = "My driver never came, I'm stuck at the station with no way home and the app says try later. Ridiculous!!"
 LABELS_FILE = ROOT / "benchmarks" / "training" / "ibm-labels-judge-tone.jsonl"
 
 
@@ -19,30 +19,30 @@ def _hits(coach, rule, draft, customer=None):
 
 
 def test_brush_off_points_at_the_brush_off_once(coach):
-    draft = "We have received your DM and will follow up with you there. Please check your inbox."
+    draft = "Hi Jo, we've replied to your DM. Please check your inbox."
     hits = _hits(coach, "tone.brush-off", draft, STRANDED)
-    assert [f.text for f in hits] == ["received your DM"]
+    assert [f.text for f in hits] == ["replied to your DM"]
     assert draft[hits[0].start:hits[0].end] == hits[0].text
 
 
 def test_brush_off_is_for_upset_customers(coach):
-    draft = "We have received your DM and will follow up with you there."
+    draft = "Hi Jo, we've replied to your DM."
     assert _hits(coach, "tone.brush-off", draft, STRANDED)
     assert not _hits(coach, "tone.brush-off", draft, "Hi! I sent you a DM about my order, thanks.")
 
 
 @pytest.mark.parametrize("draft", [
-    "Kindly visit this link for more info https://example.com/help",  # 'help' in a URL says nothing
-    "Kindly visit this link for more info https://example.com/faq?topic=rides",  # nor does its '?'
+    "Please see this page https://example.com/help",  # 'help' in a URL says nothing
+    "Please see this page https://example.com/faq?topic=rides",  # nor does its '?'
 ])
 def test_brush_off_reads_past_urls(coach, draft):
     assert _hits(coach, "tone.brush-off", draft, STRANDED)
 
 
 @pytest.mark.parametrize("draft", [
-    "Kindly visit this link for more info. Which ride was it?",
-    "Sorry about tonight. Kindly visit this link for more info https://example.com/rides",
-    "Kindly visit this link and we'll help you rebook https://example.com/rides",
+    "Please see this page. Which ride was it?",
+    "Sorry about tonight. Please see this page https://example.com/rides",
+    "Please see this page and we'll help you rebook https://example.com/rides",
     "Your refund went through, please check your inbox for the confirmation.",
 ])
 def test_brush_off_is_silenced_by_engagement_anywhere(coach, draft):
@@ -51,10 +51,10 @@ def test_brush_off_is_silenced_by_engagement_anywhere(coach, draft):
 
 def test_receipt_only_wants_a_time(coach):
     rule = "ownership.receipt-only"
-    assert _hits(coach, rule, "@115878 We have received your DM and will follow up with you there.")
-    assert not _hits(coach, rule, "@115878 We have received your DM and will follow up with you there by 5pm.")
-    assert not _hits(coach, rule, "We have received your DM and will follow up within 2 hours.")
-    assert not _hits(coach, rule, "We have received your DM. Your refund went through.")
+    assert _hits(coach, rule, "@alex2046 Thanks, we've received your message and will get back to you.")
+    assert not _hits(coach, rule, "@alex2046 Thanks, we've received your message and will get back to you by 5pm.")
+    assert not _hits(coach, rule, "Thanks, we've received your message and will get back to you within 2 hours.")
+    assert not _hits(coach, rule, "Thanks, we've received your message. Your refund went through.")
 
 
 def test_labels_file_has_every_label_verdict_and_note():
