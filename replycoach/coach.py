@@ -20,7 +20,7 @@ from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
-from .pipeline import Analysis, analyse, build_nlp, load_tables
+from .pipeline import Analysis, analyse, build_nlp, load_tables, plain_zipf
 from .records import Columns, Item, Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
 from .rules.loader import ParsedFiles, compile_error, load_rules, names_rule
@@ -449,13 +449,15 @@ def _load_lexicons(store: CacheStore | None) -> None:
     """Read the word lists every check consults (each once per process): otherwise the first
     check pays for reading them, 0.3 s and more, and a check meeting its first word outside
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
-    checks.rarity.looks_foreign): a process checking English never reads them."""
-    from wordfreq import zipf_frequency
-
+    checks.rarity.looks_foreign): a process checking English never reads them. With the cache,
+    wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
     from .signals import vader
 
     load_tables(store)
-    zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
+    if plain_zipf("the") is None:
+        from wordfreq import zipf_frequency
+
+        zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
     vader()
 
 

