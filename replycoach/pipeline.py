@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 import string
+import sys
+import types
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,8 +140,43 @@ def _register_components() -> None:
         return _SentenceSplitter(punctuation)
 
 
+def _import_spacy() -> None:
+    """Import spaCy without its command line, which `import spacy` loads only to offer
+    `spacy.info` (typer, weasel, requests and every `spacy` command: 0.3 s, over a third of
+    importing spaCy) and which replycoach never uses. While spaCy's package runs, its `cli.info`
+    is a stand-in whose `info` imports the real one when called; afterwards the stand-ins are
+    gone, so a later `import spacy.cli` (by the caller, or `spacy.info()`) gets the real thing.
+    If spaCy's package wants more of its command line than that, it is imported as it is."""
+    if "spacy" in sys.modules:
+        return
+    package = types.ModuleType("spacy.cli")
+    package.__path__ = []  # a package with no modules of its own: nothing else is imported through it
+    info = types.ModuleType("spacy.cli.info")
+
+    def spacy_info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    info.info = spacy_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": package, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        pass  # imported again below, whole
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        if getattr(sys.modules.get("spacy"), "cli", None) is package:
+            del sys.modules["spacy"].cli
+    import spacy  # noqa: F401,F811
+
+
 def build_nlp(model: str | None = None) -> Language:
     """The pipeline: blank English, paragraph and sentence splitting, norms (lemma keys)."""
+    _import_spacy()
     import spacy
 
     _register_components()
