@@ -81,3 +81,24 @@ def test_the_cached_zipf_table_answers_as_wordfreq_does(tmp_path):
         assert pipeline.plain_zipf("ps4") is None and pipeline.plain_zipf("Becky") is None  # wordfreq's to answer
     finally:
         pipeline._zipf_words, pipeline._zipf_index, pipeline._zipf_values = kept
+
+
+def test_pyphens_patterns_from_the_cache_hyphenate_as_parsed_ones(tmp_path, monkeypatch):
+    import pyphen
+
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    path = pyphen.LANGUAGES["en_US"]
+    store = CacheStore(tmp_path)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    pipeline._load_pyphen(store)  # parsed, kept in Pyphen's own cache and saved
+    parsed = pyphen.hdcache[path]
+    assert list(tmp_path.glob("pyphen-*.bin"))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    pipeline._load_pyphen(store)  # read back
+    cached = pyphen.hdcache[path]
+    assert cached is not parsed and cached.patterns == parsed.patterns
+    words = ["hyphenation", "refund", "becky", "xyzzy", "unbelievable", "supercalifragilistic", "tnx"]
+    assert [cached.positions(w) for w in words] == [parsed.positions(w) for w in words]
+    assert pyphen.Pyphen(lang="en_US").hd is cached  # what syllables_of's Pyphen uses
