@@ -46,8 +46,15 @@ def _emoji_words() -> dict[str, int]:
     return {emoji: len(name.split()) for emoji, name in vader().emojis.items()}
 
 
+@lru_cache(maxsize=1)
+def _ascii_emoji() -> bool:
+    return any(emoji.isascii() for emoji in _emoji_words())
+
+
 def _vader_window(text: str) -> str:
     """The start of `text` that holds at most VADER_WORDS words as VADER counts them."""
+    if len(text) <= 2 * VADER_WORDS and text.isascii() and not _ascii_emoji():
+        return text  # no emoji, and too short to hold more words (most messages): nothing to count
     emoji_words = _emoji_words()
     words = 0
     for m in _CHUNK.finditer(text):
