@@ -492,8 +492,9 @@ def _refuse_non_english(analysis: Analysis) -> None:
     from .checks.rarity import looks_foreign, zipf
 
     text = analysis.clean.analysed
-    letters = sum(1 for c in text if c.isalpha())
-    if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
+    non_latin = len(_NON_LATIN.findall(text))
+    letters = sum(1 for c in text if c.isalpha()) if non_latin else 0  # counted only when it can matter
+    if letters and non_latin > 0.3 * letters:
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
     words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]
