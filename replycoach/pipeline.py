@@ -520,12 +520,15 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []
     starts = tuple(r[0] for r in rows)
     strings = doc.vocab.strings
-    texts = tuple(strings[o] for o in doc.to_array(ORTH).tolist()) if len(doc) else ()
-    kinds = sorted({s.kind for s in clean.protected})
-    mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
-    for span in clean.protected:
-        mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
-    protected = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
+    texts = tuple(map(strings.__getitem__, doc.to_array(ORTH).tolist())) if len(doc) else ()
+    if clean.protected:
+        kinds = sorted({s.kind for s in clean.protected})
+        mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
+        for span in clean.protected:
+            mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
+        protected: tuple[str | None, ...] = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
+    else:
+        protected = (None,) * len(starts)
     is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
                     for t, p, r in zip(texts, protected, rows, strict=True))
     if not sentences:
@@ -544,6 +547,6 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
         in_body = end > body_start and start < body_end
         words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
         found.append(Sentence(start=starts[content[0]], end=end, tok_start=lo, tok_end=hi,
-                                  words=len(words), syllables=sum(syllables_of(w) for w in words)))
+                                  words=len(words), syllables=sum(map(syllables_of, words))))
     return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                     is_word=is_word, sentences=tuple(found), greeting=greeting, signoff=signoff)
