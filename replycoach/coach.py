@@ -453,14 +453,15 @@ def _load_lexicons(store: CacheStore | None) -> None:
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
     checks.rarity.looks_foreign): a process checking English never reads them. With the cache,
     wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
-    from .signals import vader
+    from . import linear, signals
 
     load_tables(store)
     if plain_zipf("the") is None:
         from wordfreq import zipf_frequency
 
         zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
-    vader()
+    signals.load_lexicons()
+    linear.load_lexicons()
 
 
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:

@@ -34,7 +34,7 @@ from .pipeline import Analysis, norm_of
 from .signals import customer_sentiment, upset_cues
 
 __all__ = ["FORMAT", "NUMERIC", "Judgement", "LinearModel", "Recipe", "Side", "WeightsFile", "features",
-           "load_weights"]
+           "load_lexicons", "load_weights"]
 
 FORMAT = "replycoach-linear/1"
 Reads = Literal["reply", "customer", "both"]
@@ -284,6 +284,12 @@ def _valence() -> dict[str, float]:
 def _valence_words(negative: bool) -> frozenset[str]:
     """The words VADER's list rates negative (-1 or below), or positive (1 or above)."""
     return frozenset(w for w, v in _valence().items() if (v <= -1.0 if negative else v >= 1.0))
+
+
+def load_lexicons() -> None:
+    """Build the word sets the cues count (from VADER's list) now, not in the first check."""
+    _valence_words(True)
+    _valence_words(False)
 
 
 def _count_valence(side: Side, negative: bool) -> float:

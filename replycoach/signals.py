@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["customer_sentiment", "upset_cues", "vader"]
+__all__ = ["customer_sentiment", "load_lexicons", "upset_cues", "vader"]
 
 # Signs of frustration that VADER misses: repetition, waiting, escalation words, shouting.
 _UPSET_CUES = re.compile(
@@ -66,6 +66,13 @@ def _vader_window(text: str) -> str:
             if words > VADER_WORDS:
                 return text[:m.start() + i]
     return text
+
+
+def load_lexicons() -> None:
+    """Read VADER's lists and build the emoji table from them now (Coach() calls this), not in
+    the first check that reads a customer's message."""
+    vader()
+    _ascii_emoji()
 
 
 def customer_sentiment(text: str) -> float:
