@@ -284,9 +284,10 @@ def syllables_of(word: str) -> int:
     return max(1, count)
 
 
-# wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the cache: importing
-# wordfreq and reading its list costs 0.3 s a process, the table 0.03 s. Sorted words, each
-# word's index into the distinct values, and the values; empty until `load_tables` reads it.
+# wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the
+# cache: importing wordfreq and reading its list costs 0.3 s a process, the table 0.03 s. Sorted
+# words, each word's index into the distinct values, and the values; empty until `load_tables`
+# reads it.
 _zipf_words: tuple[str, ...] = ()
 _zipf_index = array("H")
 _zipf_values: tuple[float, ...] = ()
