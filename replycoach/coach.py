@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import CacheStore, fingerprint, open_store, package_version
-from .checks.base import Check, MatcherBank, Rule
+from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
 from .errors import InputError, ReplycoachError, RuleError
@@ -23,8 +23,8 @@ from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity
 from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Columns, Item, Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import ParsedFiles, compile_error, load_rules, names_rule
-from .rules.schema import CONVERSATION_SCOPES
+from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
+from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import finding_weight, score
 from .text import CleanText, clean, replace_unencodable
 
@@ -66,7 +66,7 @@ class Coach:
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
         for rule in self.rules:
-            check = _kinds()[rule.spec.kind](rule)
+            check = kinds()[rule.spec.kind](rule)
             try:
                 check.compile(self._bank)
             except ValueError as err:
@@ -465,12 +465,6 @@ def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:
     if isinstance(raw, tuple):
         return Turn(role=raw[0], text=raw[1])
     return Turn(role=str(raw.get("role", "")), text=str(raw.get("text", "")), author=raw.get("author"))
-
-
-def _kinds() -> dict[str, type[Check[Any]]]:
-    from .rules.loader import kinds
-
-    return kinds()
 
 
 def _unpack(item: Draft) -> tuple[str, str | None, str | None]:

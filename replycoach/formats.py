@@ -25,9 +25,9 @@ from .errors import ReplycoachError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .checks.base import Rule
     from .models import Finding, Report
     from .rewrite import Rewrite
+    from .rules.schema import Rule
 
 __all__ = ["FORMATS", "Checked", "Region", "render"]
 

@@ -10,8 +10,8 @@ from ..errors import ReplycoachError
 from .schema import Example
 
 if TYPE_CHECKING:
-    from ..checks.base import Rule
     from ..coach import Coach
+    from .schema import Rule
 
 __all__ = ["ExampleResult", "apply_rule_fixes", "run_examples"]
 
