@@ -7,7 +7,6 @@ Data flows one way: draft -> clean (text.py) -> Doc and counts (pipeline.py) -> 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +16,8 @@ from .cache import CacheStore, fingerprint, open_store, package_version
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
-from .errors import InputError, ReplycoachError, RuleError
+from .errors import ReplycoachError, RuleError
+from .language import refuse_non_english
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables
@@ -35,9 +35,6 @@ __all__ = ["Coach", "Draft"]
 
 Draft = str | tuple[str, str | None] | dict[str, Any]
 """What `check_many` accepts: a draft, (draft, customer), or {"draft", "customer", "channel"}."""
-
-_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
-
 
 class Coach:
     """Checks draft replies against the loaded rule packs. Build once, reuse for many drafts."""
@@ -377,7 +374,7 @@ class Coach:
                  rules_alone: bool = True, full: bool = True) -> tuple[Report, ...]:
         """The rules-alone report and/or the full one, from one pass: the learned rules run after
         the others."""
-        _refuse_non_english(analysis)
+        refuse_non_english(analysis)
         ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
@@ -449,7 +446,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
     """Read the word lists every check consults (each once per process): otherwise the first
     check pays for reading them, 0.3 s and more, and a check meeting its first word outside
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
-    checks.rarity.looks_foreign): a process checking English never reads them."""
+    language.looks_foreign): a process checking English never reads them."""
     from wordfreq import zipf_frequency
 
     from .signals import vader
@@ -475,21 +472,6 @@ def _unpack(item: Draft) -> tuple[str, str | None, str | None]:
     if isinstance(item, dict):
         return str(item.get("draft", item.get("text", ""))), item.get("customer"), item.get("channel")
     return item, None, None  # type: ignore[return-value]  # clean() reports the wrong type
-
-
-def _refuse_non_english(analysis: Analysis) -> None:
-    """Say the text is not English rather than flag every word of it."""
-    from .checks.rarity import looks_foreign, zipf
-
-    text = analysis.clean.analysed
-    letters = sum(1 for c in text if c.isalpha())
-    if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
-        raise InputError("the text does not look like English", code="RC105",
-                         remedy="replycoach checks English replies only")
-    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]
-    if (len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words)) or looks_foreign(words):
-        raise InputError("the text does not look like English", code="RC105",
-                         remedy="replycoach checks English replies only")
 
 
 def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding]:
