@@ -553,7 +553,7 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     if args.rules_command == "validate":
         out.print(f"ok: {len(coach.rules)} rules in {args.path}")
         return EXIT_PASSED
-    from .rules.selftest import run_examples
+    from .selftest import run_examples
 
     results = run_examples(coach)
     failed = [r for r in results if not r.ok]

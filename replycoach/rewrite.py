@@ -32,7 +32,8 @@ from .models import Edit, Finding, Report
 from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText, source_end, source_offsets
 
-__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "rewrite"]
+__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "resolve_overlaps",
+           "rewrite"]
 
 MAX_PASSES = 6
 
@@ -268,7 +269,7 @@ def _new_faults(old: str, new: str) -> list[tuple[str, int, int]]:
     return fresh
 
 
-def _resolve(edits: Sequence[Edit]) -> list[Edit]:
+def resolve_overlaps(edits: Sequence[Edit]) -> list[Edit]:
     """Non-overlapping edits, in the proposer's order of preference, then sorted by position."""
     chosen: list[Edit] = []
     for e in edits:
@@ -396,7 +397,7 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
                 rejected.append(problem)
             else:
                 proposals.append(edit)
-        chosen = _resolve(proposals)
+        chosen = resolve_overlaps(proposals)
         accepted = _accept(check, current, report, chosen, slot_spans, word_level, rejected)
         kept = {id(e) for e in accepted[0]} if accepted else set()
         turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if id(e) not in kept)
