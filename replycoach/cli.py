@@ -315,11 +315,12 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import BatchSummary, resume_point, score_items, write_summary
+    from .batch import resume_point, score_items
+    from .batch_report import batch_report_html
     from .coach import Coach
     from .discovery import ReuseTracker
     from .records import column_warnings, count_records, first_record, read_items
-    from .render_html import batch_report_html
+    from .summary import BatchSummary, write_summary
 
     if args.jobs < 1:
         raise InputError("--jobs must be 1 or more", code="RC303")

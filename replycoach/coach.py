@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
 from .cache import CacheStore, fingerprint, open_store, package_version
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
@@ -20,15 +21,12 @@ from .language import refuse_non_english
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables
-from .records import Columns, Item, Turn
+from .records import Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import conversation_score, dedupe, score
 from .text import CleanText, clean, replace_unencodable
-
-if TYPE_CHECKING:
-    from .batch import BatchRun
 
 __all__ = ["Coach", "Draft"]
 
@@ -286,16 +284,6 @@ class Coach:
             if len(pending) >= batch_size:
                 yield from flush()
         yield from flush()
-
-    def score_batch(self, items: Iterable[Item] | Iterable[dict[str, Any]] | str | Path | Any, *,
-                    columns: Columns | None = None, shape: str | None = None, jobs: int = 1) -> BatchRun:
-        """Score an export (a path), a pandas DataFrame, a list of dicts (rows, mapped by `columns`
-        like a file's) or Items: iterate the result for per-record results in input order; its
-        `summary` (per agent and team, reused lines) is complete once iterated."""
-        from .batch import BatchRun
-        from .records import items_from
-
-        return BatchRun(items_from(items, cols=columns, shape=shape), coach=self, jobs=jobs)  # type: ignore[arg-type]
 
     def check_conversation(self, turns: Sequence[Turn | tuple[str, str] | dict[str, Any]], *,
                            channel: str | None = None) -> ConversationReport:

@@ -28,7 +28,7 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from .checks.base import SLOT, capital_at_sentence_start
-from .models import Edit, Finding, Report
+from .models import Edit, Finding, Report, html_view
 from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText, source_end, source_offsets
 
@@ -63,10 +63,8 @@ class Rewrite(BaseModel):
     def to_json(self, *, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent, exclude={"rejected"})
 
-    def _repr_html_(self) -> str:
-        from .render_html import rewrite_html
-
-        return rewrite_html(self)
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
 
 @runtime_checkable
