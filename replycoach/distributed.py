@@ -8,8 +8,8 @@
     scored = score_dask(ddf, columns=Columns(text="body"))   # columns id, result (a JSON line)
 
 Each row gives exactly the result line `replycoach batch` writes for it (`result` is that line's
-JSON), because the rows go through `records.normalise`, the normaliser the CLI's reader uses. Where the
-index is the row's position in the export (`dd.from_pandas` of a default-indexed frame), record
+JSON), because the rows go through `records.normalise_records`, the normaliser the CLI's reader
+uses. Where the index is the row's position in the export (`dd.from_pandas` of a default-indexed frame), record
 numbers in RC110 messages and the `#N` ids of rows without an id match the single-process run
 too; elsewhere (`dd.read_parquet` numbers each partition's rows from 0) they are index values.
 
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .batch import score_item
 from .coach import Coach
 from .config import Config
-from .records import Columns, Shape, normalise
+from .records import Columns, Shape, normalise_records
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -95,7 +95,7 @@ def score_partition(df: pd.DataFrame, *, config: Config | None = None, rules: Se
     coach = worker_coach(config, rules)
     ids, lines = [], []
     # The CLI's own normaliser, so every row becomes the Item it would in `replycoach batch`.
-    for item in normalise(records, cols=cols, shape=shape):
+    for item in normalise_records(records, cols=cols, shape=shape):
         index = positions[item.index]
         no_id = records[item.index].get(cols.id) in (None, "")
         item = replace(item, index=index, id=f"#{index}" if no_id else item.id)

@@ -8,8 +8,8 @@ Column and role names are mappable (`Columns`), so real exports load unedited. T
 reply ids (one row per tweet, customer and brand alike) are a replies export with `reply_to`
 and `inbound` set: the customer message is looked up by id, in one pass over the file first.
 Every input record becomes exactly one `Item`, an unreadable one included (with its error).
-Reading (`read_records`: a file's raw records) and normalising (`normalise`: raw records to
-Items) are separate steps: the same normalisation serves files (`read_items` does both),
+Reading (`read_records`: a file's raw records) and normalising (`normalise_records`: raw
+records to Items) are separate steps: the same normalisation serves files (`read_items` does both),
 in-memory rows (a list of dicts, a pandas DataFrame, a Dask partition) and `column_warnings`,
 which says before a run what a summary will lack.
 """
@@ -27,8 +27,8 @@ from typing import Any, Literal
 from .errors import InputError
 from .text import bom_encoding, replace_unencodable
 
-__all__ = ["Columns", "Item", "Turn", "column_warnings", "count_records", "first_record", "items_from", "normalise",
-           "read_items", "read_records"]
+__all__ = ["Columns", "Item", "Turn", "column_warnings", "count_records", "first_record", "items_from",
+           "normalise_records", "read_items", "read_records"]
 
 Shape = Literal["replies", "conversations"]
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -239,11 +239,11 @@ def items_from(source: Any, *, cols: Columns | None = None, shape: Shape | None 
     if all(isinstance(r, Item) for r in records):
         return iter(records)
     rows = [r if isinstance(r, dict) else {"__error__": f"not a row but a {type(r).__name__}"} for r in records]
-    return normalise(rows, cols=cols, shape=shape)
+    return normalise_records(rows, cols=cols, shape=shape)
 
 
-def normalise(rows: Sequence[dict[str, Any]], *, cols: Columns | None = None,
-              shape: Shape | None = None) -> Iterator[Item]:
+def normalise_records(rows: Sequence[dict[str, Any]], *, cols: Columns | None = None,
+                      shape: Shape | None = None) -> Iterator[Item]:
     """Items from raw records already in memory (as `read_records` yields them: plain JSON data,
     {"__error__": ...} for one that could not be read), one per record, in order: the
     normalisation a file's records get, without the file."""
