@@ -318,8 +318,8 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from .batch import resume_point, score_items
     from .batch_report import batch_report_html
     from .coach import Coach
-    from .discovery import ReuseTracker
     from .records import column_warnings, count_records, first_record, read_items
+    from .reuse import ReuseTracker
     from .summary import BatchSummary, write_summary
 
     if args.jobs < 1:

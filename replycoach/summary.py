@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .discovery import ReuseTracker
 from .models import CATEGORIES, html_view
+from .reuse import ReuseTracker
 
 __all__ = ["BatchSummary", "Example", "GroupStats", "parse_time", "replies_of", "summary_files", "week_of",
            "write_summary"]

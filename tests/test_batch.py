@@ -11,9 +11,9 @@ from replycoach import Coach
 from replycoach.batch import findings_dataframe, resume_point, score_batch, score_items, to_dataframe
 from replycoach.batch_report import batch_report_html
 from replycoach.cli import main
-from replycoach.discovery import ReuseTracker, normalise
 from replycoach.errors import ReplycoachError
 from replycoach.records import Columns, column_warnings, read_items
+from replycoach.reuse import ReuseTracker, normalise
 from replycoach.summary import BatchSummary, summary_files, week_of
 
 REPLIES = [
