@@ -285,7 +285,7 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
     if args.format == "json":
         print(result.to_json())
     elif args.format == "diff":
-        from .render import print_edits
+        from .render_terminal import print_edits
 
         print_edits(result, out)
     else:

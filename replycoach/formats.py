@@ -265,7 +265,7 @@ def _sarif_result(r: Checked, f: Finding, index: dict[str, int]) -> dict[str, An
 def _text(results: Sequence[Checked], console: Console) -> None:
     from rich.markup import escape
 
-    from .render import print_report
+    from .render_terminal import print_report
 
     for i, r in enumerate(results):
         if i:
