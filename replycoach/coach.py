@@ -22,7 +22,7 @@ from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables
 from .records import Turn
-from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
+from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite_to_fixed_point, todos_in
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import conversation_score, dedupe, score
@@ -181,10 +181,10 @@ class Coach:
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
         draft = replace_unencodable(draft)[0]  # the draft as given, as far as it can be sent
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
-        result = rewrite(check_text, first, cleaned, customer=customer,
-                         rewriter=rewriter or RuleRewriter(skip=self._is_swap),
-                         word_level=self._word_level, customer_upset=bool(customer_view and customer_view.upset),
-                         slots=slots)
+        result = rewrite_to_fixed_point(check_text, first, cleaned, customer=customer,
+                                        rewriter=rewriter or RuleRewriter(skip=self._is_swap),
+                                        word_level=self._word_level,
+                                        customer_upset=bool(customer_view and customer_view.upset), slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
         after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)

@@ -33,7 +33,7 @@ from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText, source_end, source_offsets
 
 __all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "resolve_overlaps",
-           "rewrite"]
+           "rewrite_to_fixed_point"]
 
 MAX_PASSES = 6
 
@@ -371,8 +371,9 @@ def _new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int
     return new
 
 
-def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | None, rewriter: Rewriter,
-            word_level: frozenset[str], customer_upset: bool = False, slots: bool = False) -> Rewrite:
+def rewrite_to_fixed_point(check: Checker, first: Report, clean: CleanText, *, customer: str | None,
+                           rewriter: Rewriter, word_level: frozenset[str], customer_upset: bool = False,
+                           slots: bool = False) -> Rewrite:
     """Rewrite a checked draft to a fixed point: propose, resolve, guard, apply; repeat while it helps.
 
     `customer_upset` says whether an empathy line may be added; edits that would leave a `[slot]`
