@@ -4,6 +4,9 @@ Every input record gives exactly one result line, in input order: its report, or
 object saying what was wrong with it (a bad record never stops the run), or a note that it was
 skipped (a customer row in a tweet export). Results are identical whatever `jobs` is: workers
 score chunks and the parent writes them back in order.
+
+From Python, `score_batch(coach, source)` is the entry point. What a run adds up to is
+summary.py's (`BatchSummary`); the trainer's HTML report of it is batch_report.py's.
 """
 
 from __future__ import annotations
@@ -214,8 +217,8 @@ class BatchRun:
 def score_batch(coach: Coach, items: Iterable[Item] | Iterable[dict[str, Any]] | str | Path | Any, *,
                 columns: Columns | None = None, shape: str | None = None, jobs: int = 1) -> BatchRun:
     """Score an export (a path), a pandas DataFrame, a list of dicts (rows, mapped by `columns`
-    like a file's) or Items with `coach`: iterate the result for per-record results in input order; its
-    `summary` (per agent and team, reused lines) is complete once iterated."""
+    like a file's) or Items with `coach`: iterate the result for per-record results in input
+    order; its `summary` (per agent and team, reused lines) is complete once iterated."""
     return BatchRun(items_from(items, cols=columns, shape=shape), coach=coach, jobs=jobs)  # type: ignore[arg-type]
 
 

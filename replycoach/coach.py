@@ -33,6 +33,7 @@ __all__ = ["Coach", "Draft"]
 Draft = str | tuple[str, str | None] | dict[str, Any]
 """What `check_many` accepts: a draft, (draft, customer), or {"draft", "customer", "channel"}."""
 
+
 class Coach:
     """Checks draft replies against the loaded rule packs. Build once, reuse for many drafts."""
 
