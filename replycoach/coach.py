@@ -255,12 +255,12 @@ class Coach:
         With `errors="return"` a draft that cannot be checked yields its ReplycoachError and the
         stream goes on; with `errors="raise"` the error is raised.
         """
-        pending: list[tuple[int, CleanText | ReplycoachError, str | None, str]] = []
+        pending: list[tuple[CleanText | ReplycoachError, str | None, str]] = []
 
         def flush() -> Iterator[Report | ReplycoachError]:
-            ok = [p for p in pending if isinstance(p[1], CleanText)]
-            docs = iter(self.nlp.pipe([p[1].analysed for p in ok], batch_size=batch_size))  # type: ignore[union-attr]
-            for _, item, cust, chan in pending:
+            ok = [p for p in pending if isinstance(p[0], CleanText)]
+            docs = iter(self.nlp.pipe([p[0].analysed for p in ok], batch_size=batch_size))  # type: ignore[union-attr]
+            for item, cust, chan in pending:
                 if isinstance(item, ReplycoachError):
                     result: Report | ReplycoachError = item
                 else:
@@ -274,14 +274,14 @@ class Coach:
                 yield result
             pending.clear()
 
-        for i, item in enumerate(drafts):
+        for item in drafts:
             text, cust, chan = _unpack(item)
             try:
                 cleaned: CleanText | ReplycoachError = clean(
                     text, input_format=input_format, max_chars=self.config.max_chars, require_words=True)
             except ReplycoachError as err:
                 cleaned = err
-            pending.append((i, cleaned, cust, chan or channel or self.config.default_channel))
+            pending.append((cleaned, cust, chan or channel or self.config.default_channel))
             if len(pending) >= batch_size:
                 yield from flush()
         yield from flush()
