@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+import yaml
 
 from replycoach.errors import InputError
 from replycoach.text import clean, decode_bytes, html_to_text
@@ -120,3 +123,60 @@ def test_a_draft_without_words_is_empty(draft):
 @pytest.mark.parametrize("draft", ["👍 #A1234", "OK", "2", "🙏 Thanks"])
 def test_one_letter_or_digit_is_enough(draft):
     assert clean(draft, require_words=True).text == draft
+
+
+HELPDESK_THREADS = yaml.safe_load((Path(__file__).parent / "fixtures" / "threads" / "helpdesk.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", HELPDESK_THREADS, ids=[c["name"] for c in HELPDESK_THREADS])
+def test_help_desk_threads_keep_the_reply_and_blank_the_rest(case):
+    cleaned = clean(case["draft"], input_format="text")
+    assert cleaned.text == case["draft"] and len(cleaned.analysed) == len(case["draft"])
+    assert all(snippet in cleaned.analysed for snippet in case["keep"])
+    assert not any(snippet in cleaned.analysed for snippet in case["drop"])
+
+
+@pytest.mark.parametrize("header", [
+    "On Tue, Sep 25, 2012 at 8:59 AM, Chris Wanstrath\n<notifications@github.com>wrote:",
+    "Am So., 1. Jan. 2023 um 17:22 Uhr schrieb John Doe <\nnoreply@github.com>:",
+    "ons 4 dec. 2024 kl. 20:42 skrev Person B <person.b@example.com>:",
+    "Dnia 28 lutego 2023 14:00 Anna Nowak <anna@example.com> napisał(a):",
+    "2022年1月1日(金) 9:00 田中太郎 <taro.tanaka@example.com>:",
+    "-----Ursprüngliche Nachricht-----",
+    "---------- Forwarded message ---------",
+])
+def test_thread_headers_in_other_forms_and_languages(header):
+    draft = f"Your refund is done.\n\n{header}\nwhere is my refund??\n"
+    analysed = clean(draft).analysed
+    assert analysed.startswith("Your refund is done.\n\n") and "refund??" not in analysed
+    assert clean(draft.replace("\n", "\r\n")).analysed.strip() == "Your refund is done."
+
+
+def test_an_inline_quote_keeps_the_answers_between_quoted_lines():
+    draft = ("On Tue, Apr 29, 2014 at 4:22 PM, Dana <dana@example.com> wrote:\n\n> Can you move my slot?\n\n"
+             "Yes, it's Saturday now.\n\n> And the address?\n\nUpdated too.\n")
+    analysed = clean(draft).analysed
+    assert "Yes, it's Saturday now." in analysed and "Updated too." in analysed
+    assert "Dana" not in analysed and "slot" not in analysed and "address" not in analysed
+
+
+def test_a_pasted_message_loses_its_header_not_its_body():
+    draft = "From: Jan <jan@example.com>\nSent: Monday, 1 March 2023 12:00\nSubject: Hi\n\nHow are you?\n"
+    analysed = clean(draft).analysed
+    assert "How are you?" in analysed and "jan@example.com" not in analysed
+
+
+@pytest.mark.parametrize("draft", [
+    "Here is what our engineer wrote:\nthe router needs a reset.",  # prose, not an attribution
+    "Sent from my desk, is much easier than my mobile phone.",
+    "Hi Jo,\nthe fix is below.\n- restart the app\n- sign in again\nThanks,\nSam",
+    "Hi Jo,\nyour order ships today.\n\nMvh,\nPer",
+])
+def test_the_reply_itself_is_never_taken_for_a_thread(draft):
+    assert clean(draft).analysed == draft
+
+
+def test_a_mail_app_line_with_a_link_is_a_signature():
+    draft = "My number is +44 20 7946 0000.\nGet Outlook for iOS<https://aka.ms/o0ukef>\n"
+    cleaned = clean(draft)
+    assert [s.kind for s in cleaned.excluded] == ["signature"] and "Outlook" not in cleaned.analysed
