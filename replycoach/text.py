@@ -125,12 +125,19 @@ _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"
           "blockquote", "pre", "section", "article", "header", "footer", "hr", "dl", "dt", "dd"}
 _INLINE = {"a", "b", "i", "u", "em", "strong", "span", "font", "small", "big", "sub", "sup",
            "img", "abbr", "mark", "s", "strike", "label", "html", "body", "head", "meta", "link",
-           "title", "td", "th", "tbody", "thead", "center", "o:p", "wbr"}
+           "title", "tbody", "thead", "tfoot", "center", "o:p", "wbr"}
+_CELL = {"td", "th"}
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 
 
 class _HtmlToText(HTMLParser):
-    """Keeps paragraphs and line breaks; drops scripts; keeps unknown tags like <NAME> as text."""
+    """Keeps paragraphs, line breaks and table rows (cells split by tabs); drops scripts; keeps
+    unknown tags like <NAME> as text.
+
+    Hand-written, by measurement (benchmarks/deps.py html): inscriptis lays tables and lists out
+    as well, but drops <NAME> placeholders, numbers list items with text the HTML does not have
+    (so a finding's line:col cannot be mapped back) and needs lxml and requests; selectolax is
+    a parser, fast, whose text() runs inline tags onto lines of their own and rows together."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -138,6 +145,7 @@ class _HtmlToText(HTMLParser):
         self.skip_depth = 0
         self.quote_depth = 0
         self.pre_depth = 0
+        self.cells = 0  # in the current table row
 
     def _newline(self, count: int) -> None:
         self.parts.append("\x00" * count)  # placeholder, squeezed in `text()`
@@ -158,6 +166,12 @@ class _HtmlToText(HTMLParser):
         elif tag == "li":
             self._newline(1)
             self.parts.append("- ")
+        elif tag in _CELL:
+            self.parts.append("\t" if self.cells else "")
+            self.cells += 1
+        elif tag == "tr":
+            self.cells = 0
+            self._newline(1)
         elif tag in _BLOCK:
             self._newline(2)
         elif tag not in _INLINE:
@@ -173,8 +187,8 @@ class _HtmlToText(HTMLParser):
             self.pre_depth = max(0, self.pre_depth - (tag == "pre"))
             self.parts.append("`")
         elif tag in _BLOCK:
-            self._newline(2)
-        elif tag not in _INLINE and tag != "br":
+            self._newline(0 if tag == "tr" else 2)  # a row's line break comes at the next row's start
+        elif tag not in _INLINE and tag not in _CELL and tag != "br":
             self.parts.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
@@ -217,22 +231,24 @@ def source_offsets(source: str, cleaned: str) -> list[int] | None:
     offsets: list[int] = []
     i = j = 0
     while j < len(cleaned):
-        if i < len(source) and source[i] == cleaned[j]:
+        # An entity first: "&amp;" is read as "&", not as the "&" it begins with.
+        entity = _ENTITY.match(source, i) if i < len(source) and source[i] == "&" else None
+        decoded = html.unescape(entity.group()) if entity else ""
+        if entity and (decoded == cleaned[j:j + len(decoded)] or (decoded.isspace() and cleaned[j].isspace())):
+            offsets.extend([i] * len(decoded))  # "&nbsp;" is white space, which clean-up squeezes
+            i, j = entity.end(), j + len(decoded)
+        elif i < len(source) and source[i] == cleaned[j]:
             offsets.append(i)
             i += 1
             j += 1
-            continue
-        entity = _ENTITY.match(source, i) if i < len(source) else None
-        decoded = html.unescape(entity.group()) if entity else ""
-        if entity and decoded == cleaned[j:j + len(decoded)]:
-            offsets.extend([i] * len(decoded))
-            i, j = entity.end(), j + len(decoded)
         elif i < len(source) and source[i] == "<":
             i = _past_markup(source, i)
             if i < 0:
                 return None
         elif i < len(source) and source[i].isspace():
             i += 1
+        elif entity and decoded.isspace():
+            i = entity.end()
         elif cleaned[j].isspace() or cleaned[j] in _MARKERS:
             offsets.append(i)
             j += 1

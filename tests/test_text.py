@@ -1,10 +1,11 @@
+import html
 from pathlib import Path
 
 import pytest
 import yaml
 
 from replycoach.errors import InputError
-from replycoach.text import clean, decode_bytes, html_to_text
+from replycoach.text import clean, decode_bytes, html_to_text, source_end, source_offsets
 
 
 def test_plain_text_is_kept_as_given():
@@ -180,3 +181,53 @@ def test_a_mail_app_line_with_a_link_is_a_signature():
     draft = "My number is +44 20 7946 0000.\nGet Outlook for iOS<https://aka.ms/o0ukef>\n"
     cleaned = clean(draft)
     assert [s.kind for s in cleaned.excluded] == ["signature"] and "Outlook" not in cleaned.analysed
+
+
+HTML = Path(__file__).parent / "fixtures" / "html"
+HTML_EXPECTED = yaml.safe_load((HTML / "expected.yaml").read_text("utf-8"))
+
+
+def _squeezed_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+@pytest.mark.parametrize("name", sorted(HTML_EXPECTED))
+def test_help_desk_html_reads_as_written(name):
+    page, expected = (HTML / name).read_text("utf-8"), HTML_EXPECTED[name]
+    cleaned = clean(page)
+    lines = _squeezed_lines(cleaned.text)
+    assert cleaned.input_format == "html"
+    assert all(" ".join(line.split()) in lines for line in expected.get("lines", []))
+    assert all(f"- {' '.join(item.split())}" in lines for item in expected.get("items", []))
+    assert all("\t".join(row) in cleaned.text.splitlines() for row in expected.get("rows", []))
+    assert all(" ".join(s.split()) in " ".join(cleaned.text.split()) for s in expected.get("contains", []))
+    assert not any(s in cleaned.text for s in expected.get("absent", []))
+    analysed = " ".join(cleaned.analysed.split())
+    assert not any(s in analysed for s in expected.get("blanked", []))
+
+
+@pytest.mark.parametrize("name", sorted(HTML_EXPECTED))
+def test_every_character_of_html_text_maps_to_where_it_is_written(name):
+    page = (HTML / name).read_text("utf-8")
+    text = html_to_text(page)
+    offsets = source_offsets(page, text)
+    assert offsets is not None and len(offsets) == len(text) + 1
+    for j, char in enumerate(text):
+        if char.isalnum():
+            at = offsets[j]
+            written = page[at:source_end(page, at)]
+            assert written == char or html.unescape(written) == char, (j, char, written)
+
+
+@pytest.mark.parametrize("source, cleaned, mapped", [
+    ("<p>a &amp; b</p>", "a & b", [3, 4, 5, 10, 11, 12]),  # the entity, not its "&"
+    ("<p>30&nbsp;seconds</p>", "30 seconds", [3, 4, 5, 11, 12, 13, 14, 15, 16, 17, 18]),
+])
+def test_source_offsets_read_entities_as_written(source, cleaned, mapped):
+    assert html_to_text(source) == cleaned
+    assert source_offsets(source, cleaned) == mapped
+
+
+def test_table_cells_are_split_by_tabs_and_rows_by_lines():
+    page = "<table><tr><th>Item</th><th>Qty</th></tr><tr><td>Socks</td><td>2</td></tr></table><p>Thanks</p>"
+    assert html_to_text(page) == "Item\tQty\nSocks\t2\n\nThanks"
