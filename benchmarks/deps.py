@@ -25,8 +25,18 @@ html      HTML to text. Inputs: tests/fixtures/html/*.html (help-desk replies wr
           text; "maps back" = fixtures whose text source_offsets can map into the HTML as written
           (line:col of a finding); microseconds per fixture and milliseconds for one 100 KB page.
 
+reuse     near-copies of macro lines (replycoach.discovery.ReuseTracker) against the exact
+          normalised-sentence hashing it had (replycoach/discovery.py at --baseline, default
+          main, read with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
+          each reply's agent), and stc3-helpdesk's help-desk turns (no agent column: one team).
+          Per tracker: repeated lines (a line in >= 3 of one agent's replies), uses of them,
+          replies holding one, and seconds to add every reply; then the same on batch.py's
+          100,000-reply file (the corpus repeated), and --sample N repeated lines that now join
+          several normalised forms, to read for false matches.
+
     .venv/bin/python benchmarks/deps.py threads [--corpus DIR] [--json] [--show]
     .venv/bin/python benchmarks/deps.py html [--json] [--show]
+    .venv/bin/python benchmarks/deps.py reuse [--baseline REF] [--sample N] [--json]
 """
 
 from __future__ import annotations
@@ -35,8 +45,12 @@ import argparse
 import functools
 import json
 import multiprocessing
+import random
 import re
+import subprocess
+import sys
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +58,7 @@ from typing import Any
 
 import yaml
 from common import REPO, table
+from corpus import _need
 
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -265,6 +280,81 @@ def html(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+# --- near-copies of macro lines ----------------------------------------------------------------
+
+def _baseline_discovery(ref: str) -> types.ModuleType:
+    source = subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:replycoach/discovery.py"],
+                            check=True, capture_output=True, text=True).stdout
+    module = types.ModuleType("baseline_discovery")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(source, f"{ref}:replycoach/discovery.py", "exec"), module.__dict__)
+    return module
+
+
+def _stc3_turns() -> list[dict[str, Any]]:
+    path = _need("stc3-helpdesk", "dialogues_en.jsonl")
+    with path.open(encoding="utf-8") as fh:
+        dialogues = [json.loads(line) for line in fh if line.strip()]
+    return [{"agent": "stc3 help desk", "text": turn["text"]}
+            for d in dialogues for turn in d["turns"] if turn["sender"] == "helpdesk"]
+
+
+def _track(module: types.ModuleType, rows: list[dict[str, Any]]) -> tuple[Any, float]:
+    tracker = module.ReuseTracker()
+    started = time.perf_counter()
+    for row in rows:
+        tracker.add(row["agent"] or "", row["text"])
+    return tracker, time.perf_counter() - started
+
+
+def _reuse_row(tracker: Any, seconds: float) -> dict[str, Any]:
+    repeated = [(agent, line, n) for agent, state in tracker.agents.items()
+                for line, n in state.counts.items() if n >= tracker.min_count]
+    summary = tracker.summary()
+    return {"repeated lines": len(repeated), "uses": sum(n for _, _, n in repeated),
+            "replies reusing": round(sum(s["reuse_rate"] * s["replies"] for s in summary.values())),
+            "seconds": round(seconds, 3)}
+
+
+def _joined_forms(tracker: Any, rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Repeated lines that join more than one normalised form, with their forms."""
+    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    forms: dict[tuple[str, int], dict[str, None]] = {}
+    for row in rows:
+        state = tracker.agents[row["agent"] or ""]
+        for sentence in _SENTENCE.split(row["text"]):
+            key = normalise(sentence)
+            line = state.line_of.get(hash(key), -1) if len(key.split()) >= MIN_WORDS else -1
+            if line >= 0 and state.counts[line] >= tracker.min_count:
+                forms.setdefault((row["agent"] or "", line), {})[key] = None
+    return [(agent, list(keys)) for (agent, _), keys in forms.items() if len(keys) > 1]
+
+
+def reuse(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from batch import LARGE, corpus_rows
+
+    import replycoach.discovery as current
+    baseline = _baseline_discovery(args.baseline)
+    sets = {"twcs-head + IBM agents": corpus_rows(None), "stc3-helpdesk": _stc3_turns()}
+    rows = []
+    for name, data in sets.items():
+        for label, module in ((f"exact ({args.baseline})", baseline), ("near-copies", current)):
+            tracker, seconds = _track(module, data)
+            rows.append({"set": name, "tracker": label, "replies": len(data), **_reuse_row(tracker, seconds)})
+            if module is current and args.sample:
+                joined = _joined_forms(tracker, data)
+                print(f"{name}: {len(joined)} repeated lines join several forms; {args.sample} of them:")
+                for agent, forms in random.Random(0).sample(joined, min(args.sample, len(joined))):
+                    print(f"  {agent}: " + " | ".join(forms[:4]))
+    base = sets["twcs-head + IBM agents"]
+    large = [base[i % len(base)] for i in range(LARGE)]
+    for label, module in ((f"exact ({args.baseline})", baseline), ("near-copies", current)):
+        tracker, seconds = _track(module, large)
+        rows.append({"set": "batch.py 100,000 replies", "tracker": label, "replies": len(large),
+                     **_reuse_row(tracker, seconds)})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -275,6 +365,10 @@ def main() -> None:
     p = sub.add_parser("html", help="HTML to text")
     p.add_argument("--show", action="store_true", help="print each miss")
     p.set_defaults(run=html)
+    p = sub.add_parser("reuse", help="near-copies of macro lines")
+    p.add_argument("--baseline", default="main", help="the git revision whose discovery.py is the exact tracker")
+    p.add_argument("--sample", type=int, default=0, help="print N repeated lines that join several forms")
+    p.set_defaults(run=reuse)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true")
     args = parser.parse_args()
