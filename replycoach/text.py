@@ -290,20 +290,36 @@ def source_end(source: str, at: int) -> int:
 # one 10 KB line ("On On On ..."); email-reply-parser and quotequail read English only. Every
 # pattern here is bounded (no nested open repeats), so the search stays linear.
 
-# The line that ends an attribution, "... Dana <dana@example.com> wrote:", in the languages help
-# desks meet most (German puts the name and address after the verb); or a line with a date and an
-# address that ends in a colon (Japanese mail). Drafts saved on Windows end lines in CR LF.
+# The end of an attribution, "... Dana <dana@example.com> wrote:", in the languages help desks
+# meet most (German puts the name and address after the verb, and may wrap before the address);
+# or a date and an address then the colon (Japanese mail). Each is looked for only before a colon
+# that ends a line, in the 600 characters before it. Drafts saved on Windows end lines in CR LF.
 _WROTE = (r"wrote|schrieb|skrev|schreef|a écrit|escribió|ha scritto|escreveu|napisał(?:\(a\))?|"
           r"napsal(?:\(a\))?|kirjoitti|написал(?:\(а\))?")
 _ADDRESS = r"[^\s<>@]{1,64}@[^\s<>]{1,255}"
+_LINE_END_COLON = re.compile(r":[ \t\r]*$", re.MULTILINE)
 _ATTRIBUTION_END = re.compile(
-    rf"^[^\n]{{0,300}}?(?<!\w)(?:{_WROTE})(?:[ \t]?|[ \t][^\n<>]{{0,200}}<\r?\n?{_ADDRESS}>):[ \t\r]*$"
-    rf"|^(?=[^\n]{{0,300}}\d)[^\n]{{0,300}}<{_ADDRESS}>:[ \t\r]*$",
-    re.MULTILINE | re.IGNORECASE,
-)
+    rf"(?:(?<!\w)(?P<verb>{_WROTE})(?:[ \t][^\n<>]{{0,200}}<\r?\n?{_ADDRESS}>)?|<{_ADDRESS}>)[ \t]?$", re.IGNORECASE)
+_ATTRIBUTION_REACH = 600
+_ATTRIBUTION_LINE = 300  # characters before the verb or address, at most
 # A long attribution wraps: it may start up to two lines up, on a line that opens like one.
 _ATTRIBUTION_OPENER = re.compile(r"[> \t]*(?:On|Am|Le|El|Il|Op|Em|Den|Dnia|Dne)\s", re.IGNORECASE)
 _WRAP = 2
+
+
+def _line_pattern(body: str) -> re.Pattern[str]:
+    """A pattern for lines that start with `body`, to search for in "\n" + text with `_lines`.
+    Led by a newline, the engine jumps from line to line; a "^" is tried at every character."""
+    return re.compile(rf"\n(?:{body})", re.MULTILINE | re.IGNORECASE)
+
+
+def _lines(pattern: re.Pattern[str], text: str, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) in `text` of each line that `pattern` (from `_line_pattern`) matches, before `end`."""
+    padded = "\n" + text
+    for m in pattern.finditer(padded, 0, len(padded) if end is None else end + 1):
+        yield m.start(), m.end() - 1
+
+
 # Where an unquoted copy of the thread starts: a mail client's header block (From: then Sent: or
 # Date: within four lines, in several languages, *bold* or not), a separator line, a help desk's
 # reply-above marker.
@@ -314,35 +330,40 @@ _SEPARATOR = (r"Original Message|Forwarded message|Ursprüngliche Nachricht|Weit
               r"Messaggio inoltrato|Oorspronkelijk bericht|Doorgestuurd bericht|Oprindelig meddelelse|"
               r"Videresendt meddelelse|Ursprungligt meddelande|Vidarebefordrat meddelande|Opprinnelig melding|"
               r"Mensagem original|Mensagem encaminhada|Wiadomość oryginalna|Alkuperäinen viesti")
-_THREAD_COPY = re.compile(
-    rf"^[ \t>]*\*?(?:{_FROM}) ?:\*?[ \t][^\n]{{1,300}}\n(?:[^\n]{{0,300}}\n){{0,3}}"
+_THREAD_COPY = _line_pattern(
+    rf"[ \t>]*\*?(?:{_FROM}) ?:\*?[ \t][^\n]{{1,300}}\n(?:[^\n]{{0,300}}\n){{0,3}}"
     rf"[ \t>]*\*?(?:{_SENT}) ?:\*?[ \t][^\n]{{1,300}}$"
-    rf"|^[ \t]*-{{2,}} ?(?:{_SEPARATOR}) ?-{{2,}}[ \t\r]*$|^Begin forwarded message:[ \t\r]*$"
-    r"|^##- [^\n]{1,100} -##[ \t\r]*$",
-    re.MULTILINE | re.IGNORECASE,
+    rf"|[ \t]*-{{2,}} ?(?:{_SEPARATOR}) ?-{{2,}}[ \t\r]*$|Begin forwarded message:[ \t\r]*$"
+    r"|##- [^\n]{1,100} -##[ \t\r]*$"
 )
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 _NEXT_LINE = re.compile(r"\s*(\S)")
 _UNQUOTED_LINE = re.compile(r"^[ \t]*[^\s>]", re.MULTILINE)
 # A signature starts at a "-- " or underscore line, a phone's or mail app's "sent from" line, or
-# a disclaimer heading. The app line holds only a few words ("Sent from my desk, is much easier"
-# is prose) and perhaps a link.
-_SIGNATURE = re.compile(
-    r"^(?:-- ?|__+)\r?$"
-    r"|^(?:Sent from (?:my )?|Get Outlook for |Gesendet von (?:meinem )?|Von meinem |Envoyé de (?:mon )?|"
-    r"Enviado desde (?:mi )?|Enviado do (?:meu )?|Inviato da(?:l mio)? |Verzonden (?:vanaf|met) (?:mijn )?|"
-    r"Skickat från (?:min )?|Sendt fra (?:min )?|Hent Outlook til |Wysłano z (?:mojego )?)"
+# a disclaimer heading alone on its line. The app line names the device ("Sent from my", not
+# "Sent from our depot") in a few words ("Sent from my desk, is much easier" is prose), perhaps
+# with a link.
+_SIGNATURE = _line_pattern(
+    r"(?:-- ?|__+)\r?$"
+    r"|(?:Sent from my |Sent from (?=Yahoo Mail|Mail for Windows|Outlook)|Get Outlook for |Gesendet von meinem |"
+    r"Von meinem |Envoyé de mon |Enviado desde mi |Enviado do meu |Inviato da(?:l mio)? |"
+    r"Verzonden (?:vanaf|met) (?:mijn )?|Skickat från min |Sendt fra min |Hent Outlook til |Wysłano z (?:mojego )?)"
     r"[\w .-]{1,40}(?:<[^\s<>]{1,300}>)?[ \t\r]*$"
-    r"|^(?:Disclaimer|Confidentiality notice|CAUTION)\b[^\n]{0,300}$",
-    re.MULTILINE | re.IGNORECASE,
+    r"|(?:Disclaimer|Confidentiality notice)[ \t]*:?[ \t\r]*$"
 )
 
 
 def _attributions(text: str) -> Iterator[tuple[int, int]]:
     """Each attribution's (start, end): from its first line, wrapped or not, to its colon. One
     with neither a date, an address nor an opening such as "On " is prose ("our engineer wrote:")."""
-    for end in _ATTRIBUTION_END.finditer(text):
-        start = line = end.start()
+    for colon in _LINE_END_COLON.finditer(text):
+        end = _ATTRIBUTION_END.search(text, max(0, colon.start() - _ATTRIBUTION_REACH), colon.start())
+        if end is None:
+            continue
+        start = line = text.rfind("\n", 0, end.start()) + 1
+        opening = text[line:end.start()]
+        if len(opening) > _ATTRIBUTION_LINE or not (end.group("verb") or any(c.isdigit() for c in opening)):
+            continue  # too long for a header; an address with no date is not one
         for _ in range(_WRAP):
             above = text.rfind("\n", 0, line - 1) + 1 if line else 0
             if not line or not text[above:line - 1].strip():
@@ -350,25 +371,26 @@ def _attributions(text: str) -> Iterator[tuple[int, int]]:
             line = above
             if _ATTRIBUTION_OPENER.match(text, line):
                 start = line
-        block = text[start:end.end()]
+        block = text[start:colon.end()]
         if _ATTRIBUTION_OPENER.match(block) or any(c.isdigit() or c == "@" for c in block):
-            yield start, end.end()
+            yield start, colon.end()
 
 
 def _thread_headers(text: str) -> list[tuple[int, int]]:
-    headers = [*_attributions(text), *((m.start(), m.end()) for m in _THREAD_COPY.finditer(text))]
+    headers = [*_attributions(text), *_lines(_THREAD_COPY, text)]
     return sorted(headers)
 
 
 def _excluded_regions(text: str) -> list[Span]:
     """The quoted thread and the signature. A header above ">" lines with more of the reply after
-    them is an inline quote: the header and those lines go, the replies between them stay; so does the body
-    under a header that opens the text (a pasted message). A header anywhere else starts an
-    unquoted copy of the thread, which runs to the end."""
+    them is an inline quote: the header and those lines go, the answers between them stay. So
+    does the body under a header that opens the text (a pasted message). A header anywhere else
+    starts an unquoted copy of the thread, which runs to the end."""
     spans: list[Span] = []
     limit = len(text)
-    last_own_line = max((m.start() for m in _UNQUOTED_LINE.finditer(text)), default=-1)
-    for start, end in _thread_headers(text):
+    headers = _thread_headers(text)
+    last_own_line = max((m.start() for m in _UNQUOTED_LINE.finditer(text)), default=-1) if headers else -1
+    for start, end in headers:
         if start < (spans[-1].end if spans else 0):
             continue
         after = _NEXT_LINE.match(text, end)
@@ -378,10 +400,10 @@ def _excluded_regions(text: str) -> list[Span]:
             spans.append(Span("quoted", start, len(text)))
             limit = start
             break
-    sig = next((m for m in _SIGNATURE.finditer(text, 0, limit) if m.start() > 0), None)
-    if sig:
-        spans.append(Span("signature", sig.start(), limit))
-        limit = sig.start()
+    sig = next((start for start, _ in _lines(_SIGNATURE, text, limit) if start > 0), None)
+    if sig is not None:
+        spans.append(Span("signature", sig, limit))
+        limit = sig
     spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
     return sorted(spans, key=lambda s: (s.start, s.end))
 

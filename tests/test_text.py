@@ -231,3 +231,11 @@ def test_source_offsets_read_entities_as_written(source, cleaned, mapped):
 def test_table_cells_are_split_by_tabs_and_rows_by_lines():
     page = "<table><tr><th>Item</th><th>Qty</th></tr><tr><td>Socks</td><td>2</td></tr></table><p>Thanks</p>"
     assert html_to_text(page) == "Item\tQty\nSocks\t2\n\nThanks"
+
+
+@pytest.mark.parametrize("draft", [
+    "Hi Jo,\nyour parcel left today.\nSent from our Leeds depot on Monday.\nThanks,\nSam",
+    "Hi Jo,\nCaution: the update takes ten minutes.\nDo not unplug it.",
+])
+def test_lines_that_only_look_like_a_signature_are_the_reply(draft):
+    assert clean(draft).analysed == draft
