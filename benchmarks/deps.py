@@ -32,11 +32,12 @@ reuse     near-copies of macro lines (replycoach.discovery.ReuseTracker) against
           Per tracker: repeated lines (a line in >= 3 of one agent's replies), uses of them,
           replies holding one, and seconds to add every reply; then the same on batch.py's
           100,000-reply file (the corpus repeated), and --sample N repeated lines that now join
-          several normalised forms, to read for false matches.
+          several normalised forms, to read for false matches. --minhash adds datasketch's MinHash
+          LSH in rapidfuzz's place (repeated lines, uses and seconds only).
 
     .venv/bin/python benchmarks/deps.py threads [--corpus DIR] [--json] [--show]
     .venv/bin/python benchmarks/deps.py html [--json] [--show]
-    .venv/bin/python benchmarks/deps.py reuse [--baseline REF] [--sample N] [--json]
+    .venv/bin/python benchmarks/deps.py reuse [--baseline REF] [--sample N] [--minhash] [--json]
 """
 
 from __future__ import annotations
@@ -330,24 +331,68 @@ def _joined_forms(tracker: Any, rows: list[dict[str, Any]]) -> list[tuple[str, l
     return [(agent, list(keys)) for (agent, _), keys in forms.items() if len(keys) > 1]
 
 
+def _minhash_lines(rows: list[dict[str, Any]], min_count: int = 3) -> dict[str, Any] | None:
+    """Repeated lines and their uses with datasketch's MinHash LSH (Jaccard >= 0.5 on word pairs,
+    64 permutations) in place of rapidfuzz, one index per agent; None when it is not installed."""
+    try:
+        from datasketch import MinHash, MinHashLSH
+    except ImportError:
+        return None
+    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    started = time.perf_counter()
+    template = MinHash(num_perm=64)  # permutations drawn once, as datasketch advises for many sketches
+    agents: dict[str, tuple[dict[str, int], Any, list[int]]] = {}
+    for row in rows:
+        agent = row["agent"] or ""
+        if agent not in agents:
+            agents[agent] = ({}, MinHashLSH(threshold=0.5, num_perm=64), [])
+        line_of, index, counts = agents[agent]
+        seen: set[int] = set()
+        for sentence in _SENTENCE.split(row["text"]):
+            key = normalise(sentence)
+            words = key.split()
+            if len(words) < MIN_WORDS:
+                continue
+            if key not in line_of:
+                sketch = MinHash(num_perm=64, permutations=template.permutations, scheme=template.scheme)
+                sketch.update_batch([f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)])
+                near = index.query(sketch)
+                if near:
+                    line_of[key] = near[0]
+                else:
+                    line_of[key] = len(counts)
+                    counts.append(0)
+                    index.insert(line_of[key], sketch)
+            if line_of[key] not in seen:
+                seen.add(line_of[key])
+                counts[line_of[key]] += 1
+    repeated = [n for _, _, counts in agents.values() for n in counts if n >= min_count]
+    return {"repeated lines": len(repeated), "uses": sum(repeated), "seconds": round(time.perf_counter() - started, 3)}
+
+
 def reuse(args: argparse.Namespace) -> list[dict[str, Any]]:
     from batch import LARGE, corpus_rows
 
     import replycoach.discovery as current
     baseline = _baseline_discovery(args.baseline)
-    sets = {"twcs-head + IBM agents": corpus_rows(None), "stc3-helpdesk": _stc3_turns()}
+    replies = corpus_rows(None)
+    sets = {"twcs-head": [r for r in replies if r["id"].startswith("twcs:")],
+            "IBM agent turns": [r for r in replies if r["id"].startswith("ibm:")], "stc3-helpdesk": _stc3_turns()}
     rows = []
     for name, data in sets.items():
         for label, module in ((f"exact ({args.baseline})", baseline), ("near-copies", current)):
             tracker, seconds = _track(module, data)
             rows.append({"set": name, "tracker": label, "replies": len(data), **_reuse_row(tracker, seconds)})
+            if module is current and args.minhash:
+                minhash = _minhash_lines(data)
+                rows.append({"set": name, "tracker": "MinHash LSH (datasketch)", "replies": len(data),
+                             **(minhash or {"repeated lines": "not installed"})})
             if module is current and args.sample:
                 joined = _joined_forms(tracker, data)
                 print(f"{name}: {len(joined)} repeated lines join several forms; {args.sample} of them:")
                 for agent, forms in random.Random(0).sample(joined, min(args.sample, len(joined))):
                     print(f"  {agent}: " + " | ".join(forms[:4]))
-    base = sets["twcs-head + IBM agents"]
-    large = [base[i % len(base)] for i in range(LARGE)]
+    large = [replies[i % len(replies)] for i in range(LARGE)]
     for label, module in ((f"exact ({args.baseline})", baseline), ("near-copies", current)):
         tracker, seconds = _track(module, large)
         rows.append({"set": "batch.py 100,000 replies", "tracker": label, "replies": len(large),
@@ -368,6 +413,7 @@ def main() -> None:
     p = sub.add_parser("reuse", help="near-copies of macro lines")
     p.add_argument("--baseline", default="main", help="the git revision whose discovery.py is the exact tracker")
     p.add_argument("--sample", type=int, default=0, help="print N repeated lines that join several forms")
+    p.add_argument("--minhash", action="store_true", help="add datasketch's MinHash LSH (a minute or more)")
     p.set_defaults(run=reuse)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true")
