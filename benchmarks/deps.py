@@ -59,7 +59,7 @@ from typing import Any
 
 import yaml
 from common import REPO, table
-from corpus import _need
+from corpus import DataMissing, _need, exit_missing
 
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -418,7 +418,10 @@ def main() -> None:
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = args.run(args)
+    try:
+        rows = args.run(args)
+    except DataMissing as err:
+        exit_missing(err)
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
