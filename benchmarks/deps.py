@@ -25,7 +25,7 @@ html      HTML to text. Inputs: tests/fixtures/html/*.html (help-desk replies wr
           text; "maps back" = fixtures whose text source_offsets can map into the HTML as written
           (line:col of a finding); microseconds per fixture and milliseconds for one 100 KB page.
 
-reuse     near-copies of macro lines (replycoach.discovery.ReuseTracker) against the exact
+reuse     near-copies of macro lines (replycoach.reuse.ReuseTracker) against the exact
           normalised-sentence hashing it had (replycoach/discovery.py at --baseline, default
           main, read with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
           each reply's agent), and stc3-helpdesk's help-desk turns (no agent column: one team).
@@ -319,7 +319,7 @@ def _reuse_row(tracker: Any, seconds: float) -> dict[str, Any]:
 
 def _joined_forms(tracker: Any, rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     """Repeated lines that join more than one normalised form, with their forms."""
-    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    from replycoach.reuse import _SENTENCE, MIN_WORDS, normalise
     forms: dict[tuple[str, int], dict[str, None]] = {}
     for row in rows:
         state = tracker.agents[row["agent"] or ""]
@@ -338,7 +338,7 @@ def _minhash_lines(rows: list[dict[str, Any]], min_count: int = 3) -> dict[str, 
         from datasketch import MinHash, MinHashLSH
     except ImportError:
         return None
-    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    from replycoach.reuse import _SENTENCE, MIN_WORDS, normalise
     started = time.perf_counter()
     template = MinHash(num_perm=64)  # permutations drawn once, as datasketch advises for many sketches
     agents: dict[str, tuple[dict[str, int], Any, list[int]]] = {}
@@ -373,7 +373,7 @@ def _minhash_lines(rows: list[dict[str, Any]], min_count: int = 3) -> dict[str, 
 def reuse(args: argparse.Namespace) -> list[dict[str, Any]]:
     from batch import LARGE, corpus_rows
 
-    import replycoach.discovery as current
+    import replycoach.reuse as current
     baseline = _baseline_discovery(args.baseline)
     replies = corpus_rows(None)
     sets = {"twcs-head": [r for r in replies if r["id"].startswith("twcs:")],
