@@ -26,8 +26,8 @@ html      HTML to text. Inputs: tests/fixtures/html/*.html (help-desk replies wr
           (line:col of a finding); microseconds per fixture and milliseconds for one 100 KB page.
 
 reuse     near-copies of macro lines (replycoach.reuse.ReuseTracker) against the exact
-          normalised-sentence hashing it had (replycoach/discovery.py at --baseline, default
-          main, read with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
+          normalised-sentence hashing it had (at --baseline, default bbc6f01, read
+          with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
           each reply's agent), and stc3-helpdesk's help-desk turns (no agent column: one team).
           Per tracker: repeated lines (a line in >= 3 of one agent's replies), uses of them,
           replies holding one, and seconds to add every reply; then the same on batch.py's
@@ -284,11 +284,17 @@ def html(args: argparse.Namespace) -> list[dict[str, Any]]:
 # --- near-copies of macro lines ----------------------------------------------------------------
 
 def _baseline_discovery(ref: str) -> types.ModuleType:
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:replycoach/discovery.py"],
-                            check=True, capture_output=True, text=True).stdout
+    # The module was replycoach/discovery.py until issue 8 named it reuse.py.
+    for path in ("replycoach/reuse.py", "replycoach/discovery.py"):
+        shown = subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:{path}"],
+                               capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"deps.py: {ref} has neither replycoach/reuse.py nor discovery.py")
     module = types.ModuleType("baseline_discovery")
     sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, f"{ref}:replycoach/discovery.py", "exec"), module.__dict__)
+    exec(compile(shown.stdout, f"{ref}:{path}", "exec"), module.__dict__)
     return module
 
 
@@ -411,7 +417,7 @@ def main() -> None:
     p.add_argument("--show", action="store_true", help="print each miss")
     p.set_defaults(run=html)
     p = sub.add_parser("reuse", help="near-copies of macro lines")
-    p.add_argument("--baseline", default="main", help="the git revision whose discovery.py is the exact tracker")
+    p.add_argument("--baseline", default="bbc6f01", help="the git revision whose tracker is the exact one")
     p.add_argument("--sample", type=int, default=0, help="print N repeated lines that join several forms")
     p.add_argument("--minhash", action="store_true", help="add datasketch's MinHash LSH (a minute or more)")
     p.set_defaults(run=reuse)
