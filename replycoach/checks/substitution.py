@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -13,18 +14,87 @@ from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind, runs_into_a_name
 
-_IRREGULAR = {"have": "has", "do": "does", "be": "is", "go": "goes"}
+# The Penn tags a replacement is inflected to (base forms need no inflecting).
+_TAGS = ("NNS", "VBD", "VBN", "VBG", "VBZ", "JJR", "JJS", "RBR", "RBS")
+# A word right before a past form that makes it a participle ("have used", "was utilised"), or a
+# subject pronoun that makes it a past tense ("we utilised"); unless an auxiliary comes just before
+# the pronoun ("have we utilised").
+_AUXILIARIES = frozenset({"have", "has", "had", "having", "be", "been", "being", "is", "are", "was", "were", "am",
+                          "get", "gets", "got", "getting", "gotten"})
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+_LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
 
 
-def plural(word: str) -> str:
-    """A noun's plural or a verb's third person: "fee" -> "fees", "try" -> "tries", "fix" -> "fixes"."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    return word + "s"
+def readings(word: str, base: str) -> frozenset[str]:
+    """The Penn tags `word` can carry as an inflected form of `base`, by lemminflect's dictionary
+    ("utilised" of "utilize": VBD and VBN; "fees" of "fee": NNS and VBZ). There is no tagger, so
+    every reading the spelling allows counts."""
+    from lemminflect import getAllLemmas, getInflection
+
+    key = norm_of(base)
+    lemmas = {base} | {lemma for found in getAllLemmas(word).values() for lemma in found if norm_of(lemma) == key}
+    return frozenset(tag for lemma in lemmas for tag in _TAGS if word in getInflection(lemma, tag, inflect_oov=False))
+
+
+def inflect(replacement: str, tag: str, *, head_last: bool = True) -> str | None:
+    """`replacement` in the form Penn `tag` names: a verb phrase by its first word ("carry out" ->
+    "carried out"), a noun phrase by its last ("extra charge" -> "extra charges"; only where the
+    matched plural ended the phrase, `head_last`), an adjective or adverb of one word ("simple" ->
+    "simpler"). None where that is not a word lemminflect's dictionary knows: no guessing."""
+    from lemminflect import getInflection
+
+    words = replacement.split(" ")
+    if tag.startswith("VB"):
+        at = 0
+    elif tag.startswith("NN") and head_last:
+        at = len(words) - 1
+    elif len(words) == 1 and tag[:2] in ("JJ", "RB"):
+        at = 0
+    else:
+        return None
+    word = words[at]
+    if not word.isalpha() or (len(word) > 1 and word.isupper()):
+        return None  # a symbol, number or acronym ("PIN"): not inflected
+    forms = getInflection(word.lower(), tag, inflect_oov=False)
+    if not forms:
+        return None
+    words[at] = forms[0].capitalize() if word[0].isupper() else forms[0]
+    return " ".join(words)
+
+
+def _narrowed(tags: frozenset[str], before: str) -> frozenset[str]:
+    """A past form read as participle or past tense from the words right before it, where they tell."""
+    if not {"VBD", "VBN"} <= tags:
+        return tags
+    last = _LAST_WORDS.search(before)
+    if not last:
+        return tags
+    prior, word = (w.lower().replace("’", "'") if w else "" for w in last.groups())
+    if word in _AUXILIARIES or "'" in word[1:] and not word.endswith("n't"):  # "was", "we've", "it's"
+        return tags - {"VBD"}
+    if word in _SUBJECTS:
+        return tags - {"VBN"} if prior not in _AUXILIARIES else tags - {"VBD"}
+    return tags
+
+
+def inflected(replacement: str, forms: set[str] | frozenset[str], matched: str, before: str = "") -> str | None:
+    """`replacement` inflected to the form of the matched words, which are one of `forms` (the
+    term's written forms) with one word inflected; `before` is the text just before the match.
+    The form must be certain: every reading of the matched word ("-s" is a plural noun or a verb's
+    third person; "-ed" a past tense or a participle, unless the words before it tell) must give
+    the same replacement, else None and the agent keeps a suggestion."""
+    said = _form(matched).split(" ")
+    tags: set[tuple[str, bool]] = set()
+    for form in forms:
+        words = form.split(" ")
+        if len(words) != len(said):
+            continue
+        differ = [i for i, (a, b) in enumerate(zip(said, words, strict=True)) if a != b]
+        if len(differ) == 1:
+            at = differ[0]
+            tags |= {(tag, at == len(words) - 1) for tag in _narrowed(readings(said[at], words[at]), before)}
+    results = {inflect(replacement, tag, head_last=head_last) for tag, head_last in tags}
+    return results.pop() if len(results) == 1 and None not in results else None
 
 
 def _names_something(text: str, start: int, end: int) -> bool:
@@ -79,16 +149,14 @@ class Substitution(Check[SubstitutionSpec]):
             for doc in bank.add_phrases(self.key, [term], exact=exact):
                 self._entries[tuple(t.lower_ if exact else t.norm_ for t in doc)] = (term, value)
 
-    def _inflected(self, term: str, matched: str, uses: tuple[str, ...]) -> list[str]:
+    def _inflected(self, term: str, matched: str, uses: tuple[str, ...], before: str) -> list[str]:
         """Replacements that fit the matched form. Matching is on lemmas, so "escalated" matches
-        "escalate"; without a tagger the replacement cannot be inflected reliably, so only the
-        written form, or a plain plural, gets a fix (the rest keep their suggestions)."""
-        said = _form(matched)
-        if said in self._forms[term]:
-            return [u for u in uses if "..." not in u]
-        if any(said == plural(f) for f in self._forms[term]):
-            return [plural(u) for u in uses if "..." not in u and u[-1:].isalpha() and " " not in u]
-        return []
+        "escalate": the written form keeps the replacements as they are, an inflected one gets them
+        inflected where that is certain (`inflected`); the rest keep their suggestions."""
+        usable = [u for u in uses if "..." not in u]
+        if _form(matched) in self._forms[term]:
+            return usable
+        return [r for u in usable if "{" not in u and (r := inflected(u, self._forms[term], matched, before))]
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
@@ -112,7 +180,8 @@ class Substitution(Check[SubstitutionSpec]):
             matched = a.span_text(start, end)
             first, last = a.starts[start], a.token_end(end - 1)
             uses = () if _names_something(a.text, first, last) else value.use
-            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, uses))
+            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, uses,
+                                                                             a.text[max(0, first - 40):first]))
             suggestions = [f.replacement for f in fixes if f.replacement] or [
                 u for u in value.use if "{" not in u]
             if value.explain and first_use:
