@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -22,9 +23,14 @@ _TAGS = ("NNS", "VBD", "VBN", "VBG", "VBZ", "JJR", "JJS", "RBR", "RBS")
 _AUXILIARIES = frozenset({"have", "has", "had", "having", "be", "been", "being", "is", "are", "was", "were", "am",
                           "get", "gets", "got", "getting", "gotten"})
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+# A participle ("is obligated") takes a phrase only as a verb and its particle ("was looped in" ->
+# "was brought in"), not "have to" ("are obligated to" -> "are had to to").
+_PARTICLES = frozenset({"about", "along", "around", "aside", "away", "back", "down", "forward", "in", "into", "off",
+                        "on", "out", "over", "through", "up", "with"})
 _LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
 
 
+@lru_cache(maxsize=4096)
 def readings(word: str, base: str) -> frozenset[str]:
     """The Penn tags `word` can carry as an inflected form of `base`, by lemminflect's dictionary
     ("utilised" of "utilize": VBD and VBN; "fees" of "fee": NNS and VBZ). There is no tagger, so
@@ -36,15 +42,19 @@ def readings(word: str, base: str) -> frozenset[str]:
     return frozenset(tag for lemma in lemmas for tag in _TAGS if word in getInflection(lemma, tag, inflect_oov=False))
 
 
+@lru_cache(maxsize=4096)
 def inflect(replacement: str, tag: str, *, head_last: bool = True) -> str | None:
     """`replacement` in the form Penn `tag` names: a verb phrase by its first word ("carry out" ->
-    "carried out"), a noun phrase by its last ("extra charge" -> "extra charges"; only where the
-    matched plural ended the phrase, `head_last`), an adjective or adverb of one word ("simple" ->
-    "simpler"). None where that is not a word lemminflect's dictionary knows: no guessing."""
+    "carried out"; as a participle, only a verb and its particle), a noun phrase by its last
+    ("extra charge" -> "extra charges"; only where the matched plural ended the phrase, `head_last`),
+    an adjective or adverb of one word ("simple" -> "simpler"). None where that is not a word
+    lemminflect's dictionary knows: no guessing."""
     from lemminflect import getInflection
 
     words = replacement.split(" ")
     if tag.startswith("VB"):
+        if tag == "VBN" and len(words) > 1 and words[1] not in _PARTICLES:
+            return None
         at = 0
     elif tag.startswith("NN") and head_last:
         at = len(words) - 1
@@ -70,7 +80,7 @@ def _narrowed(tags: frozenset[str], before: str) -> frozenset[str]:
     if not last:
         return tags
     prior, word = (w.lower().replace("’", "'") if w else "" for w in last.groups())
-    if word in _AUXILIARIES or "'" in word[1:] and not word.endswith("n't"):  # "was", "we've", "it's"
+    if word in _AUXILIARIES or ("'" in word[1:] and not word.endswith("n't")):  # "was", "we've", "it's"
         return tags - {"VBD"}
     if word in _SUBJECTS:
         return tags - {"VBN"} if prior not in _AUXILIARIES else tags - {"VBD"}

@@ -29,6 +29,7 @@ def test_inflect(word, tag, expected):
     ("ask", "NNS"),  # no noun "asks"
     ("extra charge", "VBZ"),  # a noun phrase has no third person
     ("make easier", "JJR"),  # only a one-word adjective takes -er
+    ("have to", "VBN"),  # "are obligated to" is not "are had to"
 ])
 def test_inflect_refuses(word, tag):
     assert inflect(word, tag) is None
@@ -51,6 +52,7 @@ def test_readings_cover_every_form_the_spelling_allows():
     ("give", "provide", "provided", "we've ", "given"),
     ("give", "provide", "provided", "we ", "gave"),
     ("give", "provide", "provided", "Have we ", "given"),  # a question: the auxiliary comes first
+    ("bring in", "loop in", "looped in", "we've ", "brought in"),  # a participle with its particle
     ("help", "assist", "assisting", "", "helping"),
 ])
 def test_inflected_when_certain(replacement, term, matched, before, expected):
@@ -64,6 +66,7 @@ def test_inflected_when_certain(replacement, term, matched, before, expected):
     ("extra charge", "surcharge", "surcharges", ""),  # a verb "surcharges" has no "extra charges"
     ("PIN", "personal identification number", "personal identification numbers", ""),
     ("charge for", "fee", "fees", ""),  # a plural noun phrase must end on its noun
+    ("have to", "obligate", "obligated", "We're only "),
 ])
 def test_not_inflected_when_uncertain(replacement, term, matched, before):
     assert inflected(replacement, {term}, matched, before) is None
