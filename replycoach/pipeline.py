@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["LEMMA_TABLE", "Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range",
-           "load_tables", "norm_of", "signoff_range"]
+           "lemma_of", "load_tables", "norm_of", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -69,8 +69,13 @@ def norm_of(text: str) -> str:
         return _CONTRACTIONS[lower]
     if len(text) > 1 and text.isupper():
         return lower  # an acronym: BIOS is not "bio", MMS is not "mm"
-    lemma = _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
+    lemma = lemma_of(lower)
     return _SPELLING.get(lemma, lemma)
+
+
+def lemma_of(lower: str) -> str:
+    """A lower-cased word's lemma as spelt ("utilised" -> "utilise"): the table's, where it is right."""
+    return _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
 
 
 class _NormSetter:

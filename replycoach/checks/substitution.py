@@ -11,11 +11,13 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Fix, Strength
-from ..pipeline import Analysis, norm_of
+from ..pipeline import Analysis, lemma_of, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind, runs_into_a_name
 
-# The Penn tags a replacement is inflected to (base forms need no inflecting).
+# The Penn tags a replacement is inflected to (base forms need no inflecting). lemminflect reads its
+# dictionary on first use (0.3 s): only a process that meets an inflected match pays, as with the
+# other languages' word lists, rather than every Coach.
 _TAGS = ("NNS", "VBD", "VBN", "VBG", "VBZ", "JJR", "JJS", "RBR", "RBS")
 # A word right before a past form that makes it a participle ("have used", "was utilised"), or a
 # subject pronoun that makes it a past tense ("we utilised"); unless an auxiliary comes just before
@@ -33,12 +35,11 @@ _LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
 @lru_cache(maxsize=4096)
 def readings(word: str, base: str) -> frozenset[str]:
     """The Penn tags `word` can carry as an inflected form of `base`, by lemminflect's dictionary
-    ("utilised" of "utilize": VBD and VBN; "fees" of "fee": NNS and VBZ). There is no tagger, so
-    every reading the spelling allows counts."""
-    from lemminflect import getAllLemmas, getInflection
+    ("utilised" of "utilize", by way of its lemma as spelt, "utilise": VBD and VBN; "fees" of "fee":
+    NNS and VBZ). There is no tagger, so every reading the spelling allows counts."""
+    from lemminflect import getInflection
 
-    key = norm_of(base)
-    lemmas = {base} | {lemma for found in getAllLemmas(word).values() for lemma in found if norm_of(lemma) == key}
+    lemmas = {base, lemma_of(word)} if norm_of(word) == norm_of(base) else {base}
     return frozenset(tag for lemma in lemmas for tag in _TAGS if word in getInflection(lemma, tag, inflect_oov=False))
 
 
