@@ -25,8 +25,10 @@ _TAGS = ("NNS", "VBD", "VBN", "VBG", "VBZ", "JJR", "JJS", "RBR", "RBS")
 _AUXILIARIES = frozenset({"have", "has", "had", "having", "be", "been", "being", "is", "are", "was", "were", "am",
                           "get", "gets", "got", "getting", "gotten"})
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
-# A participle ("is obligated") takes a phrase only as a verb and its particle ("was looped in" ->
-# "was brought in"), not "have to" ("are obligated to" -> "are had to to").
+_HAVE = frozenset({"have", "has", "had", "having"})
+# A participle that may be passive ("is obligated", or one the words before do not place) takes a
+# phrase only as a verb and its particle ("was looped in" -> "was brought in"), not "have to" ("are
+# obligated to" -> "are had to to"); after "have" any verb phrase will do ("has tried to").
 _PARTICLES = frozenset({"about", "along", "around", "aside", "away", "back", "down", "forward", "in", "into", "off",
                         "on", "out", "over", "through", "up", "with"})
 _LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
@@ -44,17 +46,17 @@ def readings(word: str, base: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def inflect(replacement: str, tag: str, *, head_last: bool = True) -> str | None:
+def inflect(replacement: str, tag: str, *, head_last: bool = True, perfect: bool = False) -> str | None:
     """`replacement` in the form Penn `tag` names: a verb phrase by its first word ("carry out" ->
-    "carried out"; as a participle, only a verb and its particle), a noun phrase by its last
-    ("extra charge" -> "extra charges"; only where the matched plural ended the phrase, `head_last`),
-    an adjective or adverb of one word ("simple" -> "simpler"). None where that is not a word
-    lemminflect's dictionary knows: no guessing."""
+    "carried out"; as a participle, only a verb and its particle unless `perfect`, after "have"), a
+    noun phrase by its last ("extra charge" -> "extra charges"; only where the matched plural ended
+    the phrase, `head_last`), an adjective or adverb of one word ("simple" -> "simpler"). None where
+    that is not a word lemminflect's dictionary knows: no guessing."""
     from lemminflect import getInflection
 
     words = replacement.split(" ")
     if tag.startswith("VB"):
-        if tag == "VBN" and len(words) > 1 and words[1] not in _PARTICLES:
+        if tag == "VBN" and not perfect and len(words) > 1 and words[1] not in _PARTICLES:
             return None
         at = 0
     elif tag.startswith("NN") and head_last:
@@ -73,19 +75,21 @@ def inflect(replacement: str, tag: str, *, head_last: bool = True) -> str | None
     return " ".join(words)
 
 
-def _narrowed(tags: frozenset[str], before: str) -> frozenset[str]:
-    """A past form read as participle or past tense from the words right before it, where they tell."""
-    if not {"VBD", "VBN"} <= tags:
-        return tags
+def _narrowed(tags: frozenset[str], before: str) -> tuple[frozenset[str], bool]:
+    """A past form read as participle or past tense from the words right before it, where they tell;
+    and whether it follows "have" (a perfect, never a passive)."""
     last = _LAST_WORDS.search(before)
-    if not last:
-        return tags
+    if not last or not tags & {"VBD", "VBN"}:
+        return tags, False
     prior, word = (w.lower().replace("’", "'") if w else "" for w in last.groups())
+    perfect = word in _HAVE or word.endswith(("'ve", "'d")) or (word in _SUBJECTS and prior in _HAVE)
+    if not {"VBD", "VBN"} <= tags:
+        return tags, perfect
     if word in _AUXILIARIES or ("'" in word[1:] and not word.endswith("n't")):  # "was", "we've", "it's"
-        return tags - {"VBD"}
+        return tags - {"VBD"}, perfect
     if word in _SUBJECTS:
-        return tags - {"VBN"} if prior not in _AUXILIARIES else tags - {"VBD"}
-    return tags
+        return (tags - {"VBN"}, False) if prior not in _AUXILIARIES else (tags - {"VBD"}, perfect)
+    return tags, perfect
 
 
 def inflected(replacement: str, forms: set[str] | frozenset[str], matched: str, before: str = "") -> str | None:
@@ -95,7 +99,7 @@ def inflected(replacement: str, forms: set[str] | frozenset[str], matched: str, 
     third person; "-ed" a past tense or a participle, unless the words before it tell) must give
     the same replacement, else None and the agent keeps a suggestion."""
     said = _form(matched).split(" ")
-    tags: set[tuple[str, bool]] = set()
+    results: set[str | None] = set()
     for form in forms:
         words = form.split(" ")
         if len(words) != len(said):
@@ -103,8 +107,8 @@ def inflected(replacement: str, forms: set[str] | frozenset[str], matched: str, 
         differ = [i for i, (a, b) in enumerate(zip(said, words, strict=True)) if a != b]
         if len(differ) == 1:
             at = differ[0]
-            tags |= {(tag, at == len(words) - 1) for tag in _narrowed(readings(said[at], words[at]), before)}
-    results = {inflect(replacement, tag, head_last=head_last) for tag, head_last in tags}
+            tags, perfect = _narrowed(readings(said[at], words[at]), before)
+            results |= {inflect(replacement, tag, head_last=at == len(words) - 1, perfect=perfect) for tag in tags}
     return results.pop() if len(results) == 1 and None not in results else None
 
 

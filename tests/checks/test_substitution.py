@@ -53,6 +53,7 @@ def test_readings_cover_every_form_the_spelling_allows():
     ("give", "provide", "provided", "we ", "gave"),
     ("give", "provide", "provided", "Have we ", "given"),  # a question: the auxiliary comes first
     ("bring in", "loop in", "looped in", "we've ", "brought in"),  # a participle with its particle
+    ("try to", "attempt to", "attempted to", "the driver has ", "tried to"),  # a perfect: any verb phrase
     ("help", "assist", "assisting", "", "helping"),
 ])
 def test_inflected_when_certain(replacement, term, matched, before, expected):
@@ -66,7 +67,8 @@ def test_inflected_when_certain(replacement, term, matched, before, expected):
     ("extra charge", "surcharge", "surcharges", ""),  # a verb "surcharges" has no "extra charges"
     ("PIN", "personal identification number", "personal identification numbers", ""),
     ("charge for", "fee", "fees", ""),  # a plural noun phrase must end on its noun
-    ("have to", "obligate", "obligated", "We're only "),
+    ("have to", "obligate", "obligated", "We're only "),  # a passive participle takes no "have to"
+    ("try to", "attempt to", "attempted to", "it was "),
 ])
 def test_not_inflected_when_uncertain(replacement, term, matched, before):
     assert inflected(replacement, {term}, matched, before) is None
