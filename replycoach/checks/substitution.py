@@ -31,6 +31,9 @@ _HAVE = frozenset({"have", "has", "had", "having"})
 # obligated to" -> "are had to to"); after "have" any verb phrase will do ("has tried to").
 _PARTICLES = frozenset({"about", "along", "around", "aside", "away", "back", "down", "forward", "in", "into", "off",
                         "on", "out", "over", "through", "up", "with"})
+# Modal verbs have no participle or third person ("are obligated to" is not "are must to"), and
+# their past is another word ("can" -> "could").
+_MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would", "ought"})
 _LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
 
 
@@ -56,7 +59,8 @@ def inflect(replacement: str, tag: str, *, head_last: bool = True, perfect: bool
 
     words = replacement.split(" ")
     if tag.startswith("VB"):
-        if tag == "VBN" and not perfect and len(words) > 1 and words[1] not in _PARTICLES:
+        if words[0].lower() in _MODALS or (tag == "VBN" and not perfect and len(words) > 1
+                                            and words[1] not in _PARTICLES):
             return None
         at = 0
     elif tag.startswith("NN") and head_last:

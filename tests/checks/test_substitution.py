@@ -30,6 +30,8 @@ def test_inflect(word, tag, expected):
     ("extra charge", "VBZ"),  # a noun phrase has no third person
     ("make easier", "JJR"),  # only a one-word adjective takes -er
     ("have to", "VBN"),  # "are obligated to" is not "are had to"
+    ("must", "VBN"),  # nor "are must to": a modal has no participle
+    ("can", "VBD"),  # and its past is another word
 ])
 def test_inflect_refuses(word, tag):
     assert inflect(word, tag) is None
