@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from corpus import data_dir, politeness_requests, politeness_training_half, rsic
 from replycoach import Coach, Config  # noqa: E402
 from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
 from replycoach.linear import Recipe  # noqa: E402
-from replycoach.train import featurize, train  # noqa: E402
+from replycoach.train import TrainResult, featurize, train  # noqa: E402
 
 CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
                                                  "caps", "words", "waiting", "cues", "neg_words", "pos_words",
@@ -105,7 +106,7 @@ def rsics_labelled() -> list[LabelledReply]:
     return out
 
 
-def _fit_customer_model(coach: Coach, items: list[LabelledReply], args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _fit_customer_model(coach: Coach, items: list[LabelledReply], args: argparse.Namespace) -> TrainResult:
     return train(coach, items, label="customer_upset", reads="customer", recipe=CUSTOMER_RECIPE,
                  c=args.c_customer, min_count=2,
                  # RSiCS's forum posts teach words, but the threshold is set on customer tweets,
@@ -126,8 +127,9 @@ def customer_upset(coach: Coach, args: argparse.Namespace) -> None:
 HELD_OUT_FOLDS = 5
 
 
-def held_out_customer_models(args: argparse.Namespace, folds: int = HELD_OUT_FOLDS) -> dict[str, Path]:
-    """For each IBM reply id, a customer-state model trained without that reply's fold.
+def held_out_customer_models(args: argparse.Namespace, out_dir: Path, folds: int = HELD_OUT_FOLDS) -> dict[str, Path]:
+    """For each IBM reply id, a customer-state model (written into `out_dir`) trained without
+    that reply's fold.
 
     The empathy model learns only from customers the customer-state model calls upset. Picked by
     the shipped model, which was trained on these very customers, those rows are cleaner than
@@ -135,14 +137,12 @@ def held_out_customer_models(args: argparse.Namespace, folds: int = HELD_OUT_FOL
     empathy gap (CV F1 0.91, at a threshold that fired too rarely on dev.jsonl). Picked by held-out
     models, 399 count, 55% with a gap (CV F1 0.75), as among unseen customers."""
     import random
-    import tempfile
 
     items = project_labelled(with_dev=args.with_dev)
     rsics = rsics_labelled()
     ids = sorted({i.id for i in items})
     random.Random(0).shuffle(ids)
     fold_of = {item_id: n % folds for n, item_id in enumerate(ids)}
-    out_dir = Path(tempfile.mkdtemp(prefix="replycoach-held-out-"))
     coach = Coach(config=Config(customer_model="sentiment", disable=_learned_rules()))
     paths = {}
     for k in range(folds):
@@ -201,10 +201,12 @@ def reply_models(coach: Coach, args: argparse.Namespace) -> None:
     readers: dict[str, Coach] = {}
     if any(spec.only_upset for spec in REPLY_MODELS.values()):
         # A model that learns only from customers the customer-state model calls upset has each
-        # reply read by a Coach whose customer-state model never saw it (see above).
-        model_of = held_out_customer_models(args)
-        coaches = {path: Coach(config=Config(customer_model=str(path), disable=_learned_rules()))
-                   for path in sorted(set(model_of.values()))}
+        # reply read by a Coach whose customer-state model never saw it (see above). A Coach
+        # loads its weights when built, so the files need not outlive this block.
+        with tempfile.TemporaryDirectory(prefix="replycoach-held-out-") as tmp:
+            model_of = held_out_customer_models(args, Path(tmp))
+            coaches = {path: Coach(config=Config(customer_model=str(path), disable=_learned_rules()))
+                       for path in sorted(set(model_of.values()))}
         readers = {item_id: coaches[path] for item_id, path in model_of.items()}
     for label, spec in REPLY_MODELS.items():
         recipe = Recipe(ngrams=(1, 2), numeric=_REPLY_NUMERIC, customer_ngrams=(1,) if spec.customer_words else (),
