@@ -76,8 +76,8 @@ class Substitution(Check[SubstitutionSpec]):
             if not value.use and not value.explain and not value.omit:
                 raise ValueError(f"swap entry {term!r} needs `use`, `explain` or `omit`")
             self._forms[term] = {_form(v) for v in expand_phrases([term])}
-            for doc in bank.add_phrases(self.key, [term], exact=exact):
-                self._entries[tuple(t.lower_ if exact else t.norm_ for t in doc)] = (term, value)
+            for phrase in bank.add_phrases(self.key, [term], exact=exact):
+                self._entries[tuple(w.lower() for w in phrase.words) if exact else phrase.norms] = (term, value)
 
     def _inflected(self, term: str, matched: str, uses: tuple[str, ...]) -> list[str]:
         """Replacements that fit the matched form. Matching is on lemmas, so "escalated" matches
