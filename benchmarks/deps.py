@@ -25,9 +25,9 @@ html      HTML to text. Inputs: tests/fixtures/html/*.html (help-desk replies wr
           text; "maps back" = fixtures whose text source_offsets can map into the HTML as written
           (line:col of a finding); microseconds per fixture and milliseconds for one 100 KB page.
 
-reuse     near-copies of macro lines (replycoach.discovery.ReuseTracker) against the exact
-          normalised-sentence hashing it had (replycoach/discovery.py at --baseline, default
-          main, read with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
+reuse     near-copies of macro lines (replycoach.reuse.ReuseTracker) against the exact
+          normalised-sentence hashing it had (at --baseline, default bbc6f01, read
+          with git). Inputs: the agent replies of twcs-head and IBM (batch.py's corpus,
           each reply's agent), and stc3-helpdesk's help-desk turns (no agent column: one team).
           Per tracker: repeated lines (a line in >= 3 of one agent's replies), uses of them,
           replies holding one, and seconds to add every reply; then the same on batch.py's
@@ -284,11 +284,17 @@ def html(args: argparse.Namespace) -> list[dict[str, Any]]:
 # --- near-copies of macro lines ----------------------------------------------------------------
 
 def _baseline_discovery(ref: str) -> types.ModuleType:
-    source = subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:replycoach/discovery.py"],
-                            check=True, capture_output=True, text=True).stdout
+    # The module was replycoach/discovery.py until issue 8 named it reuse.py.
+    for path in ("replycoach/reuse.py", "replycoach/discovery.py"):
+        shown = subprocess.run(["git", "-C", str(REPO), "show", f"{ref}:{path}"],
+                               capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"deps.py: {ref} has neither replycoach/reuse.py nor discovery.py")
     module = types.ModuleType("baseline_discovery")
     sys.modules[module.__name__] = module  # dataclasses look their module up
-    exec(compile(source, f"{ref}:replycoach/discovery.py", "exec"), module.__dict__)
+    exec(compile(shown.stdout, f"{ref}:{path}", "exec"), module.__dict__)
     return module
 
 
@@ -319,7 +325,7 @@ def _reuse_row(tracker: Any, seconds: float) -> dict[str, Any]:
 
 def _joined_forms(tracker: Any, rows: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
     """Repeated lines that join more than one normalised form, with their forms."""
-    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    from replycoach.reuse import _SENTENCE, MIN_WORDS, normalise
     forms: dict[tuple[str, int], dict[str, None]] = {}
     for row in rows:
         state = tracker.agents[row["agent"] or ""]
@@ -338,7 +344,7 @@ def _minhash_lines(rows: list[dict[str, Any]], min_count: int = 3) -> dict[str, 
         from datasketch import MinHash, MinHashLSH
     except ImportError:
         return None
-    from replycoach.discovery import _SENTENCE, MIN_WORDS, normalise
+    from replycoach.reuse import _SENTENCE, MIN_WORDS, normalise
     started = time.perf_counter()
     template = MinHash(num_perm=64)  # permutations drawn once, as datasketch advises for many sketches
     agents: dict[str, tuple[dict[str, int], Any, list[int]]] = {}
@@ -373,7 +379,7 @@ def _minhash_lines(rows: list[dict[str, Any]], min_count: int = 3) -> dict[str, 
 def reuse(args: argparse.Namespace) -> list[dict[str, Any]]:
     from batch import LARGE, corpus_rows
 
-    import replycoach.discovery as current
+    import replycoach.reuse as current
     baseline = _baseline_discovery(args.baseline)
     replies = corpus_rows(None)
     sets = {"twcs-head": [r for r in replies if r["id"].startswith("twcs:")],
@@ -411,7 +417,7 @@ def main() -> None:
     p.add_argument("--show", action="store_true", help="print each miss")
     p.set_defaults(run=html)
     p = sub.add_parser("reuse", help="near-copies of macro lines")
-    p.add_argument("--baseline", default="main", help="the git revision whose discovery.py is the exact tracker")
+    p.add_argument("--baseline", default="bbc6f01", help="the git revision whose tracker is the exact one")
     p.add_argument("--sample", type=int, default=0, help="print N repeated lines that join several forms")
     p.add_argument("--minhash", action="store_true", help="add datasketch's MinHash LSH (a minute or more)")
     p.set_defaults(run=reuse)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
-from .cache import CacheStore, fingerprint, open_store, package_version
+from .cache import CacheStore, fingerprint, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
@@ -105,9 +105,9 @@ class Coach:
         from .checks import base
 
         meta = self.nlp.meta
-        return fingerprint("phrases", __version__, spacy.__version__, package_version("spacy-lookups-data"),
+        return fingerprint("phrases", __version__, spacy.__version__,
                            meta.get("lang"), meta.get("name"), meta.get("version"), self.config.model,
-                           files=[Path(pipeline.__file__), Path(base.__file__),
+                           files=[Path(pipeline.__file__), pipeline.LEMMA_TABLE, Path(base.__file__),
                                   *sorted(r.path for p in self.packs for r in p.rules)])
 
     def _check_model_rules(self) -> None:

@@ -1,13 +1,16 @@
 """The spaCy pipeline (blank English by default) and the per-draft Analysis built on it.
 
 Nothing here downloads anything: the default pipeline is `spacy.blank("en")` plus rule-based
-components, and lemmas come from the lookup tables in `spacy-lookups-data`. A trained pipeline
-may be named instead, which lets token patterns use POS and dependency attributes.
+components, and lemmas come from spaCy's English lemma lookup table, shipped in `data/` (see
+`LEMMA_TABLE`). A trained pipeline may be named instead, which lets token patterns use POS and
+dependency attributes.
 """
 
 from __future__ import annotations
 
 import bisect
+import gzip
+import json
 import re
 import string
 import sys
@@ -26,11 +29,10 @@ from .text import CleanText
 # costs over half a second, which `replycoach --version`, `schema` and `rules list` must not pay.
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.lookups import Table
     from spacy.tokens import Doc
 
-__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "load_tables", "norm_of",
-           "plain_zipf", "signoff_range"]
+__all__ = ["LEMMA_TABLE", "Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range",
+           "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -50,11 +52,18 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
                  "n't": "not", "'ll": "will", "'ve": "have", "'d": "would", "ai": "be"}
 
 
-@lru_cache(maxsize=1)
-def _lemma_table() -> Table:
-    from spacy.lookups import load_lookups
+# spaCy's English `lemma_lookup` table (word -> lemma, 41,582 entries), byte for byte the file
+# spacy-lookups-data 1.0.5 ships (MIT; see data/NOTICE.md): the one table of that 98.5 MB package
+# the pipeline reads. Its quirks are the keys the rule packs and the shipped weights were written
+# against ("hi" -> "hello", "an" -> "a"), so a different lemmatiser would change what they match.
+LEMMA_TABLE = Path(__file__).parent / "data" / "lemma-lookup.json.gz"
 
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> dict[str, str]:
+    with gzip.open(LEMMA_TABLE, "rt", encoding="utf-8") as fh:
+        table: dict[str, str] = json.load(fh)
+    return table
 
 
 @lru_cache(maxsize=200_000)
@@ -65,8 +74,13 @@ def norm_of(text: str) -> str:
         return _CONTRACTIONS[lower]
     if len(text) > 1 and text.isupper():
         return lower  # an acronym: BIOS is not "bio", MMS is not "mm"
-    lemma = _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
+    lemma = lemma_of(lower)
     return _SPELLING.get(lemma, lemma)
+
+
+def lemma_of(lower: str) -> str:
+    """A lower-cased word's lemma as spelt ("utilised" -> "utilise"): the table's, where it is right."""
+    return _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
 
 
 class _NormSetter:

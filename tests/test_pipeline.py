@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 from replycoach.pipeline import analyse, build_nlp, fk_grade, norm_of
@@ -52,6 +55,16 @@ def test_trained_pipeline_that_is_missing_is_a_coded_error():
     with pytest.raises(ConfigError) as err:
         build_nlp("en_no_such_pipeline")
     assert err.value.code == "RC304"
+
+
+def test_norms_need_no_spacy_lookups_data():
+    # The lemma table ships with replycoach: keys are the same with spacy-lookups-data not installed.
+    script = ("import sys; sys.modules['spacy_lookups_data'] = None; "
+              "from replycoach.pipeline import norm_of; "
+              "print(norm_of('tickets'), norm_of('escalated'), norm_of('Hi'), norm_of('an'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["ticket", "escalate", "hello", "a"]
 
 
 def test_the_cached_zipf_table_answers_as_wordfreq_does(tmp_path):

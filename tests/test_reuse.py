@@ -1,4 +1,4 @@
-from replycoach.discovery import ReuseTracker, normalise
+from replycoach.reuse import ReuseTracker, normalise
 
 MACRO = "We'd like to take a further look into this with you, please DM us."
 
