@@ -57,11 +57,17 @@ def featurize(coach: Coach, items: Sequence[LabelledReply], *, recipe: Recipe, r
 def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Reads, recipe: Recipe,
           folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
           licence: str = "", notes: str | None = None, only_upset: bool = False,
-          calibrate_on: Callable[[LabelledReply], bool] | None = None) -> TrainResult:
+          calibrate_on: Callable[[LabelledReply], bool] | None = None, repeats: int = 1,
+          rows: Sequence[dict[str, float] | None] | None = None) -> TrainResult:
     """Fit, cross-validate and pick the threshold; returns the weights file's contents.
     `only_upset`: learn only from replies to customers the customer-state model calls upset.
     `calibrate_on`: choose the threshold (and report the cross-validated figures) on these rows
-    only, when some training rows come from another kind of text than the model will judge."""
+    only, when some training rows come from another kind of text than the model will judge.
+    `repeats`: cross-validate over this many different fold splits (seeds seed, seed+1, ...) and
+    choose the threshold on all their out-of-fold probabilities together, so that the shipped
+    cut-off does not hang on how one split happened to fall.
+    `rows`: the items' feature maps worked out beforehand (one per item, None = left out), for a
+    caller that reads some items with another Coach (see `featurize`)."""
     try:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -71,7 +77,10 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         raise ConfigError("training needs scikit-learn", code="RC304",
                           remedy='install the extra: pip install "replycoach[train]"') from None
 
-    rows = featurize(coach, items, recipe=recipe, reads=reads, only_upset=only_upset)
+    if rows is None:
+        rows = featurize(coach, items, recipe=recipe, reads=reads, only_upset=only_upset)
+    elif len(rows) != len(items):
+        raise ValueError(f"{len(rows)} feature maps for {len(items)} items")
     kept = [(f, item) for f, item in zip(rows, items, strict=True)
             if f is not None and item.labels.get(label) is not None]
     pairs = [(f, bool(item.labels[label])) for f, item in kept]
@@ -100,11 +109,15 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
                                   random_state=seed)
 
-    oof = np.zeros(len(y))
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(xs, y):
-        oof[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
-    threshold, cv = best_threshold([bool(v) for v, c in zip(y, calibrating, strict=True) if c],
-                                   [p for p, c in zip(oof.tolist(), calibrating, strict=True) if c])
+    gold: list[bool] = []
+    oof: list[float] = []
+    for split in range(seed, seed + max(1, repeats)):
+        held_out = np.zeros(len(y))
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=split).split(xs, y):
+            held_out[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
+        gold += [bool(v) for v, c in zip(y, calibrating, strict=True) if c]
+        oof += [p for p, c in zip(held_out.tolist(), calibrating, strict=True) if c]
+    threshold, cv = best_threshold(gold, oof)
     fitted = model().fit(xs, y)
     coef = fitted.coef_[0] / scale
     bias = float(fitted.intercept_[0] - float(np.dot(fitted.coef_[0][numeric], mean[numeric] / scale[numeric])))
@@ -115,7 +128,8 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         threshold=round(float(threshold), 4), weights=dict(sorted(weights.items())), centres=centres,
         trained=Trained(data=data, licence=licence, date=datetime.date.today().isoformat(), examples=len(y),
                         positives=int(y.sum()), notes=notes,
-                        cv={"folds": folds, "seed": seed, "C": c, "precision": round(cv.precision, 3),
+                        cv={"folds": folds, "seed": seed, **({"repeats": repeats} if repeats > 1 else {}),
+                            "C": c, "precision": round(cv.precision, 3),
                             "recall": round(cv.recall, 3), "f1": round(cv.f1, 3)}))
     return TrainResult(weights=spec, cv=cv, dropped=dropped)
 

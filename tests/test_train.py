@@ -75,3 +75,36 @@ def test_calibrate_on_chooses_the_threshold_on_some_rows_only(labels):
     result = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3,
                    calibrate_on=lambda item: item.id.startswith("c"))
     assert result.cv.fp == result.cv.tn == 0 and result.cv.positives == 20
+
+
+def test_repeats_choose_the_threshold_over_several_fold_splits(labels):
+    from replycoach.evaluation import read_labelled
+    from replycoach.linear import Recipe
+    from replycoach.train import train
+
+    items = read_labelled(labels)
+    coach = Coach(config=Config(shipped_packs=False))
+    once = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3)
+    thrice = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, repeats=3)
+    # the counts pool every split's out-of-fold calls; the shipped weights come from one final fit
+    assert once.cv.positives == 20 and thrice.cv.positives == 60
+    assert thrice.weights.trained.cv["repeats"] == 3 and "repeats" not in once.weights.trained.cv
+    assert thrice.weights.weights == once.weights.weights
+
+
+def test_rows_worked_out_beforehand_are_trained_on_as_given(labels):
+    from replycoach.evaluation import read_labelled
+    from replycoach.linear import Recipe
+    from replycoach.train import featurize, train
+
+    items = read_labelled(labels)
+    coach = Coach(config=Config(shipped_packs=False))
+    rows = featurize(coach, items, recipe=Recipe(), reads="reply")
+    assert train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3,
+                 rows=rows).weights == train(coach, items, label="tone", reads="reply", recipe=Recipe(),
+                                             folds=3).weights
+    rows[0] = None  # a row left out beforehand is not trained on
+    assert train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3,
+                 rows=rows).weights.trained.examples == 39
+    with pytest.raises(ValueError, match="feature maps"):
+        train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, rows=rows[1:])
