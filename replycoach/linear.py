@@ -349,7 +349,7 @@ def _specific_acknowledgement(reply: Side, customer: Side) -> float:
 
 def _coverage(reply: Side, customer: Side) -> float:
     """The share of the customer's content words the reply takes up: unlike `echo`, a long
-    message with one word taken up counts as barely answered, whoever the brand is."""
+    message with one word of it taken up counts as barely answered."""
     theirs = customer.content()
     return len(reply.content() & theirs) / len(theirs) if theirs else 0.0
 

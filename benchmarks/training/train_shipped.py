@@ -163,8 +163,8 @@ REPLY_MODELS: dict[str, ReplyModel] = {
     # Canned reads the customer only through its questions and frustration cues, and the reply
     # against it: how much of the message it takes up (coverage) and how long it is beside it
     # (length_ratio). With the customer's length, waiting words and upset probability as features
-    # it learned "long, upset message -> canned", which is where IBM's templates answered, and
-    # flagged specific replies to long Weibo messages. Measured with benchmarks/judgement.py: F1
+    # it learned "a long, upset message gets a canned reply" (IBM's templates answered such
+    # messages) and flagged specific replies to long Weibo messages. Measured with benchmarks/judgement.py: F1
     # 0.705 -> 0.723 on dev (precision 0.76 -> 0.83), 0.500 -> 0.552 on twcs/stc3 (0.57 -> 0.73);
     # training on all companies but one and judging that one, in turn: F1 0.441 -> 0.436, precision
     # 0.75 -> 0.82. The gain is fewer false alarms; recall on brands never seen stays low. Keeping
