@@ -363,10 +363,26 @@ def _specific_acknowledgement(reply: Side, customer: Side) -> float:
     return 0.0
 
 
+def _coverage(reply: Side, customer: Side) -> float:
+    """The share of the customer's content words the reply takes up: unlike `echo`, a long
+    message with one word of it taken up counts as barely answered."""
+    theirs = customer.content()
+    return len(reply.content() & theirs) / len(theirs) if theirs else 0.0
+
+
+def _length_ratio(reply: Side, customer: Side) -> float:
+    """The reply's length against the customer's message (log of the ratio of their words): a
+    one-line template under a detailed complaint, measured without the customer's length alone,
+    which varies by channel and source."""
+    return math.log((len(reply.keys) + 1) / (len(customer.keys) + 1))
+
+
 CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
     "echo": ("customer content words the reply takes up (log)", _echo),
     "overlap": ("share of the reply's content words taken from the customer", _overlap),
     "specific_ack": ("an acknowledgement followed by the customer's own words", _specific_acknowledgement),
+    "coverage": ("share of the customer's content words the reply takes up", _coverage),
+    "length_ratio": ("reply words against customer words (log of the ratio)", _length_ratio),
 }
 
 

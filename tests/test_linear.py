@@ -96,3 +96,18 @@ def test_a_bad_entry_is_placed_at_its_line(tmp_path):
     with pytest.raises(RuleError) as err:
         load_weights(path)
     assert err.value.place == f"{path}:{line}"
+
+
+def test_coverage_and_length_ratio_measure_the_reply_against_the_message():
+    """Coverage is the share of the customer's content words the reply takes up (echo counts
+    them); length_ratio the log of reply words over customer words, each plus one."""
+    customer = side(["my", "parcel", "never", "arrive", "and", "the", "driver", "be", "rude"])
+    reply = side(["sorry", "your", "parcel", "be", "late", "<url>"])
+    recipe = Recipe(ngrams=(), cross=("echo", "coverage", "length_ratio"))
+    feats = features(recipe, "both", reply=reply, customer=customer)
+    # the customer's content words: parcel, never, arrive, driver, rude; the reply takes up "parcel"
+    assert feats["x.num:coverage"] == pytest.approx(1 / 5)
+    assert feats["x.num:echo"] == pytest.approx(math.log1p(1))
+    assert feats["x.num:length_ratio"] == pytest.approx(math.log(7 / 10))
+    template = features(recipe, "both", reply=side(["please", "visit", "<url>"]), customer=customer)
+    assert "x.num:coverage" not in template and template["x.num:length_ratio"] < feats["x.num:length_ratio"]
