@@ -56,7 +56,8 @@ class RunOn(Check[RunOnSpec]):
         if a.texts[tokens[k]] != "," or a.texts[after].lower() not in self._subjects:
             return False
         clause: list[str] = []
-        for i in reversed(tokens[:k]):
+        for j in range(k - 1, -1, -1):  # back to the clause's start (indices: no copy of a long sentence)
+            i = tokens[j]
             if a.protected[i] == "url" or a.texts[i] in _CLAUSE_MARKS or _spaced_hyphen(a, i):
                 break
             if a.is_word[i]:
