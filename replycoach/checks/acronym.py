@@ -41,8 +41,10 @@ def _signature(a: Analysis, i: int) -> bool:
     """The reply's last word, after a link or a full stop: an agent's initials ("...: <link> HRB")."""
     if a.text[a.token_end(i):].strip():
         return False
-    before = [j for j in range(i) if not a.texts[j].isspace()]
-    return bool(before) and (a.protected[before[-1]] == "url" or a.texts[before[-1]] in SENTENCE_END)
+    j = i - 1
+    while j >= 0 and a.texts[j].isspace():
+        j -= 1
+    return j >= 0 and (a.protected[j] == "url" or a.texts[j] in SENTENCE_END)
 
 
 def _defined(text: str, acronym: str) -> bool:
