@@ -285,7 +285,7 @@ def _cmd_rewrite(args: argparse.Namespace, out: Console) -> int:
     if args.format == "json":
         print(result.to_json())
     elif args.format == "diff":
-        from .render import print_edits
+        from .render_terminal import print_edits
 
         print_edits(result, out)
     else:
@@ -315,11 +315,12 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import BatchSummary, resume_point, score_items, write_summary
+    from .batch import resume_point, score_items
+    from .batch_report import batch_report_html
     from .coach import Coach
-    from .discovery import ReuseTracker
     from .records import column_warnings, count_records, first_record, read_items
-    from .render_html import batch_report_html
+    from .reuse import ReuseTracker
+    from .summary import BatchSummary, write_summary
 
     if args.jobs < 1:
         raise InputError("--jobs must be 1 or more", code="RC303")
@@ -553,7 +554,7 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
     if args.rules_command == "validate":
         out.print(f"ok: {len(coach.rules)} rules in {args.path}")
         return EXIT_PASSED
-    from .rules.selftest import run_examples
+    from .selftest import run_examples
 
     results = run_examples(coach)
     failed = [r for r in results if not r.ok]

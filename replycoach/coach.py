@@ -6,37 +6,32 @@ Data flows one way: draft -> clean (text.py) -> Doc and counts (pipeline.py) -> 
 
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
 from .cache import CacheStore, fingerprint, open_store, package_version
-from .checks.base import Check, MatcherBank, Rule
+from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
-from .errors import InputError, ReplycoachError, RuleError
+from .errors import ReplycoachError, RuleError
+from .language import refuse_non_english
 from .linear import LinearModel, Side, load_weights
-from .models import ConversationReport, Edit, Finding, Metrics, Report, Severity, Signal, Strength, TurnReport
+from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables
-from .records import Columns, Item, Turn
-from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite, todos_in
-from .rules.loader import ParsedFiles, compile_error, load_rules, names_rule
-from .rules.schema import CONVERSATION_SCOPES
-from .scoring import finding_weight, score
+from .records import Turn
+from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite_to_fixed_point, todos_in
+from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
+from .rules.schema import CONVERSATION_SCOPES, Rule
+from .scoring import conversation_score, dedupe, score
 from .text import CleanText, clean, replace_unencodable
-
-if TYPE_CHECKING:
-    from .batch import BatchRun
 
 __all__ = ["Coach", "Draft"]
 
 Draft = str | tuple[str, str | None] | dict[str, Any]
 """What `check_many` accepts: a draft, (draft, customer), or {"draft", "customer", "channel"}."""
-
-_NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
 
 
 class Coach:
@@ -66,7 +61,7 @@ class Coach:
         self._late_checks: list[Check[Any]] = []  # run after those: learned rules read their findings
         self._conversation_checks: list[Check[Any]] = []  # run on a conversation's agent turns
         for rule in self.rules:
-            check = _kinds()[rule.spec.kind](rule)
+            check = kinds()[rule.spec.kind](rule)
             try:
                 check.compile(self._bank)
             except ValueError as err:
@@ -187,10 +182,10 @@ class Coach:
         first, before = reports[0], reports[-1]  # the rules alone, and with the learned rules
         draft = replace_unencodable(draft)[0]  # the draft as given, as far as it can be sent
         unchanged = Rewrite(text=draft, edits=(), before=before, after=before)
-        result = rewrite(check_text, first, cleaned, customer=customer,
-                         rewriter=rewriter or RuleRewriter(skip=self._is_swap),
-                         word_level=self._word_level, customer_upset=bool(customer_view and customer_view.upset),
-                         slots=slots)
+        result = rewrite_to_fixed_point(check_text, first, cleaned, customer=customer,
+                                        rewriter=rewriter or RuleRewriter(skip=self._is_swap),
+                                        word_level=self._word_level,
+                                        customer_upset=bool(customer_view and customer_view.upset), slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
         after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
@@ -260,12 +255,12 @@ class Coach:
         With `errors="return"` a draft that cannot be checked yields its ReplycoachError and the
         stream goes on; with `errors="raise"` the error is raised.
         """
-        pending: list[tuple[int, CleanText | ReplycoachError, str | None, str]] = []
+        pending: list[tuple[CleanText | ReplycoachError, str | None, str]] = []
 
         def flush() -> Iterator[Report | ReplycoachError]:
-            ok = [p for p in pending if isinstance(p[1], CleanText)]
-            docs = iter(self.nlp.pipe([p[1].analysed for p in ok], batch_size=batch_size))  # type: ignore[union-attr]
-            for _, item, cust, chan in pending:
+            ok = [p for p in pending if isinstance(p[0], CleanText)]
+            docs = iter(self.nlp.pipe([p[0].analysed for p in ok], batch_size=batch_size))  # type: ignore[union-attr]
+            for item, cust, chan in pending:
                 if isinstance(item, ReplycoachError):
                     result: Report | ReplycoachError = item
                 else:
@@ -279,27 +274,17 @@ class Coach:
                 yield result
             pending.clear()
 
-        for i, item in enumerate(drafts):
+        for item in drafts:
             text, cust, chan = _unpack(item)
             try:
                 cleaned: CleanText | ReplycoachError = clean(
                     text, input_format=input_format, max_chars=self.config.max_chars, require_words=True)
             except ReplycoachError as err:
                 cleaned = err
-            pending.append((i, cleaned, cust, chan or channel or self.config.default_channel))
+            pending.append((cleaned, cust, chan or channel or self.config.default_channel))
             if len(pending) >= batch_size:
                 yield from flush()
         yield from flush()
-
-    def score_batch(self, items: Iterable[Item] | Iterable[dict[str, Any]] | str | Path | Any, *,
-                    columns: Columns | None = None, shape: str | None = None, jobs: int = 1) -> BatchRun:
-        """Score an export (a path), a pandas DataFrame, a list of dicts (rows, mapped by `columns`
-        like a file's) or Items: iterate the result for per-record results in input order; its
-        `summary` (per agent and team, reused lines) is complete once iterated."""
-        from .batch import BatchRun
-        from .records import items_from
-
-        return BatchRun(items_from(items, cols=columns, shape=shape), coach=self, jobs=jobs)  # type: ignore[arg-type]
 
     def check_conversation(self, turns: Sequence[Turn | tuple[str, str] | dict[str, Any]], *,
                            channel: str | None = None) -> ConversationReport:
@@ -330,12 +315,8 @@ class Coach:
             reports.append(TurnReport(index=i, role="agent", author=turn.author, report=report))
         text, findings = self._conversation_findings(agent_texts, "\n\n".join(customer_all) or None, chan)
         scored = [t.report for t in reports if t.report is not None]
-        mean = sum(r.score for r in scored) / len(scored) if scored else 0.0
-        penalty = sum(finding_weight(f, self.config.weights, self._rule_weights) for f in findings)
-        score_ = int(round(min(100.0, max(0.0, mean - penalty))))
-        every = (*findings, *(f for r in scored for f in r.findings))
-        passed = bool(scored) and score_ >= self.config.threshold and not any(
-            f.severity is Severity.error for f in every)
+        score_, passed = conversation_score(scored, findings, weights=self.config.weights,
+                                            threshold=self.config.threshold, rule_weights=self._rule_weights)
         return ConversationReport(score=score_, passed=passed, threshold=self.config.threshold,
                                   turns=tuple(reports), findings=tuple(findings), text=text)
 
@@ -377,7 +358,7 @@ class Coach:
                  rules_alone: bool = True, full: bool = True) -> tuple[Report, ...]:
         """The rules-alone report and/or the full one, from one pass: the learned rules run after
         the others."""
-        _refuse_non_english(analysis)
+        refuse_non_english(analysis)
         ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
@@ -416,7 +397,7 @@ class Coach:
 
     def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
                 strengths: list[Strength], signals: list[Signal]) -> Report:
-        findings = _dedupe(findings, self._word_level)
+        findings = dedupe(findings, self._word_level)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, word_level=self._word_level,
                        rule_weights=self._rule_weights, signals=signals)
@@ -449,7 +430,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
     """Read the word lists every check consults (each once per process): otherwise the first
     check pays for reading them, 0.3 s and more, and a check meeting its first word outside
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
-    checks.rarity.looks_foreign): a process checking English never reads them."""
+    language.looks_foreign): a process checking English never reads them."""
     from wordfreq import zipf_frequency
 
     from .signals import vader
@@ -467,12 +448,6 @@ def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:
     return Turn(role=str(raw.get("role", "")), text=str(raw.get("text", "")), author=raw.get("author"))
 
 
-def _kinds() -> dict[str, type[Check[Any]]]:
-    from .rules.loader import kinds
-
-    return kinds()
-
-
 def _unpack(item: Draft) -> tuple[str, str | None, str | None]:
     if isinstance(item, str):
         return item, None, None
@@ -481,44 +456,3 @@ def _unpack(item: Draft) -> tuple[str, str | None, str | None]:
     if isinstance(item, dict):
         return str(item.get("draft", item.get("text", ""))), item.get("customer"), item.get("channel")
     return item, None, None  # type: ignore[return-value]  # clean() reports the wrong type
-
-
-def _refuse_non_english(analysis: Analysis) -> None:
-    """Say the text is not English rather than flag every word of it."""
-    from .checks.rarity import looks_foreign, zipf
-
-    text = analysis.clean.analysed
-    letters = sum(1 for c in text if c.isalpha())
-    if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
-        raise InputError("the text does not look like English", code="RC105",
-                         remedy="replycoach checks English replies only")
-    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]
-    if (len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words)) or looks_foreign(words):
-        raise InputError("the text does not look like English", code="RC105",
-                         remedy="replycoach checks English replies only")
-
-
-def _dedupe(findings: list[Finding], word_level: frozenset[str]) -> list[Finding]:
-    """One word-level finding per span and category: where two overlap, keep the more severe,
-    then the longer, then the one with more suggestions (a glossary hit beats a rare-word hit).
-    Sentence- and reply-level findings are kept as they are."""
-    ranked = sorted(findings, key=lambda f: (f.severity.rank, -(f.end - f.start),
-                                             -len(f.suggestions), f.start))
-    kept: list[Finding] = []
-    # Per category, the kept word-level spans, sorted. The non-empty ones never overlap one
-    # another, so sorted by start they are sorted by end too: one look-up finds the only one
-    # that could overlap a new span (comparing each with all took 0.34 s on 1,100 findings).
-    spans: dict[str, list[tuple[int, int]]] = {}
-    points: dict[str, list[int]] = {}  # kept empty spans, which need a span around them to overlap
-    for f in ranked:
-        if f.rule in word_level:
-            taken = spans.setdefault(f.category, [])
-            at = bisect.bisect_left(taken, (f.end,))
-            if (at and taken[at - 1][1] > f.start) or any(f.start < p < f.end for p in points.get(f.category, ())):
-                continue
-            if f.start < f.end:
-                bisect.insort(taken, (f.start, f.end))
-            else:
-                points.setdefault(f.category, []).append(f.start)
-        kept.append(f)
-    return sorted(kept, key=lambda f: (f.start, f.end, f.rule))

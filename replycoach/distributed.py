@@ -8,8 +8,8 @@
     scored = score_dask(ddf, columns=Columns(text="body"))   # columns id, result (a JSON line)
 
 Each row gives exactly the result line `replycoach batch` writes for it (`result` is that line's
-JSON), because the rows go through `records.read_items`, the reader the CLI uses. Where the
-index is the row's position in the export (`dd.from_pandas` of a default-indexed frame), record
+JSON), because the rows go through `records.normalise_records`, the normaliser the CLI's reader
+uses. Where the index is the row's position in the export (`dd.from_pandas` of a default-indexed frame), record
 numbers in RC110 messages and the `#N` ids of rows without an id match the single-process run
 too; elsewhere (`dd.read_parquet` numbers each partition's rows from 0) they are index values.
 
@@ -28,8 +28,6 @@ too; elsewhere (`dd.read_parquet` numbers each partition's rows from 0) they are
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -38,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .batch import score_item
 from .coach import Coach
 from .config import Config
-from .records import Columns, Shape, read_items
+from .records import Columns, Shape, normalise_records
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -95,20 +93,15 @@ def score_partition(df: pd.DataFrame, *, config: Config | None = None, rules: Se
     integer_index = pd.api.types.is_integer_dtype(df.index.dtype)
     positions = [int(i) for i in df.index] if integer_index else list(range(len(df)))
     coach = worker_coach(config, rules)
-    fd, name = tempfile.mkstemp(suffix=".jsonl", prefix="replycoach-")
-    try:  # through the CLI's own reader, so every row is normalised exactly as in `replycoach batch`
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        ids, lines = [], []
-        for item in read_items(name, cols=cols, shape=shape, fmt="jsonl"):
-            index = positions[item.index]
-            no_id = records[item.index].get(cols.id) in (None, "")
-            item = replace(item, index=index, id=f"#{index}" if no_id else item.id)
-            result = score_item(coach, item)
-            ids.append(item.id)
-            lines.append(json.dumps(result, ensure_ascii=False))
-    finally:
-        os.unlink(name)
+    ids, lines = [], []
+    # The CLI's own normaliser, so every row becomes the Item it would in `replycoach batch`.
+    for item in normalise_records(records, cols=cols, shape=shape):
+        index = positions[item.index]
+        no_id = records[item.index].get(cols.id) in (None, "")
+        item = replace(item, index=index, id=f"#{index}" if no_id else item.id)
+        result = score_item(coach, item)
+        ids.append(item.id)
+        lines.append(json.dumps(result, ensure_ascii=False))
     if len(lines) != len(df):
         raise RuntimeError(f"read {len(lines)} items from a partition of {len(df)} rows")
     return pd.DataFrame({"id": pd.Series(ids, dtype=str, index=df.index),

@@ -25,9 +25,9 @@ from .errors import ReplycoachError
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .checks.base import Rule
     from .models import Finding, Report
     from .rewrite import Rewrite
+    from .rules.schema import Rule
 
 __all__ = ["FORMATS", "Checked", "Region", "render"]
 
@@ -265,7 +265,7 @@ def _sarif_result(r: Checked, f: Finding, index: dict[str, int]) -> dict[str, An
 def _text(results: Sequence[Checked], console: Console) -> None:
     from rich.markup import escape
 
-    from .render import print_report
+    from .render_terminal import print_report
 
     for i, r in enumerate(results):
         if i:

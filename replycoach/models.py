@@ -7,6 +7,7 @@ field names below. Bump the version on any change that is not purely additive.
 from __future__ import annotations
 
 from enum import Enum
+from functools import singledispatch
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +26,7 @@ __all__ = [
     "Severity",
     "Signal",
     "Strength",
+    "html_view",
 ]
 
 # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`
@@ -38,6 +40,16 @@ CATEGORY_COLOURS: dict[str, str] = {
     "gratitude": "#047857", "tone": "#b91c1c", "ownership": "#0e7490",
 }
 CATEGORIES: tuple[str, ...] = tuple(CATEGORY_COLOURS)
+
+
+@singledispatch
+def html_view(result: object) -> str | None:
+    """A result as HTML, for a notebook's `_repr_html_`; None (Jupyter then shows its repr) for a
+    type no renderer has registered. The renderers sit above this module and register their
+    views here (render_html.py: reports, conversations, rewrites; batch_report.py: batch
+    summaries), so the types need not import them; coach.py and batch.py import those
+    renderers, so whatever they return can draw itself."""
+    return None
 
 
 class Severity(str, Enum):  # noqa: UP042  (a StrEnum would change str() of a Severity)
@@ -166,10 +178,8 @@ class Report(_Frozen):
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
-    def _repr_html_(self) -> str:
-        from .render_html import report_html
-
-        return report_html(self, severities=True)
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
     @classmethod
     def json_schema(cls) -> dict[str, Any]:
@@ -204,7 +214,5 @@ class ConversationReport(_Frozen):
     findings: tuple[Finding, ...]
     text: str
 
-    def _repr_html_(self) -> str:
-        from .render_html import conversation_html
-
-        return conversation_html(self)
+    def _repr_html_(self) -> str | None:
+        return html_view(self)

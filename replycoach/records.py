@@ -8,8 +8,10 @@ Column and role names are mappable (`Columns`), so real exports load unedited. T
 reply ids (one row per tweet, customer and brand alike) are a replies export with `reply_to`
 and `inbound` set: the customer message is looked up by id, in one pass over the file first.
 Every input record becomes exactly one `Item`, an unreadable one included (with its error).
-The same normalisation serves files, in-memory rows (a list of dicts, a pandas DataFrame) and
-`column_warnings`, which says before a run what a summary will lack.
+Reading (`read_records`: a file's raw records) and normalising (`normalise_records`: raw
+records to Items) are separate steps: the same normalisation serves files (`read_items` does both),
+in-memory rows (a list of dicts, a pandas DataFrame, a Dask partition) and `column_warnings`,
+which says before a run what a summary will lack.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +28,7 @@ from .errors import InputError
 from .text import bom_encoding, replace_unencodable
 
 __all__ = ["Columns", "Item", "Turn", "column_warnings", "count_records", "first_record", "items_from",
-           "read_items", "read_records"]
+           "normalise_records", "read_items", "read_records"]
 
 Shape = Literal["replies", "conversations"]
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -237,6 +239,15 @@ def items_from(source: Any, *, cols: Columns | None = None, shape: Shape | None 
     if all(isinstance(r, Item) for r in records):
         return iter(records)
     rows = [r if isinstance(r, dict) else {"__error__": f"not a row but a {type(r).__name__}"} for r in records]
+    return normalise_records(rows, cols=cols, shape=shape)
+
+
+def normalise_records(rows: Sequence[dict[str, Any]], *, cols: Columns | None = None,
+                      shape: Shape | None = None) -> Iterator[Item]:
+    """Items from raw records already in memory (as `read_records` yields them: plain JSON data,
+    {"__error__": ...} for one that could not be read), one per record, in order: the
+    normalisation a file's records get, without the file."""
+    cols = cols or Columns()
     linked = _customer_texts(rows, cols) if cols.reply_to and cols.inbound else None
     return _normalise(rows, cols=cols, shape=shape, linked=linked)
 

@@ -28,11 +28,12 @@ from typing import Protocol, runtime_checkable
 from pydantic import BaseModel, ConfigDict, Field
 
 from .checks.base import SLOT, capital_at_sentence_start
-from .models import Edit, Finding, Report
+from .models import Edit, Finding, Report, html_view
 from .pipeline import continuation, greeting_range, signoff_range
 from .text import CleanText, source_end, source_offsets
 
-__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "rewrite"]
+__all__ = ["Rewrite", "Rewriter", "RuleRewriter", "Todo", "apply_edits", "grammar_faults", "resolve_overlaps",
+           "rewrite_to_fixed_point"]
 
 MAX_PASSES = 6
 
@@ -62,10 +63,8 @@ class Rewrite(BaseModel):
     def to_json(self, *, indent: int | None = None) -> str:
         return self.model_dump_json(indent=indent, exclude={"rejected"})
 
-    def _repr_html_(self) -> str:
-        from .render_html import rewrite_html
-
-        return rewrite_html(self)
+    def _repr_html_(self) -> str | None:
+        return html_view(self)
 
 
 @runtime_checkable
@@ -268,7 +267,7 @@ def _new_faults(old: str, new: str) -> list[tuple[str, int, int]]:
     return fresh
 
 
-def _resolve(edits: Sequence[Edit]) -> list[Edit]:
+def resolve_overlaps(edits: Sequence[Edit]) -> list[Edit]:
     """Non-overlapping edits, in the proposer's order of preference, then sorted by position."""
     chosen: list[Edit] = []
     for e in edits:
@@ -372,8 +371,9 @@ def _new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int
     return new
 
 
-def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | None, rewriter: Rewriter,
-            word_level: frozenset[str], customer_upset: bool = False, slots: bool = False) -> Rewrite:
+def rewrite_to_fixed_point(check: Checker, first: Report, clean: CleanText, *, customer: str | None,
+                           rewriter: Rewriter, word_level: frozenset[str], customer_upset: bool = False,
+                           slots: bool = False) -> Rewrite:
     """Rewrite a checked draft to a fixed point: propose, resolve, guard, apply; repeat while it helps.
 
     `customer_upset` says whether an empathy line may be added; edits that would leave a `[slot]`
@@ -396,7 +396,7 @@ def rewrite(check: Checker, first: Report, clean: CleanText, *, customer: str | 
                 rejected.append(problem)
             else:
                 proposals.append(edit)
-        chosen = _resolve(proposals)
+        chosen = resolve_overlaps(proposals)
         accepted = _accept(check, current, report, chosen, slot_spans, word_level, rejected)
         kept = {id(e) for e in accepted[0]} if accepted else set()
         turned_down.update((e.rule, current[e.start:e.end], e.replacement) for e in chosen if id(e) not in kept)

@@ -425,7 +425,8 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
 
 @lru_cache(maxsize=1)
 def _page() -> str:
-    from .render_html import CATEGORY_COLOURS, STYLE
+    from .models import CATEGORY_COLOURS
+    from .render_html import STYLE
 
     html = resources.files("replycoach").joinpath("web/index.html").read_text(encoding="utf-8")
     colours = ";".join(f"--rc-{k}:{v}" for k, v in CATEGORY_COLOURS.items())

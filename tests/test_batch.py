@@ -8,20 +8,13 @@ from pathlib import Path
 import pytest
 
 from replycoach import Coach
-from replycoach.batch import (
-    BatchSummary,
-    findings_dataframe,
-    resume_point,
-    score_items,
-    summary_files,
-    to_dataframe,
-    week_of,
-)
+from replycoach.batch import findings_dataframe, resume_point, score_batch, score_items, to_dataframe
+from replycoach.batch_report import batch_report_html
 from replycoach.cli import main
-from replycoach.discovery import ReuseTracker, normalise
 from replycoach.errors import ReplycoachError
 from replycoach.records import Columns, column_warnings, read_items
-from replycoach.render_html import batch_report_html
+from replycoach.reuse import ReuseTracker, normalise
+from replycoach.summary import BatchSummary, summary_files, week_of
 
 REPLIES = [
     {"id": "r1", "text": "Thanks for waiting! Your order ships today.", "agent": "ann", "team": "a",
@@ -181,7 +174,7 @@ def test_approved_macros_are_not_reuse():
 def test_python_api_and_dataframe(tmp_path):
     pytest.importorskip("pandas")
     src = write_jsonl(tmp_path / "in.jsonl", REPLIES)
-    run = Coach().score_batch(src)
+    run = score_batch(Coach(), src)
     results = list(run)
     assert [r["id"] for r in results] == [r["id"] for r in REPLIES]
     assert isinstance(run.summary, BatchSummary) and run.summary.failed == 2
@@ -193,28 +186,28 @@ def test_score_batch_takes_a_dataframe_or_dicts_like_a_file(tmp_path):
     pd = pytest.importorskip("pandas")
     rows = [{"body": r["text"], "who": r["agent"], "ref": r["id"]} for r in REPLIES]
     cols = Columns(text="body", agent="who", id="ref")
-    from_file = list(Coach().score_batch(write_jsonl(tmp_path / "in.jsonl", rows), columns=cols))
-    from_dicts = list(Coach().score_batch(rows, columns=cols))
+    from_file = list(score_batch(Coach(), write_jsonl(tmp_path / "in.jsonl", rows), columns=cols))
+    from_dicts = list(score_batch(Coach(), rows, columns=cols))
     frame = pd.DataFrame(rows)
     frame.loc[3, "who"] = None  # a missing cell is missing, not the text "nan"
-    run = Coach().score_batch(frame, columns=cols)
+    run = score_batch(Coach(), frame, columns=cols)
     from_frame = list(run)
     assert from_dicts == from_file
     assert [r["id"] for r in from_frame] == [r["id"] for r in REPLIES] and "agent" not in from_frame[3]
     assert from_frame[5] == from_file[5] and run.summary.agents["bob"].replies == 2
     items = list(read_items(tmp_path / "in.jsonl", cols=cols))
-    assert list(Coach().score_batch(items)) == from_file
+    assert list(score_batch(Coach(), items)) == from_file
 
 
 def test_score_batch_refuses_what_it_cannot_read():
     with pytest.raises(ReplycoachError) as caught:
-        Coach().score_batch(42)  # type: ignore[arg-type]
+        score_batch(Coach(), 42)  # type: ignore[arg-type]
     assert caught.value.code == "RC107"
 
 
 def test_wide_frame_has_real_values_and_dtypes():
     pd = pytest.importorskip("pandas")
-    results = list(Coach().score_batch(REPLIES))
+    results = list(score_batch(Coach(), REPLIES))
     frame = to_dataframe(results)
     r2 = frame[frame["id"] == "r2"].iloc[0]
     assert r2["agent"] == "ann" and r2["words"] > 0 and r2["grade"] > 0 and r2["findings"] > 0
@@ -231,7 +224,7 @@ def test_wide_frame_of_conversations_has_a_row_per_agent_turn():
         {"role": "agent", "text": "Dear valued customer, it ships today."},
         {"role": "customer", "text": "Thanks"},
         {"role": "agent", "text": "You're welcome, have a good day!"}]}
-    results = list(Coach().score_batch([record]))
+    results = list(score_batch(Coach(), [record]))
     assert results[0]["customer_before"] == {"1": "Where is my parcel?", "3": "Thanks"}
     frame = to_dataframe(results)
     assert list(frame["turn"]) == [1, 3] and list(frame["agent"]) == ["ann", "ann"]
@@ -241,7 +234,7 @@ def test_wide_frame_of_conversations_has_a_row_per_agent_turn():
 
 def test_long_frame_has_one_row_per_finding():
     pytest.importorskip("pandas")
-    results = list(Coach().score_batch(REPLIES))
+    results = list(score_batch(Coach(), REPLIES))
     long = findings_dataframe(results)
     expected = sum(len(r["report"]["findings"]) for r in results if "report" in r)
     assert len(long) == expected > 0
@@ -296,11 +289,11 @@ def test_the_command_line_warns_when_tweets_are_read_without_their_roles(tmp_pat
 
 def test_the_summary_says_what_it_lacks():
     summary = BatchSummary()
-    for result in Coach().score_batch([{"id": "x", "text": "Thanks for waiting, it ships today."}]):
+    for result in score_batch(Coach(), [{"id": "x", "text": "Thanks for waiting, it ships today."}]):
         summary.add(result)
     assert set(summary.gaps()) == {"agent", "time"}
     conversations = BatchSummary()
-    for result in Coach().score_batch([{"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
+    for result in score_batch(Coach(), [{"id": "c", "turns": [{"sender": "customer", "text": "Hi"},
                                                             {"sender": "helpdesk", "text": "Hello!"}]}]):
         conversations.add(result)
     assert set(conversations.gaps()) == {"roles"}

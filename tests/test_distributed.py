@@ -132,3 +132,17 @@ def test_score_partition_without_dask_keeps_index_and_empty_partitions() -> None
     assert list(out.columns) == ["id", "result"] and list(out.index) == [40, 41]
     assert list(out["id"]) == ["a", "#41"]
     assert score_partition(df.iloc[:0]).empty
+
+
+def test_a_partition_is_normalised_in_memory_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rows reach the CLI's normaliser directly: no temporary JSONL file per partition.
+    import tempfile
+
+    def no_files(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("score_partition wrote a temporary file")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_files)
+    rows, cols, config = replies()[:10], Columns(), Config(threshold=80)
+    expected = single_process(write_jsonl(tmp_path / "replies.jsonl", rows), cols, config)
+    scored = score_partition(pd.DataFrame(rows), config=config, columns=cols)
+    assert list(zip(scored["id"], scored["result"], strict=True)) == expected

@@ -99,8 +99,8 @@ spans = st.tuples(st.integers(0, 40), st.integers(0, 8)).map(lambda p: (p[0], p[
                           st.sampled_from(["error", "warning", "suggestion"]), st.booleans()), max_size=25))
 def test_dedupe_keeps_what_comparing_every_pair_keeps(raw):
     """The linear de-duplication keeps exactly what the pairwise comparison it replaced kept."""
-    from replycoach.coach import _dedupe
     from replycoach.models import Finding
+    from replycoach.scoring import dedupe
 
     findings = [Finding(rule=f"{cat}.{'w' if word else 's'}{i % 3}", category=cat, severity=sev, start=s, end=e,
                         text="", message="", why="") for i, ((s, e), cat, sev, word) in enumerate(raw)]
@@ -112,4 +112,4 @@ def test_dedupe_keeps_what_comparing_every_pair_keeps(raw):
                                         and k.start < f.end and f.start < k.end for k in expected):
             continue
         expected.append(f)
-    assert _dedupe(findings, word_level) == sorted(expected, key=lambda f: (f.start, f.end, f.rule))
+    assert dedupe(findings, word_level) == sorted(expected, key=lambda f: (f.start, f.end, f.rule))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from replycoach import Coach
-from replycoach.batch import BatchSummary
+from replycoach.batch import score_batch
 from replycoach.render_html import report_html
+from replycoach.summary import BatchSummary
 
 DRAFT = "Dear valued customer, obviously we apologise for any inconvenience. The fee is < 5 & it ships soon."
 CUSTOMER = "Late AGAIN!!!"
@@ -60,7 +61,7 @@ def test_rewrite_marks_what_changed_before_and_after():
 
 
 def test_batch_summary_and_run_show_counts_gaps_and_groups():
-    run = Coach().score_batch([{"id": "a", "agent": "<ann>", "text": "Thanks for waiting, it ships today."},
+    run = score_batch(Coach(), [{"id": "a", "agent": "<ann>", "text": "Thanks for waiting, it ships today."},
                                {"id": "b", "text": ""}])
     results = list(run)
     assert len(results) == 2

@@ -9,11 +9,11 @@ from typing import Literal
 from pydantic import Field
 
 from ..context import Context
+from ..language import zipf
 from ..models import Finding, Fix, Strength
 from ..pipeline import SENTENCE_END, Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, capital_at_sentence_start, register_kind, runs_into_a_name
-from .rarity import zipf
 
 COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
 

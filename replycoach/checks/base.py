@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from ..models import Finding, Fix, Severity, Strength
-from ..rules.schema import _PLACEHOLDER, RuleSpec, expand_phrases, fill_template
+from ..models import Finding, Fix, Strength
+from ..rules.schema import _PLACEHOLDER, Rule, RuleSpec, expand_phrases, fill_template
 
 if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rule files does not import it
     from spacy.language import Language
@@ -24,23 +22,9 @@ if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rul
     from ..context import Context
     from ..pipeline import Analysis
 
-__all__ = ["KINDS", "Check", "MatcherBank", "Rule", "register_kind"]
+__all__ = ["KINDS", "Check", "MatcherBank", "register_kind"]
 
 S = TypeVar("S", bound=RuleSpec)
-
-
-@dataclass(frozen=True)
-class Rule(Generic[S]):
-    """A validated rule: its id (from its path), its spec and where it came from."""
-
-    id: str
-    spec: S
-    path: Path
-    severity: Severity  # after the team's config re-levels it
-
-    @property
-    def category(self) -> str:
-        return self.spec.category
 
 
 # spaCy's Matcher returns every match of an open-ended repeat ("+", "*", "{2,}"): over a run of

@@ -3,50 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
 
 from ..context import Context
+from ..language import zipf
 from ..models import Finding, Strength
 from ..pipeline import Analysis, norm_of
 from ..rules.schema import RuleSpec
 from .base import Check, register_kind
-
-
-@lru_cache(maxsize=200_000)
-def zipf(word: str) -> float:
-    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
-# Languages a support team may get a reply in by mistake, written in the Latin alphabet (other
-# scripts are caught by counting letters; see Coach's non-English refusal).
-OTHER_LANGUAGES = ("es", "fr", "de", "pt", "it", "nl")
-
-
-@lru_cache(maxsize=50_000)
-def _foreign(word: str) -> bool:
-    """More common in another language than in English by a factor of ten, and common there."""
-    from wordfreq import zipf_frequency
-
-    other = max(zipf_frequency(word, lang, wordlist="small") for lang in OTHER_LANGUAGES)
-    return other >= 3.0 and other >= zipf(word) + 1.0
-
-
-def looks_foreign(words: list[str]) -> bool:
-    """True if lower-cased `words` (6 or more) read as another language than English: half of
-    them belong to another language ("hola", "gracias", "por"). Measured on 5,600 support
-    tweets and replies: English ones stay under 0.45 (names, loanwords), others from 0.5 up.
-    Only the first 300 words are read, and only when under 60% are common English words (the
-    other languages' word lists are loaded when first needed)."""
-    words = words[:300]
-    if len(words) < 6 or sum(1 for w in words if zipf(w) >= 4.5) >= 0.6 * len(words):
-        return False
-    return sum(1 for w in words if _foreign(w)) >= 0.5 * len(words)
 
 
 class RaritySpec(RuleSpec):

@@ -11,8 +11,8 @@ from pydantic import Field
 from ..context import Context
 from ..models import Finding, Fix, Strength
 from ..pipeline import Analysis, Sentence
-from ..rules.schema import RuleSpec
-from .base import Check, Rule, register_kind
+from ..rules.schema import Rule, RuleSpec
+from .base import Check, register_kind
 
 # Where one clause ends inside a sentence: the comma under test looks back to the last of these
 # (a hyphen only with spaces round it: "post-paid" is one word).

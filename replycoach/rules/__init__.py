@@ -1,7 +1,1 @@
-"""Rule files: the shared schema and the loader (YAML -> validated specs -> compiled checks)."""
-
-from .loader import RulePack, load_pack, load_rule_file, shipped_packs_dir
-from .schema import Condition, Example, Examples, RuleSpec
-
-__all__ = ["Condition", "Example", "Examples", "RulePack", "RuleSpec", "load_pack", "load_rule_file",
-           "shipped_packs_dir"]
+"""Rule files: the shared schema (schema.py) and the loader (YAML -> validated specs -> Rules)."""

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from ..checks import KINDS, Check, register_kind  # the package: importing it registers the built-in kinds
 from ..errors import RuleError
 from ..models import Severity
-from .schema import RuleSpec, count_variants
+from .schema import Rule, RuleSpec, count_variants
 
 if TYPE_CHECKING:
-    from ..checks.base import Check, Rule
     from ..config import Config
 
 __all__ = ["ParsedFiles", "RulePack", "RuleSet", "discover_packs", "load_pack", "load_rule_file", "load_rules",
@@ -123,9 +123,6 @@ def shipped_packs_dir() -> Path:
 @lru_cache(maxsize=1)
 def kinds() -> dict[str, type[Check[Any]]]:
     """Built-in kinds plus those registered by other packages under the `replycoach.kinds` entry point."""
-    from ..checks import KINDS, register_kind
-    from ..checks.base import Check
-
     for ep in entry_points(group="replycoach.kinds"):
         try:
             cls = ep.load()
@@ -371,8 +368,6 @@ def _plain(data: Any) -> bool:
 
 def _rule(file: Path, data: Any, root: yaml.Node | None, *, rule_id: str,
           relevel: dict[str, Severity] | None) -> Rule[Any]:
-    from ..checks.base import Rule
-
     if not isinstance(data, dict):
         raise RuleError("a rule file must be a mapping of fields", code="RC202", place=f"{file}:1",
                         remedy="start with 'kind: ...' and 'category: ...'")

@@ -1,4 +1,5 @@
-"""The fields every rule file shares, whatever its kind (strict: unknown fields are errors)."""
+"""The fields every rule file shares, whatever its kind (strict: unknown fields are errors), and
+`Rule`, what the loader makes of a rule file and a check is compiled from."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ import itertools
 import re
 import string
 from collections.abc import Callable, Iterator, Mapping
-from typing import ClassVar, Literal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from ..models import Severity
 
-__all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "RuleSpec", "Scope", "count_variants",
+__all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "Rule", "RuleSpec", "Scope", "count_variants",
            "expand_phrases", "fill_template", "format_template"]
 
 Scope = Literal["reply", "opening", "closing", "sentence", "conversation", "first-turn", "last-turn"]
@@ -201,3 +204,20 @@ def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:
             if text:
                 out.append(text)
     return out
+
+
+S = TypeVar("S", bound=RuleSpec)
+
+
+@dataclass(frozen=True)
+class Rule(Generic[S]):
+    """A validated rule: its id (from its path), its spec and where it came from."""
+
+    id: str
+    spec: S
+    path: Path
+    severity: Severity  # after the team's config re-levels it
+
+    @property
+    def category(self) -> str:
+        return self.spec.category

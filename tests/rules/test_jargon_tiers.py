@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from replycoach.checks.rarity import zipf
+from replycoach.language import zipf
 
 JARGON = Path(__file__).resolve().parents[2] / "rules" / "jargon"
 ACRONYM = re.compile(r"\b[0-9]?[A-Z][A-Z0-9&]{1,7}\b")

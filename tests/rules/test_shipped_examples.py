@@ -3,7 +3,7 @@
 import pytest
 
 from replycoach import Coach
-from replycoach.rules.selftest import run_examples
+from replycoach.selftest import run_examples
 
 _COACH = Coach()
 

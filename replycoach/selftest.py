@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..errors import ReplycoachError
-from .schema import Example
-
-if TYPE_CHECKING:
-    from ..checks.base import Rule
-    from ..coach import Coach
+from .coach import Coach
+from .errors import ReplycoachError
+from .rewrite import apply_edits, best_fixes, resolve_overlaps
+from .rules.schema import Example, Rule
 
 __all__ = ["ExampleResult", "apply_rule_fixes", "run_examples"]
 
@@ -69,8 +67,6 @@ def run_examples(coach: Coach, rules: Iterable[Rule[Any]] | None = None) -> list
 def apply_rule_fixes(coach: Coach, rule_id: str, draft: str, *, customer: str | None = None,
                      channel: str | None = None) -> str:
     """The draft with only this rule's best fixes applied (no guard: this tests the rule's data)."""
-    from ..rewrite import _resolve, apply_edits, best_fixes
-
     report = coach.check(draft, customer=customer, channel=channel)
     edits = best_fixes([f for f in report.findings if f.rule == rule_id])
-    return apply_edits(report.text, _resolve(edits))[0]
+    return apply_edits(report.text, resolve_overlaps(edits))[0]
