@@ -1,4 +1,5 @@
-"""This checkout against another one (a baseline), side by side: check throughput and start-up.
+"""This checkout against another one (a baseline), side by side: check throughput, start-up, and
+`replycoach check DRAFT` as a whole process (what an agent's pre-send check costs).
 
 The machines drift by 20% from hour to hour, so absolute rates from separate runs cannot be
 compared. This runs the two checkouts in alternation, each in a fresh child process pinned to
@@ -17,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from common import REPO, table
@@ -50,10 +52,37 @@ print(json.dumps({"startup": startup, "import": t1 - t0, "coach": t2 - t1, "firs
 """
 
 
-def run(checkout: Path, corpus: Path, cpu: int) -> dict[str, float]:
+CLI = r"""
+import os, sys
+os.sched_setaffinity(0, {int(sys.argv[2])})
+sys.path.insert(0, sys.argv[1])
+from replycoach.cli import main
+sys.argv = ["replycoach", "check", sys.argv[3]]
+main()
+"""
+
+
+def run(checkout: Path, corpus: Path, cpu: int, draft: Path) -> dict[str, float]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     out = subprocess.run([sys.executable, "-c", CHILD, str(checkout), str(corpus), str(cpu)], check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    return json.loads(out.stdout.strip().splitlines()[-1])
+                         capture_output=True, text=True, env=env)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["cli_wall"], result["cli_cpu"] = _whole_process(
+        [sys.executable, "-c", CLI, str(checkout), str(cpu), str(draft)], env)
+    return result
+
+
+def _whole_process(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one process, from start to exit (its rc 1 means
+    it found warnings, which is fine)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command[:2])} failed: {child.stderr.read().decode() if child.stderr else ''}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -61,6 +90,8 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, required=True, help="the other checkout (e.g. a git worktree)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1500, help="replies per pass")
+    parser.add_argument("--draft", type=Path, default=REPO / "examples" / "drafts" / "late-refund.txt",
+                        help="the draft `replycoach check` reads as a whole process")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     replies = agent_replies()[:args.limit]
@@ -75,7 +106,7 @@ def main() -> int:
             order = [(REPO, "this"), (args.baseline.resolve(), "baseline")]
             if i % 2:
                 order.reverse()
-            got = {name: run(path, corpus, cpu) for path, name in order}
+            got = {name: run(path, corpus, cpu, args.draft.resolve()) for path, name in order}
             rows.append(got)
     finally:
         corpus.unlink()
@@ -89,7 +120,9 @@ def main() -> int:
               "startup_baseline": statistics.median(r["baseline"]["startup"] for r in rows),
               "startup_difference": startup_diff,
               "cpu_rate_ratio": statistics.median(r["this"]["cpu_rate"] / r["baseline"]["cpu_rate"] for r in rows)}
-    for part in ("import", "coach", "first_check"):
+    for part in ("cli_wall", "cli_cpu"):
+        result[f"{part}_ratio"] = statistics.median(r["this"][part] / r["baseline"][part] for r in rows)
+    for part in ("import", "coach", "first_check", "cli_wall", "cli_cpu"):
         for name in ("this", "baseline"):
             result[f"{part}_{name}"] = statistics.median(r[name][part] for r in rows)
     if args.json:
@@ -104,6 +137,8 @@ def main() -> int:
         *[[f"  of which {label}", result[f"{part}_this"], result[f"{part}_baseline"],
            f"{result[f'{part}_this'] - result[f'{part}_baseline']:+.3f} s"]
           for part, label in (("import", "import replycoach"), ("coach", "Coach()"), ("first_check", "first check"))],
+        *[[f"`replycoach check {args.draft.name}` {label}", result[f"{part}_this"], result[f"{part}_baseline"],
+           f"{result[f'{part}_ratio']:.3f}x"] for part, label in (("cli_wall", "wall s"), ("cli_cpu", "CPU s"))],
     ]))
     return 0
 

@@ -1,14 +1,15 @@
 """The compiled-pack cache: what loading the rule packs computes, kept between processes.
 
-Only plain data is kept (phrase tokens with their matching keys, CMUdict's syllable counts),
-never spaCy objects: a cached phrase becomes a Doc again in a few microseconds, and the file
-stays valid whatever spaCy keeps inside its objects. Each entry's name carries a key that
-hashes everything its value was computed from (the library, spaCy and word-list versions,
-the code that computed it, and for phrases every rule file's bytes), so a change anywhere
-makes a new entry rather than a stale one. A file is read only if its checksum and key hold
-(a truncated or corrupted file is computed again and replaced), and written to a temporary
-file then renamed into place, so a reader never sees half of one. A cache directory that
-cannot be written costs only the time it would have saved.
+Only plain data is kept (phrase tokens with their matching keys, the parsed rule files, and
+word tables: CMUdict's syllable counts, Pyphen's patterns, wordfreq's Zipf values of plain
+words), never spaCy objects: a cached phrase goes into the phrase matcher as its tokens'
+matching keys, with no Doc made, and the file stays valid whatever spaCy keeps inside its
+objects. Each entry's name carries a key that hashes everything its value was computed from
+(the library, spaCy and word-list versions, the code that computed it, and for phrases every
+rule file's bytes), so a change anywhere makes a new entry rather than a stale one. A file is
+read only if its checksum and key hold (a truncated or corrupted file is computed again and
+replaced), and written to a temporary file then renamed into place, so a reader never sees half
+of one. A cache directory that cannot be written costs only the time it would have saved.
 
 Where: $REPLYCOACH_CACHE_DIR, else the user's cache directory (platformdirs:
 ~/.cache/replycoach on Linux). Off: `Coach(cache=False)`, `--no-cache`, or REPLYCOACH_NO_CACHE=1.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
-from .cache import CacheStore, fingerprint, open_store, package_version
+from .cache import CacheStore, fingerprint, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
@@ -20,7 +20,7 @@ from .errors import ReplycoachError, RuleError
 from .language import refuse_non_english
 from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
-from .pipeline import Analysis, analyse, build_nlp, load_tables
+from .pipeline import Analysis, analyse, build_nlp, load_tables, plain_zipf
 from .records import Turn
 from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite_to_fixed_point, todos_in
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
@@ -105,9 +105,9 @@ class Coach:
         from .checks import base
 
         meta = self.nlp.meta
-        return fingerprint("phrases", __version__, spacy.__version__, package_version("spacy-lookups-data"),
+        return fingerprint("phrases", __version__, spacy.__version__,
                            meta.get("lang"), meta.get("name"), meta.get("version"), self.config.model,
-                           files=[Path(pipeline.__file__), Path(base.__file__),
+                           files=[Path(pipeline.__file__), pipeline.LEMMA_TABLE, Path(base.__file__),
                                   *sorted(r.path for p in self.packs for r in p.rules)])
 
     def _check_model_rules(self) -> None:
@@ -205,6 +205,8 @@ class Coach:
         matches no rule of the loaded packs."""
         if isinstance(ignore, str):  # one id, not its letters
             ignore = (ignore,)
+        if not ignore:  # every check asks: nothing to look through
+            return frozenset()
         known = [r.id for p in self.packs for r in p.rules]
         unknown = [i for i in ignore if not any(names_rule(i, k) for k in known)]
         if unknown:
@@ -430,14 +432,17 @@ def _load_lexicons(store: CacheStore | None) -> None:
     """Read the word lists every check consults (each once per process): otherwise the first
     check pays for reading them, 0.3 s and more, and a check meeting its first word outside
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
-    language.looks_foreign): a process checking English never reads them."""
-    from wordfreq import zipf_frequency
-
-    from .signals import vader
+    language.looks_foreign): a process checking English never reads them. With the cache,
+    wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
+    from . import linear, signals
 
     load_tables(store)
-    zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
-    vader()
+    if plain_zipf("the") is None:
+        from wordfreq import zipf_frequency
+
+        zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
+    signals.load_lexicons()
+    linear.load_lexicons()
 
 
 def _as_turn(raw: Turn | tuple[str, str] | dict[str, Any]) -> Turn:

@@ -17,7 +17,13 @@ __all__ = ["looks_foreign", "refuse_non_english", "zipf"]
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
-    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare."""
+    """Zipf frequency in English: 7 for 'the', 3 for 'plumber', below 2.5 rare (wordfreq's,
+    from the compiled-pack cache's table for plain words)."""
+    from .pipeline import plain_zipf
+
+    known = plain_zipf(word)
+    if known is not None:
+        return known
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "en")
@@ -55,8 +61,9 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
 def refuse_non_english(analysis: Analysis) -> None:
     """Say the text is not English rather than flag every word of it."""
     text = analysis.clean.analysed
-    letters = sum(1 for c in text if c.isalpha())
-    if letters and len(_NON_LATIN.findall(text)) > 0.3 * letters:
+    non_latin = len(_NON_LATIN.findall(text))
+    letters = sum(1 for c in text if c.isalpha()) if non_latin else 0  # counted only when it can matter
+    if letters and non_latin > 0.3 * letters:
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
     words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from .pipeline import Analysis, norm_of
 from .signals import customer_sentiment, upset_cues
 
 __all__ = ["FORMAT", "NUMERIC", "Judgement", "LinearModel", "Recipe", "Side", "WeightsFile", "features",
-           "load_weights"]
+           "load_lexicons", "load_weights"]
 
 FORMAT = "replycoach-linear/1"
 Reads = Literal["reply", "customer", "both"]
@@ -279,10 +280,26 @@ def _valence() -> dict[str, float]:
     return vader().lexicon
 
 
+@lru_cache(maxsize=2)
+def _valence_words(negative: bool) -> frozenset[str]:
+    """The words VADER's list rates negative (-1 or below), or positive (1 or above)."""
+    return frozenset(w for w, v in _valence().items() if (v <= -1.0 if negative else v >= 1.0))
+
+
+def load_lexicons() -> None:
+    """Build the word sets the cues count (from VADER's list) now, not in the first check."""
+    _valence_words(True)
+    _valence_words(False)
+
+
 def _count_valence(side: Side, negative: bool) -> float:
-    table = _valence()
-    hits = sum(1 for w in side.lowers if (table.get(w, 0.0) <= -1.0 if negative else table.get(w, 0.0) >= 1.0))
-    return math.log1p(hits)
+    return math.log1p(_count_in(side.lowers, _valence_words(negative)))
+
+
+def _count_in(words: tuple[str, ...], listed: frozenset[str]) -> int:
+    """How many of `words` are `listed` (each occurrence counts), counted in C: this runs for
+    several cues on both texts of every check."""
+    return sum(map(listed.__contains__, words))
 
 
 _THANKS = frozenset({"thank", "thanks", "thx", "ty", "appreciate", "grateful", "cheers"})
@@ -303,15 +320,14 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
     "cues": ("the frustration cue list's hits (log)", lambda s: math.log1p(len(upset_cues(s.text)))),
     "neg_words": ("words VADER's lexicon rates negative (log)", lambda s: _count_valence(s, True)),
     "pos_words": ("words VADER's lexicon rates positive (log)", lambda s: _count_valence(s, False)),
-    "thanks": ("a thank-you word", lambda s: float(any(k in _THANKS for k in s.keys))),
-    "negation": ("negations: not, no, never, nothing... (log)",
-                 lambda s: math.log1p(sum(1 for k in s.keys if k in _NEGATION))),
+    "thanks": ("a thank-you word", lambda s: float(not _THANKS.isdisjoint(s.keys))),
+    "negation": ("negations: not, no, never, nothing... (log)", lambda s: math.log1p(_count_in(s.keys, _NEGATION))),
     "upset": ("the customer-state model's probability (customer side only)", lambda s: s.upset_p or 0.0),
     "acknowledge": ("acknowledgement words: sorry, apologise, understand, frustrating... (log)",
-                    lambda s: math.log1p(sum(1 for k in s.keys if k in _ACKNOWLEDGE))),
+                    lambda s: math.log1p(_count_in(s.keys, _ACKNOWLEDGE))),
     "happy": ("clearly positive: VADER >= 0.5 with thanks or praise words",
               lambda s: float(_vader(s) >= 0.5
-                              and (any(k in _THANKS for k in s.keys) or _count_valence(s, False) > 0))),
+                              and (not _THANKS.isdisjoint(s.keys) or _count_valence(s, False) > 0))),
 }
 
 # Features of the reply against the customer's message (type `x`, for models that read both).
@@ -356,10 +372,10 @@ CROSS: dict[str, tuple[str, Callable[[Side, Side], float]]] = {
 
 def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float],
                    only: Container[str] | None) -> None:
+    # (dict.fromkeys keeps the n-grams' order, which the weighted sum is added up in)
     for n in recipe.ngrams:
-        for gram in side.grams(prefix, n):
-            if only is None or gram in only:
-                out[gram] = 1.0
+        grams = side.grams(prefix, n)
+        out.update(dict.fromkeys(grams if only is None else filter(only.__contains__, grams), 1.0))
     if recipe.stems:
         for stem in side.stems(prefix, recipe.stems):
             if only is None or stem in only:
@@ -443,8 +459,8 @@ class LinearModel:
         """The probability for a feature map; the drivers are worked out when it is positive (or
         with `explain`), as only a finding shows them."""
         weights = self._weights
-        common = [n for n in feats if n in weights]  # most features of a text have no weight
-        z = self._bias + sum(weights[n] * feats[n] for n in common)
+        common = list(filter(weights.__contains__, feats))  # most features of a text have no weight
+        z = self._bias + sum(map(operator.mul, map(weights.__getitem__, common), map(feats.__getitem__, common)))
         p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
         cut = self.threshold if threshold is None else threshold
         drivers: tuple[tuple[str, float], ...] = ()

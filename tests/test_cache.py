@@ -69,15 +69,19 @@ def test_a_changed_rule_file_is_picked_up(cache_dir: Path, make_pack: Callable[.
 def test_a_corrupted_cache_file_is_rebuilt(cache_dir: Path, make_pack: Callable[..., Path]):
     pack = make_pack(stock=PHRASE_RULE.format(phrase="rest assured"))
     _pack_coach(pack)
+    # What each Coach reads; the word tables (syllables, Pyphen, Zipf) are read once per process,
+    # so a process that has them never reads their files again.
+    per_coach = [p for p in cache_dir.iterdir() if p.name.partition("-")[0] in ("phrases", "yaml")]
+    assert len(per_coach) == 2
     damaged = {}
-    for path in cache_dir.iterdir():
+    for path in per_coach:
         raw = bytearray(path.read_bytes())
         raw[len(raw) // 2] ^= 0xFF  # one flipped byte in the middle
         path.write_bytes(bytes(raw[: len(raw) - 7]))  # and truncated
         damaged[path.name] = path.stat().st_size
     assert _fired(_pack_coach(pack), "Rest assured we are on it.") == ["team.stock"]
     store = CacheStore(cache_dir)
-    for path in cache_dir.iterdir():
+    for path in per_coach:
         name, _, key = path.stem.partition("-")
         assert path.stat().st_size != damaged[path.name]  # written again, whole
         assert store._path(name, key) == path

@@ -28,6 +28,7 @@ def test_wheel_contains_package_packs_and_typing(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "replycoach/py.typed" in names
     assert "replycoach/_packs/tone/blame.yaml" in names
+    assert "replycoach/data/lemma-lookup.json.gz" in names  # the lemma table: no spacy-lookups-data
     assert any(n.startswith("replycoach/_packs/jargon/") for n in names)
 
 

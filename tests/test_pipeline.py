@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 from replycoach.pipeline import analyse, build_nlp, fk_grade, norm_of
@@ -52,3 +55,63 @@ def test_trained_pipeline_that_is_missing_is_a_coded_error():
     with pytest.raises(ConfigError) as err:
         build_nlp("en_no_such_pipeline")
     assert err.value.code == "RC304"
+
+
+def test_norms_need_no_spacy_lookups_data():
+    # The lemma table ships with replycoach: keys are the same with spacy-lookups-data not installed.
+    script = ("import sys; sys.modules['spacy_lookups_data'] = None; "
+              "from replycoach.pipeline import norm_of; "
+              "print(norm_of('tickets'), norm_of('escalated'), norm_of('Hi'), norm_of('an'))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["ticket", "escalate", "hello", "a"]
+
+
+def test_the_cached_zipf_table_answers_as_wordfreq_does(tmp_path):
+    import random
+
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    store = CacheStore(tmp_path)
+    kept = pipeline._zipf_words, pipeline._zipf_index, pipeline._zipf_values
+    try:
+        pipeline._zipf_words = ()
+        pipeline._load_zipf_table(store)  # built from wordfreq and saved
+        assert pipeline._zipf_words and list(tmp_path.glob("zipf-*.bin"))
+        pipeline._zipf_words = ()
+        pipeline._load_zipf_table(store)  # read back
+        rng = random.Random(13)
+        listed = sorted(get_frequency_dict("en"))
+        words = rng.sample(listed, 3000) + ["the", "plumber", "agent_name", "x_", "_", "zzqxv", "becky"]
+        words += ["".join(rng.choice("ab_^-.'/@1é ") for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+        words += [f"{rng.choice('^-/~(')}{w}{rng.choice(['', '.', ')', '!'])}" for w in rng.sample(listed, 500)]
+        answered = [w for w in words if pipeline.plain_zipf(w) is not None]
+        assert len(answered) > 2500  # the table answers most words: it is in use
+        assert [pipeline.plain_zipf(w) for w in answered] == [zipf_frequency(w, "en") for w in answered]
+        assert pipeline.plain_zipf("ps4") is None and pipeline.plain_zipf("Becky") is None  # wordfreq's to answer
+    finally:
+        pipeline._zipf_words, pipeline._zipf_index, pipeline._zipf_values = kept
+
+
+def test_pyphens_patterns_from_the_cache_hyphenate_as_parsed_ones(tmp_path, monkeypatch):
+    import pyphen
+
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    path = pyphen.LANGUAGES["en_US"]
+    store = CacheStore(tmp_path)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    pipeline._load_pyphen(store)  # parsed, kept in Pyphen's own cache and saved
+    parsed = pyphen.hdcache[path]
+    assert list(tmp_path.glob("pyphen-*.bin"))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    pipeline._load_pyphen(store)  # read back
+    cached = pyphen.hdcache[path]
+    assert cached is not parsed and cached.patterns == parsed.patterns
+    words = ["hyphenation", "refund", "becky", "xyzzy", "unbelievable", "supercalifragilistic", "tnx"]
+    assert [cached.positions(w) for w in words] == [parsed.positions(w) for w in words]
+    assert pyphen.Pyphen(lang="en_US").hd is cached  # what syllables_of's Pyphen uses

@@ -64,3 +64,24 @@ def test_an_unknown_name_is_an_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'Coah'"):
         replycoach.Coah  # noqa: B018
+
+
+def test_a_check_imports_neither_spacys_command_line_nor_wordfreq(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Hi Sam, thanks for waiting. I have refunded the charge today.\n^TB", encoding="utf-8")
+    _imported_by("check", str(draft))  # fills the compiled-pack cache (the Zipf table among it)
+    status, modules = _imported_by("check", str(draft))
+    assert status == 0 and "spacy" in modules
+    assert not modules & {"typer", "weasel", "requests", "wordfreq"}
+
+
+@pytest.mark.parametrize("code", [
+    "import replycoach; replycoach.Coach(); import spacy.cli",  # spaCy imported by a Coach, then its CLI
+    "import spacy.cli, replycoach; replycoach.Coach()",  # or the caller's own spaCy first
+])
+def test_spacys_command_line_is_the_real_one_whenever_it_is_imported(code: str):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", code + "; import spacy, sys; "
+                          "print(spacy.cli.download.__module__, 'typer' in sys.modules, callable(spacy.info))"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["spacy.cli.download", "True", "True"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from ..models import Finding, Fix, Strength
 from ..rules.schema import _PLACEHOLDER, Rule, RuleSpec, expand_phrases, fill_template
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rul
     from ..context import Context
     from ..pipeline import Analysis
 
-__all__ = ["KINDS", "Check", "MatcherBank", "register_kind"]
+__all__ = ["KINDS", "Check", "MatcherBank", "Phrase", "register_kind"]
 
 S = TypeVar("S", bound=RuleSpec)
 
@@ -46,6 +46,14 @@ def _repeat_min(token: dict[str, Any]) -> int | None:
     return {"+": 1, "*": 0}.get(op, int(bounds.group(1) or 0) if bounds else None)
 
 
+class Phrase(NamedTuple):
+    """A phrase variant as the tokenizer splits it: plain data, as the compiled-pack cache keeps it."""
+
+    words: tuple[str, ...]
+    spaces: tuple[bool, ...]  # whether a space follows each word
+    norms: tuple[str, ...]  # each word's matching key (its lemma key when the phrase is keyed)
+
+
 class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
@@ -53,9 +61,9 @@ class MatcherBank:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = nlp
-        # Each phrase variant's tokens as plain data: (words, spaces, norms) under "1" + phrase
-        # (keyed) or "0" + phrase (exact), for the compiled-pack cache: a Doc is rebuilt from them
-        # instead of tokenising the phrase and working out its keys. None: no cache, nothing kept.
+        # Each phrase variant's tokens as plain data (a Phrase) under "1" + phrase (keyed) or
+        # "0" + phrase (exact), for the compiled-pack cache: read instead of tokenising the phrase
+        # and working out its keys. None: no cache, nothing kept.
         # `phrases_added` says whether compiling found phrases it lacked (then it is worth saving).
         self.phrase_tokens: dict[str, Any] | None = phrase_tokens
         self.phrases_added = False
@@ -65,40 +73,40 @@ class MatcherBank:
         self._windowed = Matcher(nlp.vocab, validate=True)  # patterns with an inner repeat
         self._greedy: dict[str, tuple[str, str]] = {}  # internal key -> (rule key, key of its repeat's token)
 
-    def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Doc]:
+    def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Phrase]:
         """Register phrases (with `{a|b}` alternations) under `key`; matched on lemma keys unless
-        exact. Returns the phrases' Docs, in order, for kinds that need their keys too."""
-        docs = self._phrase_docs(phrases, keyed=not exact)
-        (self._by_lower if exact else self._by_norm).add(key, docs)
-        return docs
+        exact (on lower case). Returns the phrases' tokens, in order, for kinds that need their
+        keys too."""
+        from spacy.attrs import LOWER
 
-    def _phrase_docs(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Doc]:
-        """Each phrase variant as a Doc; `keyed`: with its matching keys (NORM) set."""
-        import numpy
-        from spacy.attrs import NORM
-        from spacy.tokens import Doc
+        found = self._phrases(phrases, keyed=not exact)
+        add = self.nlp.vocab.strings.add
+        lower = self.nlp.vocab.lex_attr_getters.get(LOWER, str.lower)  # what a token's LOWER is made from
+        # The matcher takes each phrase as the attribute values it matches on, the values it would
+        # read from the phrase's Doc: no Doc (nor vocabulary entry) is made for a cached phrase.
+        (self._by_lower if exact else self._by_norm).add(
+            key, [[add(lower(w)) for w in p.words] if exact else [add(n) for n in p.norms] for p in found])
+        return found
 
-        docs = []
-        strings = self.nlp.vocab.strings
+    def _phrases(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Phrase]:
+        """Each phrase variant's tokens; `keyed`: with its matching keys (NORM) worked out."""
+        found = []
         known = self.phrase_tokens
         for text in expand_phrases(list(phrases)):
             entry = known.get(f"{int(keyed)}{text}") if known is not None else None
             if isinstance(entry, tuple) and len(entry) == 3 and len(entry[0]) == len(entry[1]) == len(entry[2]):
-                words, spaces, norms = entry
-                doc = Doc(self.nlp.vocab, words=list(words), spaces=list(spaces))
-                if words:
-                    doc.from_array([NORM], numpy.array([strings.add(n) for n in norms],  # type: ignore[arg-type]
-                                                       dtype="uint64").reshape(-1, 1))
-            else:
-                doc = self.nlp.make_doc(text)
-                if keyed:  # matching keys are all a phrase needs: no sentences
-                    doc = self.nlp.get_pipe("replycoach_norm")(doc)
-                if known is not None:
-                    known[f"{int(keyed)}{text}"] = (tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
-                                                    tuple(t.norm_ for t in doc))
-                    self.phrases_added = True
-            docs.append(doc)
-        return docs
+                found.append(Phrase(*entry))
+                continue
+            doc = self.nlp.make_doc(text)
+            if keyed:  # matching keys are all a phrase needs: no sentences
+                doc = self.nlp.get_pipe("replycoach_norm")(doc)
+            phrase = Phrase(tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
+                            tuple(t.norm_ for t in doc))
+            if known is not None:
+                known[f"{int(keyed)}{text}"] = tuple(phrase)
+                self.phrases_added = True
+            found.append(phrase)
+        return found
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
         """Register spaCy token patterns under `key` (validated by spaCy); see WINDOW for how
@@ -123,7 +131,7 @@ class MatcherBank:
     def phrase_keys(self, phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Phrases (with alternations) as " key key " strings, to look up in a text's keys
         (`Customer.norm_text`) without a matcher pass over it."""
-        return tuple(f" {' '.join(t.norm_ for t in doc)} " for doc in self._phrase_docs(phrases, keyed=True))
+        return tuple(f" {' '.join(p.norms)} " for p in self._phrases(phrases, keyed=True))
 
     def run(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """Token spans per key, sorted, longest first at one start, no exact duplicates."""

@@ -2,29 +2,118 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Fix, Strength
-from ..pipeline import Analysis, norm_of
+from ..pipeline import Analysis, lemma_of, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind, runs_into_a_name
 
-_IRREGULAR = {"have": "has", "do": "does", "be": "is", "go": "goes"}
+# The Penn tags a replacement is inflected to (base forms need no inflecting). lemminflect reads its
+# dictionary on first use (0.3 s): only a process that meets an inflected match pays, as with the
+# other languages' word lists, rather than every Coach.
+_TAGS = ("NNS", "VBD", "VBN", "VBG", "VBZ", "JJR", "JJS", "RBR", "RBS")
+# A word right before a past form that makes it a participle ("have used", "was utilised"), or a
+# subject pronoun that makes it a past tense ("we utilised"); unless an auxiliary comes just before
+# the pronoun ("have we utilised").
+_AUXILIARIES = frozenset({"have", "has", "had", "having", "be", "been", "being", "is", "are", "was", "were", "am",
+                          "get", "gets", "got", "getting", "gotten"})
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+_HAVE = frozenset({"have", "has", "had", "having"})
+# A participle that may be passive ("is obligated", or one the words before do not place) takes a
+# phrase only as a verb and its particle ("was looped in" -> "was brought in"), not "have to" ("are
+# obligated to" -> "are had to to"); after "have" any verb phrase will do ("has tried to").
+_PARTICLES = frozenset({"about", "along", "around", "aside", "away", "back", "down", "forward", "in", "into", "off",
+                        "on", "out", "over", "through", "up", "with"})
+# Modal verbs have no participle or third person ("are obligated to" is not "are must to"), and
+# their past is another word ("can" -> "could").
+_MODALS = frozenset({"can", "could", "may", "might", "must", "shall", "should", "will", "would", "ought"})
+_LAST_WORDS = re.compile(r"(?:([A-Za-z’']+)[ \t]+)?([A-Za-z’']+)[ \t]+$")
 
 
-def plural(word: str) -> str:
-    """A noun's plural or a verb's third person: "fee" -> "fees", "try" -> "tries", "fix" -> "fixes"."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    return word + "s"
+@lru_cache(maxsize=4096)
+def readings(word: str, base: str) -> frozenset[str]:
+    """The Penn tags `word` can carry as an inflected form of `base`, by lemminflect's dictionary
+    ("utilised" of "utilize", by way of its lemma as spelt, "utilise": VBD and VBN; "fees" of "fee":
+    NNS and VBZ). There is no tagger, so every reading the spelling allows counts."""
+    from lemminflect import getInflection
+
+    lemmas = {base, lemma_of(word)} if norm_of(word) == norm_of(base) else {base}
+    return frozenset(tag for lemma in lemmas for tag in _TAGS if word in getInflection(lemma, tag, inflect_oov=False))
+
+
+@lru_cache(maxsize=4096)
+def inflect(replacement: str, tag: str, *, head_last: bool = True, perfect: bool = False) -> str | None:
+    """`replacement` in the form Penn `tag` names: a verb phrase by its first word ("carry out" ->
+    "carried out"; as a participle, only a verb and its particle unless `perfect`, after "have"), a
+    noun phrase by its last ("extra charge" -> "extra charges"; only where the matched plural ended
+    the phrase, `head_last`), an adjective or adverb of one word ("simple" -> "simpler"). None where
+    that is not a word lemminflect's dictionary knows: no guessing."""
+    from lemminflect import getInflection
+
+    words = replacement.split(" ")
+    if tag.startswith("VB"):
+        if words[0].lower() in _MODALS or (tag == "VBN" and not perfect and len(words) > 1
+                                            and words[1] not in _PARTICLES):
+            return None
+        at = 0
+    elif tag.startswith("NN") and head_last:
+        at = len(words) - 1
+    elif len(words) == 1 and tag[:2] in ("JJ", "RB"):
+        at = 0
+    else:
+        return None
+    word = words[at]
+    if not word.isalpha() or (len(word) > 1 and word.isupper()):
+        return None  # a symbol, number or acronym ("PIN"): not inflected
+    forms = getInflection(word.lower(), tag, inflect_oov=False)
+    if not forms:
+        return None
+    words[at] = forms[0].capitalize() if word[0].isupper() else forms[0]
+    return " ".join(words)
+
+
+def _narrowed(tags: frozenset[str], before: str) -> tuple[frozenset[str], bool]:
+    """A past form read as participle or past tense from the words right before it, where they tell;
+    and whether it follows "have" (a perfect, never a passive)."""
+    last = _LAST_WORDS.search(before)
+    if not last or not tags & {"VBD", "VBN"}:
+        return tags, False
+    prior, word = (w.lower().replace("’", "'") if w else "" for w in last.groups())
+    perfect = word in _HAVE or word.endswith(("'ve", "'d")) or (word in _SUBJECTS and prior in _HAVE)
+    if not {"VBD", "VBN"} <= tags:
+        return tags, perfect
+    if word in _AUXILIARIES or ("'" in word[1:] and not word.endswith("n't")):  # "was", "we've", "it's"
+        return tags - {"VBD"}, perfect
+    if word in _SUBJECTS:
+        return (tags - {"VBN"}, False) if prior not in _AUXILIARIES else (tags - {"VBD"}, perfect)
+    return tags, perfect
+
+
+def inflected(replacement: str, forms: set[str] | frozenset[str], matched: str, before: str = "") -> str | None:
+    """`replacement` inflected to the form of the matched words, which are one of `forms` (the
+    term's written forms) with one word inflected; `before` is the text just before the match.
+    The form must be certain: every reading of the matched word ("-s" is a plural noun or a verb's
+    third person; "-ed" a past tense or a participle, unless the words before it tell) must give
+    the same replacement, else None and the agent keeps a suggestion."""
+    said = _form(matched).split(" ")
+    results: set[str | None] = set()
+    for form in forms:
+        words = form.split(" ")
+        if len(words) != len(said):
+            continue
+        differ = [i for i, (a, b) in enumerate(zip(said, words, strict=True)) if a != b]
+        if len(differ) == 1:
+            at = differ[0]
+            tags, perfect = _narrowed(readings(said[at], words[at]), before)
+            results |= {inflect(replacement, tag, head_last=at == len(words) - 1, perfect=perfect) for tag in tags}
+    return results.pop() if len(results) == 1 and None not in results else None
 
 
 def _names_something(text: str, start: int, end: int) -> bool:
@@ -76,19 +165,17 @@ class Substitution(Check[SubstitutionSpec]):
             if not value.use and not value.explain and not value.omit:
                 raise ValueError(f"swap entry {term!r} needs `use`, `explain` or `omit`")
             self._forms[term] = {_form(v) for v in expand_phrases([term])}
-            for doc in bank.add_phrases(self.key, [term], exact=exact):
-                self._entries[tuple(t.lower_ if exact else t.norm_ for t in doc)] = (term, value)
+            for phrase in bank.add_phrases(self.key, [term], exact=exact):
+                self._entries[tuple(w.lower() for w in phrase.words) if exact else phrase.norms] = (term, value)
 
-    def _inflected(self, term: str, matched: str, uses: tuple[str, ...]) -> list[str]:
+    def _inflected(self, term: str, matched: str, uses: tuple[str, ...], before: str) -> list[str]:
         """Replacements that fit the matched form. Matching is on lemmas, so "escalated" matches
-        "escalate"; without a tagger the replacement cannot be inflected reliably, so only the
-        written form, or a plain plural, gets a fix (the rest keep their suggestions)."""
-        said = _form(matched)
-        if said in self._forms[term]:
-            return [u for u in uses if "..." not in u]
-        if any(said == plural(f) for f in self._forms[term]):
-            return [plural(u) for u in uses if "..." not in u and u[-1:].isalpha() and " " not in u]
-        return []
+        "escalate": the written form keeps the replacements as they are, an inflected one gets them
+        inflected where that is certain (`inflected`); the rest keep their suggestions."""
+        usable = [u for u in uses if "..." not in u]
+        if _form(matched) in self._forms[term]:
+            return usable
+        return [r for u in usable if "{" not in u and (r := inflected(u, self._forms[term], matched, before))]
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
@@ -112,7 +199,8 @@ class Substitution(Check[SubstitutionSpec]):
             matched = a.span_text(start, end)
             first, last = a.starts[start], a.token_end(end - 1)
             uses = () if _names_something(a.text, first, last) else value.use
-            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, uses))
+            fixes = self.replace_fixes(a, ctx, first, last, self._inflected(term, matched, uses,
+                                                                             a.text[max(0, first - 40):first]))
             suggestions = [f.replacement for f in fixes if f.replacement] or [
                 u for u in value.use if "{" not in u]
             if value.explain and first_use:

@@ -52,3 +52,26 @@ def test_starts_sentence_is_its_regular_expression_looking_back_over_spaces_only
 ])
 def test_capital_at_sentence_start(text, start, replacement, expected):
     assert capital_at_sentence_start(text, start, replacement) == expected
+
+
+def test_a_bank_built_from_cached_phrase_tokens_matches_what_a_fresh_one_does():
+    from replycoach.checks.base import MatcherBank
+    from replycoach.pipeline import build_nlp
+
+    nlp = build_nlp()
+    phrases = {"keyed": ["we apologise for {any|the} inconvenience", "That's not our policy", "can't help"],
+               "exact": ["Kind Regards", "As Per", "ASAP"]}
+    kept: dict[str, object] = {}
+    first = MatcherBank(nlp, phrase_tokens=kept)  # tokenises the phrases and keeps their tokens
+    for key, listed in phrases.items():
+        first.add_phrases(key, listed, exact=key == "exact")
+    again = MatcherBank(nlp, phrase_tokens=dict(kept))  # reads them back, as from the cache
+    for key, listed in phrases.items():
+        again.add_phrases(key, listed, exact=key == "exact")
+    assert first.phrases_added and not again.phrases_added
+    doc = nlp("We apologized for the inconvenience, that is not our policy. We cannot help. kind regards, "
+              "as per ASAP asap")
+    hits = first.run(doc)
+    assert hits == again.run(doc)
+    assert set(hits) == {"keyed", "exact"} and len(hits["keyed"]) == 3
+    assert len(hits["exact"]) == 4  # on lower case: "asap" too
