@@ -11,7 +11,7 @@ from pydantic import Field
 from ..context import Context
 from ..language import zipf
 from ..models import Finding, Fix, Strength
-from ..pipeline import Analysis
+from ..pipeline import SENTENCE_END, Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, capital_at_sentence_start, register_kind, runs_into_a_name
 
@@ -35,6 +35,16 @@ class AcronymSpec(RuleSpec):
     min_length: int = Field(2, ge=2, le=8, description="Shorter acronyms (initials, 'TD') stay quiet.")
     max_length: int = Field(8, ge=2, le=8, description="Longer capitalised words ('XFINITY') stay quiet: "
                                                       "more often a brand or a word in capitals.")
+
+
+def _signature(a: Analysis, i: int) -> bool:
+    """The reply's last word, after a link or a full stop: an agent's initials ("...: <link> HRB")."""
+    if a.text[a.token_end(i):].strip():
+        return False
+    j = i - 1
+    while j >= 0 and a.texts[j].isspace():
+        j -= 1
+    return j >= 0 and (a.protected[j] == "url" or a.texts[j] in SENTENCE_END)
 
 
 def _defined(text: str, acronym: str) -> bool:
@@ -68,6 +78,8 @@ class Acronym(Check[AcronymSpec]):
                 acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
                 if acronym in allow or acronym.lstrip("0123456789") in allow or acronym in seen:
                     continue  # "5GB" is a size, "2PM" a time
+                if _signature(a, i):
+                    continue
                 if not self.spec.min_length <= len(acronym) <= self.spec.max_length or _MODEL_NUMBER.search(acronym):
                     continue
                 frequency = zipf(acronym.lower())

@@ -1,0 +1,67 @@
+"""The `runon` kind: long sentences run together at a comma splice or past a mid-sentence link."""
+
+import pytest
+
+from replycoach import RuleError
+
+RUNON = """\
+kind: runon
+category: readability
+message: "{words} words, joined at {joint}"
+why: Run-on.
+min_words: 12
+subjects: [we, you, please]
+openers: [if, which]
+min_clause: 3
+joiners: [and]
+examples: {flag: [x], pass: [y]}
+"""
+
+
+def spans(report):
+    return [(f.text, f.message) for f in report.findings if f.rule == "team.r"]
+
+
+@pytest.fixture
+def coach(pack_coach):
+    return pack_coach(r=RUNON)
+
+
+def test_a_comma_splice_in_a_long_sentence_fires_with_a_full_stop_fix(coach):
+    draft = "We looked at your account and the order from last week, please send us the receipt today."
+    report = coach.check(draft)
+    assert spans(report) == [(draft, "17 words, joined at the comma")]
+    (fix,) = report.findings[0].fixes
+    assert draft[:fix.start] + fix.replacement + draft[fix.end:] == (
+        "We looked at your account and the order from last week. Please send us the receipt today.")
+
+
+def test_a_link_the_sentence_carries_on_after_fires_without_a_fix(coach):
+    draft = "Try the backup codes in this article: https://example.com/help/codes if that fails ask us here today."
+    report = coach.check(draft)
+    assert [m for _, m in spans(report)] == ["14 words, joined at the link"]
+    assert report.findings[0].fixes == ()
+
+
+@pytest.mark.parametrize("draft", [
+    # short: a loose joint reads fine
+    "Thanks for the photo, please send the receipt.",
+    # the comma closes a clause an opener started
+    "If the order from last week still has not arrived by Friday, we will send a new one.",
+    "If it fails, which it may on older phones with little space, you can restart the phone again.",
+    # a clause of fewer than min_clause words before the comma
+    "Hi Sam, we looked at your account and the order from last week and found the payment.",
+    # after the link, a joiner or a new sentence
+    "Please write to us at https://example.com/contact and we will look at the order from last week.",
+    "Please write to us at https://example.com/contact We will look at the order from last week today.",
+    # a link used as a noun, and a hyphenated word is no clause mark
+    "Please log in to the https://example.com website to see the usage details for your phone number.",
+    "We checked the post-paid plan on your account, which is fine, and the order from last week too.",
+])
+def test_sentences_that_are_not_run_ons_stay_quiet(coach, draft):
+    assert spans(coach.check(draft)) == []
+
+
+def test_subjects_are_required(pack_coach):
+    with pytest.raises(RuleError):
+        pack_coach(r=RUNON.replace("subjects: [we, you, please]\n", ""))
