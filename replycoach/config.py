@@ -34,9 +34,11 @@ class Config(BaseModel):
     disable: tuple[str, ...] = Field(default=(), description="Rule ids or id prefixes to switch off.")
     severity: dict[str, Severity] = Field(default_factory=dict,
                                           description="Re-level rules by id or prefix.")
-    # Calibrated on labelled-replies/dev.jsonl (benchmarks/judgement.py): at 87, 83% of the replies
-    # trainers would send pass and 12% of those they would rewrite; at 70 it was 99% and 74%.
-    threshold: int = Field(87, ge=0, le=100, description="Overall score needed to pass.")
+    # Calibrated on labelled-replies/dev.jsonl (benchmarks/judgement.py): at 83, 87% of the replies
+    # trainers would send pass and 15% of those they would rewrite, the middle of the range (81-84)
+    # where both targets (>= 80% and <= 20%) hold; 87 passed only 76% of send replies once the
+    # detectors grew stricter (at the old 70: 99% and 74%).
+    threshold: int = Field(83, ge=0, le=100, description="Overall score needed to pass.")
     channels: dict[str, ChannelPolicy] = Field(default_factory=_default_channels)
     default_channel: str = "email"
     allow: tuple[str, ...] = Field(default=(), description="Team terms never flagged as jargon.")
