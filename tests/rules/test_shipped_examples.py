@@ -2,15 +2,18 @@
 
 import pytest
 
-from replycoach import Coach
+from replycoach import Config
+from replycoach.rules.loader import load_rules
 from replycoach.selftest import run_examples
 
-_COACH = Coach()
+# Collected from the parsed packs (no compiling); each test runs on the session's Coach.
+SHIPPED = load_rules(Config()).rules
 
 
-@pytest.mark.parametrize("rule", _COACH.rules, ids=lambda r: r.id)
-def test_rule_examples(rule):
-    failures = [r for r in run_examples(_COACH, [rule]) if not r.ok]
+@pytest.mark.parametrize("rule_id", [r.id for r in SHIPPED])
+def test_rule_examples(coach, rule_id):
+    rule = coach.rule(rule_id)
+    failures = [r for r in run_examples(coach, [rule]) if not r.ok]
     assert not failures, "\n".join(
         f"{r.expected}: {'did not fire' if r.expected == 'flag' else 'fired'}: {r.draft!r} {r.error or ''}"
         for r in failures)
@@ -19,9 +22,13 @@ def test_rule_examples(rule):
 def test_every_category_has_shipped_rules():
     from replycoach import CATEGORIES
 
-    assert {r.category for r in _COACH.rules} >= set(CATEGORIES)
+    assert {r.category for r in SHIPPED} >= set(CATEGORIES)
+
+
+def test_the_session_coach_runs_every_shipped_rule(coach):
+    assert [r.id for r in coach.rules] == [r.id for r in SHIPPED]
 
 
 def test_every_shipped_rule_has_flag_and_pass_examples():
-    for rule in _COACH.rules:
+    for rule in SHIPPED:
         assert rule.spec.examples.flag and rule.spec.examples.pass_, rule.id
