@@ -27,6 +27,10 @@ DRAFTS = {
     "capitals": "ESCALATE YOUR REQUEST TO TIER THREE " * (SIZE // 36),
     "capitals and acronyms": "PLEASE CALL THE SLA TEAM ASAP " * (SIZE // 30),
     "repeated stock phrase": "We apologise for any inconvenience. " * (SIZE // 36),
+    # A reply parser's attribution line ("On ... wrote:") that never ends: 6-21 s in mail-parser-reply.
+    "attribution words": "On " * (SIZE // 3) + "wrote:",
+    # One sentence of many comma-joined clauses: what the run-on check walks back over.
+    "comma clauses": "we checked the order, please try again, " * (SIZE // 40) + "thanks.",
 }
 
 CUSTOMERS = {
