@@ -58,15 +58,21 @@ def looks_foreign(words: list[str]) -> bool:
 _NON_LATIN = re.compile(r"[^\x00-\u024f\u2000-\u2bff\U0001f000-\U0001faff\s\d]")
 
 
-def refuse_non_english(analysis: Analysis) -> None:
-    """Say the text is not English rather than flag every word of it."""
-    text = analysis.clean.analysed
+def _other_script(text: str) -> bool:
+    """Over 30% of the letters are outside the Latin alphabets."""
     non_latin = len(_NON_LATIN.findall(text))
     letters = sum(1 for c in text if c.isalpha()) if non_latin else 0  # counted only when it can matter
-    if letters and non_latin > 0.3 * letters:
-        raise InputError("the text does not look like English", code="RC105",
-                         remedy="replycoach checks English replies only")
-    words = [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]
-    if (len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words)) or looks_foreign(words):
+    return bool(letters) and non_latin > 0.3 * letters
+
+
+def _other_words(words: list[str]) -> bool:
+    """Most words are not common English, or half of them belong to another language."""
+    return (len(words) >= 6 and sum(1 for w in words if zipf(w) >= 3.0) < 0.5 * len(words)) or looks_foreign(words)
+
+
+def refuse_non_english(analysis: Analysis) -> None:
+    """Say the text is not English rather than flag every word of it."""
+    if _other_script(analysis.clean.analysed) or _other_words(
+            [t.lower() for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w]):
         raise InputError("the text does not look like English", code="RC105",
                          remedy="replycoach checks English replies only")
