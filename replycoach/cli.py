@@ -462,20 +462,22 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .config import find_config, load_config
 
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (only to say which extra is missing, before any work)
     except ImportError:
         raise InputError("serving needs the service extra", code="RC304",
                          remedy="pip install 'replycoach[service]'") from None
     if args.timeout <= 0 or not 1 <= args.checkers <= 64 or args.max_body < 1_000:
         raise InputError("--timeout must be over 0, --checkers 1 to 64 and --max-body at least 1000", code="RC303")
-    # Workers import the app from the environment, so each builds its own Coach from the same settings.
+    # The app reads its settings from the environment (as `uvicorn --factory` would); with
+    # --workers N it is built once and the server processes are forked from it.
     found = args.config or find_config()
     os.environ["REPLYCOACH_SERVE"] = json.dumps({
         "config": str(found) if found else None, "rules": args.rules, "max_body_bytes": args.max_body,
         "cors_origins": args.cors_origin, "timeout": args.timeout, "checkers": args.checkers})
     load_config(found)  # fail now, with a clear message, rather than in every worker
-    uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+    from .service import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
     return EXIT_PASSED
 
 
