@@ -353,3 +353,23 @@ def test_serve_workers_fork_from_one_process_are_replaced_and_all_stop(tmp_path)
                 os.kill(p, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def test_a_free_process_goes_to_the_first_waiter_still_waiting():
+    import asyncio
+
+    from replycoach.service import _Idle
+
+    async def scenario() -> tuple[object, object, object]:
+        idle = _Idle()
+        first = asyncio.ensure_future(idle.get(timeout=0.05))  # gives up before anything is free
+        second = asyncio.ensure_future(idle.get(timeout=5))
+        await asyncio.sleep(0.2)
+        idle.put("worker")  # not lost to the waiter that timed out
+        got = await second
+        with pytest.raises(TimeoutError):
+            await first
+        idle.put("again")
+        return got, await idle.get(timeout=1), idle.get_nowait()
+
+    assert asyncio.run(scenario()) == ("worker", "again", None)
