@@ -133,7 +133,12 @@ def _process_cpu() -> float:
 Scored = tuple[list[dict[str, Any]], list[bytes], float, float]  # results, lines, chunk CPU, worker CPU
 
 
-def _chunk_scorer(coach: Coach | None, config: Config, rules: list[str]) -> Callable[[list[Item]], Scored]:
+def _no_line(result: dict[str, Any]) -> bytes:
+    return b""
+
+
+def _chunk_scorer(coach: Coach | None, config: Config, rules: list[str],
+                  encode: Callable[[dict[str, Any]], bytes]) -> Callable[[list[Item]], Scored]:
     """In a worker: the parent's Coach when forked, else one built from `config` and `rules`. Each
     chunk comes back with its lines already encoded, so the parent only writes bytes."""
     scorer = coach or Coach(config=config, rules=rules)
@@ -141,7 +146,7 @@ def _chunk_scorer(coach: Coach | None, config: Config, rules: list[str]) -> Call
     def score(items: list[Item]) -> Scored:
         start = _process_cpu()
         results = [score_item(scorer, item) for item in items]
-        lines = [result_line(r) for r in results]
+        lines = [encode(r) for r in results]
         now = _process_cpu()
         return results, lines, now - start, now
 
@@ -151,7 +156,8 @@ def _chunk_scorer(coach: Coach | None, config: Config, rules: list[str]) -> Call
 def score_items(items: Iterable[Item], *, coach: Coach | None = None, config: Config | None = None,
                 rules: list[str] | None = None, jobs: int = 1) -> Iterator[tuple[Item, dict[str, Any]]]:
     """(item, result) pairs in input order; see `score_lines`."""
-    for item, result, _ in score_lines(items, coach=coach, config=config, rules=rules, jobs=jobs):
+    for item, result, _ in _scored(items, coach=coach, config=config, rules=rules, jobs=jobs, times=RunTimes(),
+                                   encode=_no_line):
         yield item, result
 
 
@@ -169,24 +175,26 @@ def score_lines(items: Iterable[Item], *, coach: Coach | None = None, config: Co
     times.jobs, times.before_s = jobs, _process_cpu()
     began = time.perf_counter()
     try:
-        yield from _scored(items, coach=coach, config=config, rules=rules, jobs=jobs, times=times)
+        yield from _scored(items, coach=coach, config=config, rules=rules, jobs=jobs, times=times,
+                           encode=result_line)
     finally:
         times.scoring_s = _process_cpu() - times.before_s
         times.wall_scoring_s = time.perf_counter() - began
 
 
 def _scored(items: Iterable[Item], *, coach: Coach | None, config: Config | None, rules: list[str] | None,
-            jobs: int, times: RunTimes) -> Iterator[tuple[Item, dict[str, Any], bytes]]:
+            jobs: int, times: RunTimes,
+            encode: Callable[[dict[str, Any]], bytes]) -> Iterator[tuple[Item, dict[str, Any], bytes]]:
     rules = rules if rules is not None else (coach.rule_paths if coach else [])
     if jobs <= 1:
         coach = coach or Coach(config=config, rules=rules)
         for item in items:
             result = score_item(coach, item)
-            yield item, result, result_line(result)
+            yield item, result, encode(result)
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    args = (coach if fork else None, config or (coach.config if coach else Config()), rules)
+    args = (coach if fork else None, config or (coach.config if coach else Config()), rules, encode)
     # Objects that exist now are never freed by a worker: frozen, its garbage collector does not
     # walk them, so it does not write to (and copy) the pages of the Coach it shares with us.
     gc.freeze()
