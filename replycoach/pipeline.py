@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["LEMMA_TABLE", "Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range",
-           "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
+           "inflection", "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -361,12 +361,47 @@ def _load_zipf_table(store: CacheStore) -> None:
     _zipf_words, _zipf_index, _zipf_values = table[0], index, table[2]
 
 
+# lemminflect's inflection dictionary is read on first use (parsing its file costs 0.2 s): only a
+# process that meets an inflected match pays, and from the cache, the store `load_tables` was given.
+_inflection_store: list[CacheStore] = []
+
+
+def inflection(lemma: str, tag: str) -> tuple[str, ...]:
+    """lemminflect's `getInflection(lemma, tag, inflect_oov=False)`: the forms its dictionary lists."""
+    from lemminflect import getInflection
+
+    _load_inflections()
+    return tuple(getInflection(lemma, tag, inflect_oov=False))
+
+
+@lru_cache(maxsize=1)
+def _load_inflections() -> None:
+    """lemminflect's parsed dictionary from the cache, where there is one: lemminflect reads its
+    file into a dict of plain data on first use unless its one `Inflections` object already has
+    that dict (as `_load_pyphen` fills Pyphen's)."""
+    if not _inflection_store:
+        return
+    from lemminflect.core.Inflections import Inflections
+
+    found = Inflections()
+    if hasattr(found, "infl_dict"):
+        return
+    store, path = _inflection_store[0], Path(found.infl_lu_fn)
+    key = fingerprint(FORMAT, package_version("lemminflect"), str(path), Path(__file__).read_bytes())
+    table = store.load("inflections", key)
+    if isinstance(table, dict) and table and all(isinstance(v, dict) for v in table.values()):
+        found.infl_dict = table
+    else:
+        store.save("inflections", key, found._getInflDict())
+
+
 def load_tables(store: CacheStore | None = None) -> None:
     """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
     hyphenation patterns, Zipf frequencies) now, rather than in the first check that meets a
     word needing one; all but the lemmas from `store` when it has them (without a store,
     words' frequencies come from wordfreq itself)."""
     _lemma_table()
+    _inflection_store[:] = [store] if store else []
     if store:
         _load_pyphen(store)
     _pyphen()
