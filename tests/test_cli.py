@@ -296,3 +296,10 @@ def test_help_documents_the_exit_statuses(capsys):
         main(["check", "--help"])
     out = capsys.readouterr().out
     assert "exit status" in out and "0  every draft passed" in out and "could not be checked" in out
+
+
+def test_check_leaves_garbage_collection_on_and_nothing_frozen(capsys):
+    import gc
+
+    run(capsys, "check", str(EXAMPLES / "drafts" / "late-refund.txt"))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
