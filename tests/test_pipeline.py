@@ -150,3 +150,23 @@ def test_lemminflects_dictionary_from_the_cache_inflects_as_its_own_file_does(tm
     finally:
         found.infl_dict = parsed
         pipeline._load_inflections.cache_clear()
+
+
+def test_the_cached_lemma_table_is_the_shipped_file_and_a_damaged_one_is_read_again(tmp_path, monkeypatch):
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    shipped = pipeline._read_lemma_file()
+    store = CacheStore(tmp_path)
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)  # read from the file, then saved
+    (saved,) = tmp_path.glob("lemmas-*.bin")
+    whole = saved.read_bytes()
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)  # read back
+    assert pipeline._lemmas == shipped and pipeline.lemma_of("utilised") == shipped["utilised"]
+    mid = len(whole) // 2
+    saved.write_bytes(whole[:mid] + bytes([whole[mid] ^ 0xFF]) + whole[mid + 1:])  # one flipped byte
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)
+    assert pipeline._lemmas == shipped and saved.read_bytes() == whole
