@@ -672,6 +672,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "no_cache", False):  # through the environment, so worker processes see it too
         os.environ["REPLYCOACH_NO_CACHE"] = "1"
     out = _console(getattr(args, "color", "auto"))
+    collecting = gc.isenabled()
     if args.command in _BUILD_A_COACH:
         gc.disable()
     try:
@@ -704,9 +705,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"replycoach: internal error ({type(err).__name__}: {err}); please report it, "
               "with REPLYCOACH_DEBUG=1 for the traceback", file=sys.stderr)
         return EXIT_INTERNAL
-    finally:
-        gc.enable()
-        gc.unfreeze()  # for a caller that runs main() in its own process, as the tests do
+    finally:  # as it was, for a caller that runs main() in its own process (as the tests do)
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 if __name__ == "__main__":

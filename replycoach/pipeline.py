@@ -373,7 +373,7 @@ def _load_zipf_table(store: CacheStore) -> None:
 
 # lemminflect's inflection dictionary is read on first use (parsing its file costs 0.2 s): only a
 # process that meets an inflected match pays, and from the cache, the store `load_tables` was given.
-_inflection_store: list[CacheStore] = []
+_inflection_store: CacheStore | None = None
 
 
 def inflection(lemma: str, tag: str) -> tuple[str, ...]:
@@ -389,14 +389,15 @@ def _load_inflections() -> None:
     """lemminflect's parsed dictionary from the cache, where there is one: lemminflect reads its
     file into a dict of plain data on first use unless its one `Inflections` object already has
     that dict (as `_load_pyphen` fills Pyphen's)."""
-    if not _inflection_store:
+    store = _inflection_store
+    if store is None:
         return
     from lemminflect.core.Inflections import Inflections
 
     found = Inflections()
     if hasattr(found, "infl_dict"):
         return
-    store, path = _inflection_store[0], Path(found.infl_lu_fn)
+    path = Path(found.infl_lu_fn)
     key = fingerprint(FORMAT, package_version("lemminflect"), str(path), Path(__file__).read_bytes())
     table = store.load("inflections", key)
     if isinstance(table, dict) and table and all(isinstance(v, dict) for v in table.values()):
@@ -423,11 +424,11 @@ def load_tables(store: CacheStore | None = None) -> None:
     hyphenation patterns, Zipf frequencies) now, rather than in the first check that meets a
     word needing one; from `store` when it has them (without a store, words' frequencies come
     from wordfreq itself). lemminflect's dictionary is read from `store` when first needed."""
-    _inflection_store[:] = [store] if store else []
+    global _inflection_store, _syllables
+    _inflection_store = store
     if store:
         _load_lemmas(store)
         _load_pyphen(store)
-    global _syllables
     _lemma_table()
     _pyphen()
     if store and not _zipf_words:

@@ -133,7 +133,7 @@ def test_lemminflects_dictionary_from_the_cache_inflects_as_its_own_file_does(tm
     def fresh() -> None:  # a process that has not read the dictionary yet
         monkeypatch.delattr(found, "infl_dict")
         pipeline._load_inflections.cache_clear()
-        monkeypatch.setattr(pipeline, "_inflection_store", [store])
+        monkeypatch.setattr(pipeline, "_inflection_store", store)
 
     try:
         fresh()
