@@ -7,6 +7,13 @@ the same core, over the same replies, and reports the median of the per-round ra
 
     git worktree add /tmp/base <commit>
     .venv/bin/python benchmarks/side_by_side.py --baseline /tmp/base [--rounds 5] [--limit 1500]
+        [--this CHECKOUT] [--callgrind]
+
+--this measures another checkout than this one (a snapshot, so that edits made meanwhile do not
+land in half the rounds: the cache keys hash replycoach's own files). --callgrind also counts
+the instructions of `replycoach check DRAFT` under valgrind once per checkout: unlike time, the
+count does not move with the machine's load (valgrind hides SHA extensions from OpenSSL, so
+hashing counts for more than it costs natively).
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -85,9 +94,24 @@ def _whole_process(command: list[str], env: dict[str, str]) -> tuple[float, floa
     return wall, usage.ru_utime + usage.ru_stime
 
 
+def instructions(checkout: Path, draft: Path) -> int:
+    """Instructions (callgrind's Ir) of one `replycoach check DRAFT` process, cache warm."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = [sys.executable, "-c", CLI, str(checkout), str(min(os.sched_getaffinity(0))), str(draft)]
+    _whole_process(command, env)  # warms the compiled-pack cache for this checkout
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                         env=env, capture_output=True, text=True, check=False)
+    found = re.search(r"Collected : (\d+)", out.stderr)
+    if out.returncode not in (0, 1) or not found:
+        raise SystemExit(f"valgrind failed on {checkout}: {out.stderr[-400:]}")
+    return int(found.group(1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--baseline", type=Path, required=True, help="the other checkout (e.g. a git worktree)")
+    parser.add_argument("--this", type=Path, default=REPO, help="the checkout to measure (default: this one)")
+    parser.add_argument("--callgrind", action="store_true", help="also count instructions of one check process")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--limit", type=int, default=1500, help="replies per pass")
     parser.add_argument("--draft", type=Path, default=REPO / "examples" / "drafts" / "late-refund.txt",
@@ -103,7 +127,7 @@ def main() -> int:
     rows = []
     try:
         for i in range(args.rounds):
-            order = [(REPO, "this"), (args.baseline.resolve(), "baseline")]
+            order = [(args.this.resolve(), "this"), (args.baseline.resolve(), "baseline")]
             if i % 2:
                 order.reverse()
             got = {name: run(path, corpus, cpu, args.draft.resolve()) for path, name in order}
@@ -125,6 +149,12 @@ def main() -> int:
     for part in ("import", "coach", "first_check", "cli_wall", "cli_cpu"):
         for name in ("this", "baseline"):
             result[f"{part}_{name}"] = statistics.median(r[name][part] for r in rows)
+    if args.callgrind:
+        if not shutil.which("valgrind"):
+            raise SystemExit("--callgrind needs valgrind on the PATH")
+        for path, name in ((args.this.resolve(), "this"), (args.baseline.resolve(), "baseline")):
+            result[f"cli_instructions_{name}"] = instructions(path, args.draft.resolve())
+        result["cli_instructions_ratio"] = result["cli_instructions_this"] / result["cli_instructions_baseline"]
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -139,6 +169,9 @@ def main() -> int:
           for part, label in (("import", "import replycoach"), ("coach", "Coach()"), ("first_check", "first check"))],
         *[[f"`replycoach check {args.draft.name}` {label}", result[f"{part}_this"], result[f"{part}_baseline"],
            f"{result[f'{part}_ratio']:.3f}x"] for part, label in (("cli_wall", "wall s"), ("cli_cpu", "CPU s"))],
+        *([[f"`replycoach check {args.draft.name}` instructions (G)", result["cli_instructions_this"] / 1e9,
+            result["cli_instructions_baseline"] / 1e9, f"{result['cli_instructions_ratio']:.3f}x"]]
+          if args.callgrind else []),
     ]))
     return 0
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
-from .cache import CacheStore, fingerprint, open_store
+from .cache import CacheStore, fingerprint, gc_paused, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
 from .context import Context, Customer
@@ -41,6 +41,11 @@ class Coach:
                  rules: Sequence[str | Path] = (), discover_config: bool = False, cache: bool = True) -> None:
         """`cache=False` (or REPLYCOACH_NO_CACHE=1) computes every compiled pack afresh and
         keeps nothing (see replycoach.cache)."""
+        with gc_paused():  # see gc_paused: start-up makes long-lived objects, almost no garbage
+            self._build(config, rules, discover_config=discover_config, cache=cache)
+
+    def _build(self, config: Config | str | Path | None, rules: Sequence[str | Path], *,
+               discover_config: bool, cache: bool) -> None:
         if config is None and discover_config:
             config = find_config()
         self.config = config if isinstance(config, Config) else load_config(config)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["LEMMA_TABLE", "Analysis", "Sentence", "analyse", "build_nlp", "continuation", "greeting_range",
-           "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
+           "inflection", "lemma_of", "load_tables", "norm_of", "plain_zipf", "signoff_range"]
 
 # British spellings folded onto American ones so one phrase list matches both.
 _SPELLING = {
@@ -59,8 +59,17 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
 LEMMA_TABLE = Path(__file__).parent / "data" / "lemma-lookup.json.gz"
 
 
-@lru_cache(maxsize=1)
+_lemmas: dict[str, str] = {}  # the table, filled once per process (see load_tables)
+
+
 def _lemma_table() -> dict[str, str]:
+    global _lemmas
+    if not _lemmas:
+        _lemmas = _read_lemma_file()
+    return _lemmas
+
+
+def _read_lemma_file() -> dict[str, str]:
     with gzip.open(LEMMA_TABLE, "rt", encoding="utf-8") as fh:
         table: dict[str, str] = json.load(fh)
     return table
@@ -235,8 +244,9 @@ _syllables: dict[str, int] = {}  # CMUdict's counts, filled once per process (se
 
 
 def _cmu_syllables() -> dict[str, int]:
+    global _syllables
     if not _syllables:
-        _syllables.update(_count_cmu_syllables())
+        _syllables = _count_cmu_syllables()
     return _syllables
 
 
@@ -361,14 +371,65 @@ def _load_zipf_table(store: CacheStore) -> None:
     _zipf_words, _zipf_index, _zipf_values = table[0], index, table[2]
 
 
+# lemminflect's inflection dictionary is read on first use (parsing its file costs 0.2 s): only a
+# process that meets an inflected match pays, and from the cache, the store `load_tables` was given.
+_inflection_store: CacheStore | None = None
+
+
+def inflection(lemma: str, tag: str) -> tuple[str, ...]:
+    """lemminflect's `getInflection(lemma, tag, inflect_oov=False)`: the forms its dictionary lists."""
+    from lemminflect import getInflection
+
+    _load_inflections()
+    return tuple(getInflection(lemma, tag, inflect_oov=False))
+
+
+@lru_cache(maxsize=1)
+def _load_inflections() -> None:
+    """lemminflect's parsed dictionary from the cache, where there is one: lemminflect reads its
+    file into a dict of plain data on first use unless its one `Inflections` object already has
+    that dict (as `_load_pyphen` fills Pyphen's)."""
+    store = _inflection_store
+    if store is None:
+        return
+    from lemminflect.core.Inflections import Inflections
+
+    found = Inflections()
+    if hasattr(found, "infl_dict"):
+        return
+    path = Path(found.infl_lu_fn)
+    key = fingerprint(FORMAT, package_version("lemminflect"), str(path), Path(__file__).read_bytes())
+    table = store.load("inflections", key)
+    if isinstance(table, dict) and table and all(isinstance(v, dict) for v in table.values()):
+        found.infl_dict = table
+    else:
+        store.save("inflections", key, found._getInflDict())
+
+
+def _load_lemmas(store: CacheStore) -> None:
+    """The lemma table from the cache: a third of the time gzip and JSON take."""
+    global _lemmas
+    if _lemmas:
+        return
+    key = fingerprint(FORMAT, Path(__file__).read_bytes(), files=[LEMMA_TABLE])
+    table = store.load("lemmas", key)
+    if not (isinstance(table, dict) and table and all(isinstance(v, str) for v in table.values())):
+        table = _read_lemma_file()
+        store.save("lemmas", key, table)
+    _lemmas = table
+
+
 def load_tables(store: CacheStore | None = None) -> None:
     """Read the word tables a check looks words up in (lemmas, CMUdict syllables, Pyphen's
     hyphenation patterns, Zipf frequencies) now, rather than in the first check that meets a
-    word needing one; all but the lemmas from `store` when it has them (without a store,
-    words' frequencies come from wordfreq itself)."""
-    _lemma_table()
+    word needing one; from `store` when it has them (without a store, words' frequencies come
+    from wordfreq itself). lemminflect's dictionary is read from `store` when first needed."""
+    global _inflection_store, _syllables
+    _inflection_store = store
     if store:
+        _load_lemmas(store)
         _load_pyphen(store)
+    _lemma_table()
     _pyphen()
     if store and not _zipf_words:
         _load_zipf_table(store)
@@ -380,7 +441,7 @@ def load_tables(store: CacheStore | None = None) -> None:
         counts = _count_cmu_syllables()
         if store:
             store.save("syllables", key, counts)
-    _syllables.update(counts)
+    _syllables = counts
 
 
 FORMAT = 1  # of what this module keeps in the cache; the module's own bytes are in the keys too

@@ -149,3 +149,28 @@ def test_an_error_in_a_rule_file_read_from_the_cache_still_names_its_line(cache_
             _pack_coach(pack)
         places.append((err.value.code, err.value.place))
     assert places[0] == places[1] and places[0][1].endswith("stock.yaml:10")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_turns_collection_off_inside_and_back_as_it_was(enabled: bool):
+    import gc
+
+    from replycoach.cache import gc_paused
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with pytest.raises(KeyError), gc_paused():
+            assert not gc.isenabled()
+            raise KeyError("an error inside still restores it")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_building_a_coach_leaves_collection_on(cache_dir: Path, make_pack: Callable[..., Path]):
+    import gc
+
+    assert gc.isenabled()
+    _pack_coach(make_pack(stock=PHRASE_RULE.format(phrase="rest assured")))
+    assert gc.isenabled()

@@ -1,6 +1,7 @@
 """The command line: output formats, exit codes (0 pass, 1 fail, 2 usage/input/rules), no tracebacks."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -296,3 +297,24 @@ def test_help_documents_the_exit_statuses(capsys):
         main(["check", "--help"])
     out = capsys.readouterr().out
     assert "exit status" in out and "0  every draft passed" in out and "could not be checked" in out
+
+
+def test_check_leaves_garbage_collection_on_and_nothing_frozen(capsys):
+    import gc
+
+    run(capsys, "check", str(EXAMPLES / "drafts" / "late-refund.txt"))
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_as_the_command_itself_check_leaves_start_up_frozen_for_the_exit(tmp_path):
+    """Run as `replycoach check` (arguments from sys.argv), the process ends after main(): what
+    start-up built stays frozen, so the collections on the way out skip it."""
+    code = ("import gc, io, contextlib, sys\n"
+            "from replycoach.cli import main\n"
+            f"sys.argv = ['replycoach', 'check', {str(EXAMPLES / 'drafts' / 'late-refund.txt')!r}]\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main()\n"
+            "print(gc.isenabled(), gc.get_freeze_count() > 10000)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.stdout.split() == ["True", "True"]

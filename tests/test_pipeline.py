@@ -115,3 +115,58 @@ def test_pyphens_patterns_from_the_cache_hyphenate_as_parsed_ones(tmp_path, monk
     words = ["hyphenation", "refund", "becky", "xyzzy", "unbelievable", "supercalifragilistic", "tnx"]
     assert [cached.positions(w) for w in words] == [parsed.positions(w) for w in words]
     assert pyphen.Pyphen(lang="en_US").hd is cached  # what syllables_of's Pyphen uses
+
+
+def test_lemminflects_dictionary_from_the_cache_inflects_as_its_own_file_does(tmp_path, monkeypatch):
+    from lemminflect import getInflection
+    from lemminflect.core.Inflections import Inflections
+
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    found = Inflections()
+    parsed = found._getInflDict()  # lemminflect's own reading of its file
+    words = [("utilize", "VBD"), ("fee", "NNS"), ("simple", "JJR"), ("carry", "VBZ"), ("be", "VBD")]
+    expected = [tuple(getInflection(w, t, inflect_oov=False)) for w, t in words]
+    store = CacheStore(tmp_path)
+
+    def fresh() -> None:  # a process that has not read the dictionary yet
+        monkeypatch.delattr(found, "infl_dict")
+        pipeline._load_inflections.cache_clear()
+        monkeypatch.setattr(pipeline, "_inflection_store", store)
+
+    try:
+        fresh()
+        assert [pipeline.inflection(w, t) for w, t in words] == expected  # parsed, then saved
+        (saved,) = tmp_path.glob("inflections-*.bin")
+        fresh()
+        assert [pipeline.inflection(w, t) for w, t in words] == expected  # read back
+        assert found.infl_dict is not parsed and found.infl_dict == parsed
+        whole = saved.read_bytes()
+        saved.write_bytes(whole[:-9])  # truncated: parsed again, not trusted, and saved again
+        fresh()
+        assert [pipeline.inflection(w, t) for w, t in words] == expected
+        assert saved.read_bytes() == whole
+    finally:
+        found.infl_dict = parsed
+        pipeline._load_inflections.cache_clear()
+
+
+def test_the_cached_lemma_table_is_the_shipped_file_and_a_damaged_one_is_read_again(tmp_path, monkeypatch):
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    shipped = pipeline._read_lemma_file()
+    store = CacheStore(tmp_path)
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)  # read from the file, then saved
+    (saved,) = tmp_path.glob("lemmas-*.bin")
+    whole = saved.read_bytes()
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)  # read back
+    assert pipeline._lemmas == shipped and pipeline.lemma_of("utilised") == shipped["utilised"]
+    mid = len(whole) // 2
+    saved.write_bytes(whole[:mid] + bytes([whole[mid] ^ 0xFF]) + whole[mid + 1:])  # one flipped byte
+    monkeypatch.setattr(pipeline, "_lemmas", {})
+    pipeline._load_lemmas(store)
+    assert pipeline._lemmas == shipped and saved.read_bytes() == whole

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from ..context import Context
 from ..models import Finding, Fix, Strength
-from ..pipeline import Analysis, lemma_of, norm_of
+from ..pipeline import Analysis, inflection, lemma_of, norm_of
 from ..rules.schema import RuleSpec, Strict, expand_phrases
 from .base import Check, MatcherBank, register_kind, runs_into_a_name
 
@@ -42,10 +42,8 @@ def readings(word: str, base: str) -> frozenset[str]:
     """The Penn tags `word` can carry as an inflected form of `base`, by lemminflect's dictionary
     ("utilised" of "utilize", by way of its lemma as spelt, "utilise": VBD and VBN; "fees" of "fee":
     NNS and VBZ). There is no tagger, so every reading the spelling allows counts."""
-    from lemminflect import getInflection
-
     lemmas = {base, lemma_of(word)} if norm_of(word) == norm_of(base) else {base}
-    return frozenset(tag for lemma in lemmas for tag in _TAGS if word in getInflection(lemma, tag, inflect_oov=False))
+    return frozenset(tag for lemma in lemmas for tag in _TAGS if word in inflection(lemma, tag))
 
 
 @lru_cache(maxsize=4096)
@@ -55,8 +53,6 @@ def inflect(replacement: str, tag: str, *, head_last: bool = True, perfect: bool
     noun phrase by its last ("extra charge" -> "extra charges"; only where the matched plural ended
     the phrase, `head_last`), an adjective or adverb of one word ("simple" -> "simpler"). None where
     that is not a word lemminflect's dictionary knows: no guessing."""
-    from lemminflect import getInflection
-
     words = replacement.split(" ")
     if tag.startswith("VB"):
         if words[0].lower() in _MODALS or (tag == "VBN" and not perfect and len(words) > 1
@@ -72,7 +68,7 @@ def inflect(replacement: str, tag: str, *, head_last: bool = True, perfect: bool
     word = words[at]
     if not word.isalpha() or (len(word) > 1 and word.isupper()):
         return None  # a symbol, number or acronym ("PIN"): not inflected
-    forms = getInflection(word.lower(), tag, inflect_oov=False)
+    forms = inflection(word.lower(), tag)
     if not forms:
         return None
     words[at] = forms[0].capitalize() if word[0].isupper() else forms[0]
