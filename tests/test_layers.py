@@ -42,7 +42,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("batch", "selftest", "macros", "train"),
     ("distributed",),
     # entry points
-    ("service", "cli"),
+    ("service", "cli", "__main__"),
 ]
 
 

@@ -85,3 +85,10 @@ def test_spacys_command_line_is_the_real_one_whenever_it_is_imported(code: str):
                           "print(spacy.cli.download.__module__, 'typer' in sys.modules, callable(spacy.info))"],
                          cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["spacy.cli.download", "True", "True"]
+
+
+def test_python_dash_m_runs_the_same_command():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-m", "replycoach", "--version"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("replycoach ")
