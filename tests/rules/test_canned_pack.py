@@ -1,0 +1,84 @@
+"""The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml),
+and the shape of the labels file written beside them (benchmarks/training/ibm-labels-judge-canned.jsonl)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from replycoach.evaluation import LABELS
+
+from ..conftest import ROOT, SHARED_DATA
+
+HAIR = "I found a hair in the sandwich I bought from you this morning. Disgusting!"
+LOST = "Another lost trouble ticket, after 16 hours on the phone with your billing department. Ridiculous."
+LABELS_FILE = ROOT / "benchmarks" / "training" / "ibm-labels-judge-canned.jsonl"
+
+
+def _hits(coach, rule, draft, customer=None):
+    return [f for f in coach.check(draft, customer=customer).findings if f.rule == rule]
+
+
+def test_stock_only_reads_past_handles_links_and_signatures(coach):
+    draft = "@sam Please follow this link for more information. Thank you. https://example.com/help *TM"
+    hits = _hits(coach, "canned.stock-only", draft, HAIR)
+    assert [f.text for f in hits] == ["Please follow this link for more information"]
+    assert draft[hits[0].start:hits[0].end] == hits[0].text
+
+
+@pytest.mark.parametrize("draft", [
+    "We're so sorry for the inconvenience. We'll refund the sandwich today.",  # one step of its own
+    "Please follow this link for more information about the recall.",  # one word of the problem
+    "Thanks, have a great day!",  # thanks alone is an acknowledgement, not a template
+])
+def test_stock_only_is_quiet_on_a_word_of_its_own(coach, draft):
+    assert not _hits(coach, "canned.stock-only", draft, HAIR)
+
+
+def test_stock_to_upset_is_for_upset_customers(coach):
+    draft = "Hello Jeff! Will you please DM us with your account number so we can better assist you? -Wayne"
+    assert [f.text for f in _hits(coach, "canned.stock-to-upset", draft, LOST)] == ["Hello Jeff"]
+    assert not _hits(coach, "canned.stock-to-upset", draft, "Hi, could you tell me when my contract ends?")
+
+
+def test_stock_to_upset_passes_a_dm_request_that_takes_up_the_problem(coach):
+    draft = "Sorry about the lost ticket, Jeff. DM us your account number and I'll chase it today. -Wayne"
+    assert not _hits(coach, "canned.stock-to-upset", draft, LOST)
+
+
+def test_labels_file_has_every_label_verdict_and_note():
+    rows = [json.loads(line) for line in LABELS_FILE.read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        labels = row["labels"]
+        assert set(labels) == set(LABELS) | {"verdict"}, row["id"]
+        assert all(labels[name] in (0, 1) for name in LABELS), row["id"]
+        assert labels["verdict"] in ("send", "coach", "rewrite"), row["id"]
+        assert row["notes"] and all(n.strip() for n in row["notes"]), row["id"]
+        assert row["source"] == "ibm" and row["customer"] and row["reply"], row["id"]
+
+
+def test_labels_file_holds_no_id_another_label_file_holds():
+    ours = {json.loads(line)["id"] for line in LABELS_FILE.read_text(encoding="utf-8").splitlines()}
+    for other in sorted(LABELS_FILE.parent.glob("ibm-labels*.jsonl")):
+        if other != LABELS_FILE:
+            theirs = {json.loads(line)["id"] for line in other.read_text(encoding="utf-8").splitlines()}
+            assert not ours & theirs, other.name
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "labelled-replies").is_dir(), reason="shared data not present")
+def test_labels_file_keeps_out_of_reserved_and_dev_texts():
+    # Later turns of conversations whose first reply is a dev row are allowed (NOTICE.md says so);
+    # a reserved conversation is never read, and no dev row's texts are repeated.
+    held = Path(SHARED_DATA / "labelled-replies")
+    reserved = set((held / "reserved.txt").read_text(encoding="utf-8").split())
+    dev = [json.loads(line) for line in (held / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    dev_texts = {(r["customer"].strip(), r["reply"].strip()) for r in dev}
+    dev_replies = {r["reply"].strip() for r in dev}
+    for line in LABELS_FILE.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        conversation = row["id"].rsplit("-", 1)[0]  # ibm-<conversation>-<turn>
+        assert row["id"] not in reserved and conversation not in reserved, row["id"]
+        assert row["id"] not in {r["id"] for r in dev}, row["id"]
+        assert (row["customer"].strip(), row["reply"].strip()) not in dev_texts, row["id"]
+        assert row["reply"].strip() not in dev_replies, row["id"]
