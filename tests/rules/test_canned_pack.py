@@ -1,5 +1,5 @@
 """The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml),
-and the shape of the labels file written beside them (benchmarks/training/ibm-labels-judge-canned.jsonl)."""
+and the shape of the labels file written beside them (benchmarks/training/eval-ibm-dev-later-turns.jsonl)."""
 
 import json
 from pathlib import Path
@@ -12,7 +12,7 @@ from ..conftest import ROOT, SHARED_DATA
 
 HAIR = "I found a hair in the sandwich I bought from you this morning. Disgusting!"
 LOST = "Another lost trouble ticket, after 16 hours on the phone with your billing department. Ridiculous."
-LABELS_FILE = ROOT / "benchmarks" / "training" / "ibm-labels-judge-canned.jsonl"
+LABELS_FILE = ROOT / "benchmarks" / "training" / "eval-ibm-dev-later-turns.jsonl"
 
 
 def _hits(coach, rule, draft, customer=None):
