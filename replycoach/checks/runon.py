@@ -1,5 +1,7 @@
-"""`runon`: a long sentence that runs two sentences together, at a comma where a full stop
-belongs ("..., please follow the steps") or at a link the sentence carries on after."""
+"""`runon`: a sentence that runs two sentences together: in a long sentence, at a comma where a
+full stop belongs ("..., please follow the steps") or at a link the sentence carries on after;
+in a sentence of any length, at a linking adverb that opens the second clause with no stop
+before it ("... to 18 <link> however, it is not possible")."""
 
 from __future__ import annotations
 
@@ -31,6 +33,9 @@ class RunOnSpec(RuleSpec):
     min_clause: int = Field(3, ge=1, description="Words the clause before the comma needs.")
     joiners: tuple[str, ...] = Field(default=(), description=(
         "Words that rightly carry a sentence on after a link ('visit <link> and sign in')."))
+    adverbs: tuple[str, ...] = Field(default=(), description=(
+        "Linking adverbs that start a new clause ('however', 'therefore'): '<word> however, we ...' "
+        "with no stop before the adverb runs on at any sentence length."))
 
 
 def _spaced_hyphen(a: Analysis, i: int) -> bool:
@@ -48,6 +53,7 @@ class RunOn(Check[RunOnSpec]):
         self._subjects = frozenset(w.lower() for w in self.spec.subjects)
         self._openers = frozenset(w.lower() for w in self.spec.openers)
         self._joiners = frozenset(w.lower() for w in self.spec.joiners)
+        self._adverbs = frozenset(w.lower() for w in self.spec.adverbs)
 
     def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
         """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
@@ -71,26 +77,53 @@ class RunOn(Check[RunOnSpec]):
                 and after[:1].islower() and after not in self._joiners
                 and not (k and a.texts[tokens[k - 1]].lower() in _DETERMINERS))
 
-    def _joint(self, a: Analysis, s: Sentence) -> int | None:
-        """The index of the first token where the sentence runs on, if it does."""
+    def _unstopped_adverb(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a linking adverb opening a second clause with nothing before it
+        to end the first: a word or a link, then "however, we ..." ("We will, however, call"
+        and "Thanks. However, we" have their stops)."""
+        if k == 0 or k + 2 >= len(tokens) or a.texts[tokens[k]].lower() not in self._adverbs:
+            return False
+        before, comma, after = tokens[k - 1], tokens[k + 1], tokens[k + 2]
+        return (a.texts[comma] == "," and a.texts[after].lower() in self._subjects
+                and (a.protected[before] == "url" or (a.is_word[before] and a.protected[before] is None)))
+
+    def _joint(self, a: Analysis, s: Sentence) -> tuple[int, str] | None:
+        """Where the sentence runs on, if it does: the first such token and its kind, "comma",
+        "link" or "adverb"; a sentence shorter than min_words can run on only at an adverb."""
         tokens = [i for i in range(s.tok_start, s.tok_end) if not a.texts[i].isspace()]
+        long_enough = s.words >= self.spec.min_words
         for k in range(len(tokens) - 1):
-            if self._comma_splice(a, tokens, k) or self._carries_on_after_link(a, tokens, k):
-                return tokens[k]
+            if self._unstopped_adverb(a, tokens, k):
+                return tokens[k], "adverb"
+            if long_enough and self._comma_splice(a, tokens, k):
+                return tokens[k], "comma"
+            if long_enough and self._carries_on_after_link(a, tokens, k):
+                return tokens[k], "link"
         return None
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
         for s in a.sentences:
-            if s.words < self.spec.min_words:
+            found = self._joint(a, s)
+            if found is None:
                 continue
-            at = self._joint(a, s)
-            if at is None:
-                continue
-            joint = a.texts[at]
-            yield self.finding(a, s.start, s.end, words=s.words, joint="the comma" if joint == "," else "the link",
-                               fixes=self._full_stop(a, at) if joint == "," else [])
+            at, kind = found
+            joint = {"comma": "the comma", "link": "the link"}.get(kind, f"'{a.texts[at]}'")
+            fixes = (self._full_stop(a, at) if kind == "comma"
+                     else self._stop_before(a, s, at) if kind == "adverb" else [])
+            yield self.finding(a, s.start, s.end, words=s.words, joint=joint, fixes=fixes)
+
+    def _stop_before(self, a: Analysis, s: Sentence, adverb: int) -> list[Fix]:
+        """'... to 18 however, it is' -> '... to 18. However, it is', unless the first clause is a
+        subordinate one ("Since we value it however, we ...") that a full stop would strand."""
+        first = next((i for i in range(s.tok_start, adverb) if a.is_word[i] and a.protected[i] is None), None)
+        if first is None or a.texts[first].lower() in self._openers:
+            return []
+        before = max(i for i in range(s.tok_start, adverb) if not a.texts[i].isspace())
+        gap = a.token_end(before)  # just after the word or link before the adverb
+        word = a.texts[adverb]
+        return [Fix(start=gap, end=a.starts[adverb] + len(word), replacement=". " + word[0].upper() + word[1:])]
 
     @staticmethod
     def _full_stop(a: Analysis, comma: int) -> list[Fix]:
