@@ -33,6 +33,9 @@ class RunOnSpec(RuleSpec):
     min_clause: int = Field(3, ge=1, description="Words the clause before the comma needs.")
     joiners: tuple[str, ...] = Field(default=(), description=(
         "Words that rightly carry a sentence on after a link ('visit <link> and sign in')."))
+    capitals: tuple[str, ...] = Field(default=(), description=(
+        "Words besides `subjects` that open a sentence ('install', 'after'): capitalised straight "
+        "after a comma ('..., Install the driver') they run on at any sentence length."))
     adverbs: tuple[str, ...] = Field(default=(), description=(
         "Linking adverbs that start a new clause ('however', 'therefore'): '<word> however, we ...' "
         "with no stop before the adverb runs on at any sentence length."))
@@ -54,13 +57,10 @@ class RunOn(Check[RunOnSpec]):
         self._openers = frozenset(w.lower() for w in self.spec.openers)
         self._joiners = frozenset(w.lower() for w in self.spec.joiners)
         self._adverbs = frozenset(w.lower() for w in self.spec.adverbs)
+        self._capitals = (self._subjects | frozenset(w.lower() for w in self.spec.capitals)) - {"i"}
 
-    def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
-        """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
-        the clause before it has words enough and is not a subordinate one ("If it fails, we")."""
-        after = tokens[k + 1]
-        if a.texts[tokens[k]] != "," or a.texts[after].lower() not in self._subjects:
-            return False
+    def _clause_before(self, a: Analysis, tokens: list[int], k: int) -> list[str]:
+        """The lower-cased words of the clause that ends at `tokens[k]`, last word first."""
         clause: list[str] = []
         for j in range(k - 1, -1, -1):  # back to the clause's start (indices: no copy of a long sentence)
             i = tokens[j]
@@ -68,6 +68,29 @@ class RunOn(Check[RunOnSpec]):
                 break
             if a.is_word[i]:
                 clause.append(a.texts[i].lower())
+        return clause
+
+    def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
+        the clause before it has words enough and is not a subordinate one ("If it fails, we")."""
+        if a.texts[tokens[k]] != "," or a.texts[tokens[k + 1]].lower() not in self._subjects:
+            return False
+        clause = self._clause_before(a, tokens, k)
+        return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
+
+    def _capital_after_comma(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a comma the writer meant as a full stop: the next word opens a
+        sentence with its capital ("..., After 30 days"; never "I" or a name) after a main
+        clause of words enough (not "Hi Sam, Please", nor "If it fails, Please", where only the
+        capital is wrong)."""
+        after = a.texts[tokens[k + 1]]
+        if a.texts[tokens[k]] != "," or not (after[:1].isupper() and after[1:].islower()):
+            return False
+        if after.lower() not in self._capitals or a.protected[tokens[k + 1]] is not None:
+            return False
+        if a.greeting and a.starts[tokens[k]] < a.greeting[1]:
+            return False  # "Dear valued customer of ours, We ..." is a greeting's comma
+        clause = self._clause_before(a, tokens, k)
         return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
 
     def _carries_on_after_link(self, a: Analysis, tokens: list[int], k: int) -> bool:
@@ -89,12 +112,15 @@ class RunOn(Check[RunOnSpec]):
 
     def _joint(self, a: Analysis, s: Sentence) -> tuple[int, str] | None:
         """Where the sentence runs on, if it does: the first such token and its kind, "comma",
-        "link" or "adverb"; a sentence shorter than min_words can run on only at an adverb."""
+        "capital", "link" or "adverb"; a sentence shorter than min_words can run on only at a
+        capital or an adverb, which no finished sentence has."""
         tokens = [i for i in range(s.tok_start, s.tok_end) if not a.texts[i].isspace()]
         long_enough = s.words >= self.spec.min_words
         for k in range(len(tokens) - 1):
             if self._unstopped_adverb(a, tokens, k):
                 return tokens[k], "adverb"
+            if self._capital_after_comma(a, tokens, k):
+                return tokens[k], "capital"
             if long_enough and self._comma_splice(a, tokens, k):
                 return tokens[k], "comma"
             if long_enough and self._carries_on_after_link(a, tokens, k):
@@ -109,8 +135,8 @@ class RunOn(Check[RunOnSpec]):
             if found is None:
                 continue
             at, kind = found
-            joint = {"comma": "the comma", "link": "the link"}.get(kind, f"'{a.texts[at]}'")
-            fixes = (self._full_stop(a, at) if kind == "comma"
+            joint = {"comma": "the comma", "capital": "the comma", "link": "the link"}.get(kind, f"'{a.texts[at]}'")
+            fixes = (self._full_stop(a, at) if kind in ("comma", "capital")
                      else self._stop_before(a, s, at) if kind == "adverb" else [])
             yield self.finding(a, s.start, s.end, words=s.words, joint=joint, fixes=fixes)
 
