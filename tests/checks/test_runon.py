@@ -69,7 +69,8 @@ def test_a_capital_after_a_comma_fires_at_any_length_with_a_full_stop_fix(coach)
     report = coach.check(draft)
     assert [m for _, m in spans(report)] == ["12 words, joined at the comma"]
     (fix,) = report.findings[0].fixes
-    assert draft[:fix.start] + fix.replacement + draft[fix.end:] == "We cannot change the name yet. After a month you can."
+    fixed = draft[:fix.start] + fix.replacement + draft[fix.end:]
+    assert fixed == "We cannot change the name yet. After a month you can."
 
 
 @pytest.mark.parametrize("draft", [
