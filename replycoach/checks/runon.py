@@ -1,7 +1,8 @@
 """`runon`: a sentence that runs two sentences together: in a long sentence, at a comma where a
 full stop belongs ("..., please follow the steps") or at a link the sentence carries on after;
-in a sentence of any length, at a linking adverb that opens the second clause with no stop
-before it ("... to 18 <link> however, it is not possible")."""
+in a sentence of any length, at a comma before a capitalised sentence opener ("..., After 30
+days") or at a linking adverb that opens the second clause with no stop before it ("... to 18
+<link> however, it is not possible")."""
 
 from __future__ import annotations
 
@@ -70,13 +71,16 @@ class RunOn(Check[RunOnSpec]):
                 clause.append(a.texts[i].lower())
         return clause
 
+    def _main_clause_before(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """The clause ending at `tokens[k]` has words enough and no opener began it ("If it fails,")."""
+        clause = self._clause_before(a, tokens, k)
+        return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
+
     def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
         """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
         the clause before it has words enough and is not a subordinate one ("If it fails, we")."""
-        if a.texts[tokens[k]] != "," or a.texts[tokens[k + 1]].lower() not in self._subjects:
-            return False
-        clause = self._clause_before(a, tokens, k)
-        return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
+        return (a.texts[tokens[k]] == "," and a.texts[tokens[k + 1]].lower() in self._subjects
+                and self._main_clause_before(a, tokens, k))
 
     def _capital_after_comma(self, a: Analysis, tokens: list[int], k: int) -> bool:
         """Token `tokens[k]` is a comma the writer meant as a full stop: the next word opens a
@@ -90,8 +94,7 @@ class RunOn(Check[RunOnSpec]):
             return False
         if a.greeting and a.starts[tokens[k]] < a.greeting[1]:
             return False  # "Dear valued customer of ours, We ..." is a greeting's comma
-        clause = self._clause_before(a, tokens, k)
-        return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
+        return self._main_clause_before(a, tokens, k)
 
     def _carries_on_after_link(self, a: Analysis, tokens: list[int], k: int) -> bool:
         """A link in mid-sentence that the sentence carries on after ("<link> if you don't")."""
@@ -131,6 +134,8 @@ class RunOn(Check[RunOnSpec]):
         if not self.applies(a, ctx):
             return
         for s in a.sentences:
+            if s.words < self.spec.min_words and "," not in a.texts[s.tok_start:s.tok_end]:
+                continue  # a short sentence runs on only at a comma (before a capital or after an adverb)
             found = self._joint(a, s)
             if found is None:
                 continue
