@@ -119,14 +119,17 @@ class RunOn(Check[RunOnSpec]):
         capital or an adverb, which no finished sentence has."""
         tokens = [i for i in range(s.tok_start, s.tok_end) if not a.texts[i].isspace()]
         long_enough = s.words >= self.spec.min_words
-        for k in range(len(tokens) - 1):
-            if self._unstopped_adverb(a, tokens, k):
-                return tokens[k], "adverb"
-            if self._capital_after_comma(a, tokens, k):
-                return tokens[k], "capital"
-            if long_enough and self._comma_splice(a, tokens, k):
-                return tokens[k], "comma"
-            if long_enough and self._carries_on_after_link(a, tokens, k):
+        texts = a.texts
+        for k in range(len(tokens) - 1):  # every joint is at a comma, before one, or at a link
+            if texts[tokens[k]] == ",":
+                if self._capital_after_comma(a, tokens, k):
+                    return tokens[k], "capital"
+                if long_enough and self._comma_splice(a, tokens, k):
+                    return tokens[k], "comma"
+            elif texts[tokens[k + 1]] == ",":
+                if self._unstopped_adverb(a, tokens, k):
+                    return tokens[k], "adverb"
+            elif long_enough and self._carries_on_after_link(a, tokens, k):
                 return tokens[k], "link"
         return None
 
