@@ -1,5 +1,8 @@
-"""`runon`: a long sentence that runs two sentences together, at a comma where a full stop
-belongs ("..., please follow the steps") or at a link the sentence carries on after."""
+"""`runon`: a sentence that runs two sentences together: in a long sentence, at a comma where a
+full stop belongs ("..., please follow the steps") or at a link the sentence carries on after;
+in a sentence of any length, at a comma before a capitalised sentence opener ("..., After 30
+days") or at a linking adverb that opens the second clause with no stop before it ("... to 18
+<link> however, it is not possible")."""
 
 from __future__ import annotations
 
@@ -31,6 +34,12 @@ class RunOnSpec(RuleSpec):
     min_clause: int = Field(3, ge=1, description="Words the clause before the comma needs.")
     joiners: tuple[str, ...] = Field(default=(), description=(
         "Words that rightly carry a sentence on after a link ('visit <link> and sign in')."))
+    capitals: tuple[str, ...] = Field(default=(), description=(
+        "Words besides `subjects` that open a sentence ('install', 'after'): capitalised straight "
+        "after a comma ('..., Install the driver') they run on at any sentence length."))
+    adverbs: tuple[str, ...] = Field(default=(), description=(
+        "Linking adverbs that start a new clause ('however', 'therefore'): '<word> however, we ...' "
+        "with no stop before the adverb runs on at any sentence length."))
 
 
 def _spaced_hyphen(a: Analysis, i: int) -> bool:
@@ -48,13 +57,11 @@ class RunOn(Check[RunOnSpec]):
         self._subjects = frozenset(w.lower() for w in self.spec.subjects)
         self._openers = frozenset(w.lower() for w in self.spec.openers)
         self._joiners = frozenset(w.lower() for w in self.spec.joiners)
+        self._adverbs = frozenset(w.lower() for w in self.spec.adverbs)
+        self._capitals = (self._subjects | frozenset(w.lower() for w in self.spec.capitals)) - {"i"}
 
-    def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
-        """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
-        the clause before it has words enough and is not a subordinate one ("If it fails, we")."""
-        after = tokens[k + 1]
-        if a.texts[tokens[k]] != "," or a.texts[after].lower() not in self._subjects:
-            return False
+    def _clause_before(self, a: Analysis, tokens: list[int], k: int) -> list[str]:
+        """The lower-cased words of the clause that ends at `tokens[k]`, last word first."""
         clause: list[str] = []
         for j in range(k - 1, -1, -1):  # back to the clause's start (indices: no copy of a long sentence)
             i = tokens[j]
@@ -62,7 +69,32 @@ class RunOn(Check[RunOnSpec]):
                 break
             if a.is_word[i]:
                 clause.append(a.texts[i].lower())
+        return clause
+
+    def _main_clause_before(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """The clause ending at `tokens[k]` has words enough and no opener began it ("If it fails,")."""
+        clause = self._clause_before(a, tokens, k)
         return len(clause) >= self.spec.min_clause and clause[-1] not in self._openers
+
+    def _comma_splice(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a comma between two main clauses: a subject word follows it, and
+        the clause before it has words enough and is not a subordinate one ("If it fails, we")."""
+        return (a.texts[tokens[k]] == "," and a.texts[tokens[k + 1]].lower() in self._subjects
+                and self._main_clause_before(a, tokens, k))
+
+    def _capital_after_comma(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a comma the writer meant as a full stop: the next word opens a
+        sentence with its capital ("..., After 30 days"; never "I" or a name) after a main
+        clause of words enough (not "Hi Sam, Please", nor "If it fails, Please", where only the
+        capital is wrong)."""
+        after = a.texts[tokens[k + 1]]
+        if a.texts[tokens[k]] != "," or not (after[:1].isupper() and after[1:].islower()):
+            return False
+        if after.lower() not in self._capitals or a.protected[tokens[k + 1]] is not None:
+            return False
+        if a.greeting and a.starts[tokens[k]] < a.greeting[1]:
+            return False  # "Dear valued customer of ours, We ..." is a greeting's comma
+        return self._main_clause_before(a, tokens, k)
 
     def _carries_on_after_link(self, a: Analysis, tokens: list[int], k: int) -> bool:
         """A link in mid-sentence that the sentence carries on after ("<link> if you don't")."""
@@ -71,26 +103,61 @@ class RunOn(Check[RunOnSpec]):
                 and after[:1].islower() and after not in self._joiners
                 and not (k and a.texts[tokens[k - 1]].lower() in _DETERMINERS))
 
-    def _joint(self, a: Analysis, s: Sentence) -> int | None:
-        """The index of the first token where the sentence runs on, if it does."""
+    def _unstopped_adverb(self, a: Analysis, tokens: list[int], k: int) -> bool:
+        """Token `tokens[k]` is a linking adverb opening a second clause with nothing before it
+        to end the first: a word or a link, then "however, we ..." ("We will, however, call"
+        and "Thanks. However, we" have their stops)."""
+        if k == 0 or k + 2 >= len(tokens) or a.texts[tokens[k]].lower() not in self._adverbs:
+            return False
+        before, comma, after = tokens[k - 1], tokens[k + 1], tokens[k + 2]
+        return (a.texts[comma] == "," and a.texts[after].lower() in self._subjects
+                and (a.protected[before] == "url" or (a.is_word[before] and a.protected[before] is None)))
+
+    def _joint(self, a: Analysis, s: Sentence) -> tuple[int, str] | None:
+        """Where the sentence runs on, if it does: the first such token and its kind, "comma",
+        "capital", "link" or "adverb"; a sentence shorter than min_words can run on only at a
+        capital or an adverb, which no finished sentence has."""
         tokens = [i for i in range(s.tok_start, s.tok_end) if not a.texts[i].isspace()]
-        for k in range(len(tokens) - 1):
-            if self._comma_splice(a, tokens, k) or self._carries_on_after_link(a, tokens, k):
-                return tokens[k]
+        long_enough = s.words >= self.spec.min_words
+        texts = a.texts
+        for k in range(len(tokens) - 1):  # every joint is at a comma, before one, or at a link
+            if texts[tokens[k]] == ",":
+                if self._capital_after_comma(a, tokens, k):
+                    return tokens[k], "capital"
+                if long_enough and self._comma_splice(a, tokens, k):
+                    return tokens[k], "comma"
+            elif texts[tokens[k + 1]] == ",":
+                if self._unstopped_adverb(a, tokens, k):
+                    return tokens[k], "adverb"
+            elif long_enough and self._carries_on_after_link(a, tokens, k):
+                return tokens[k], "link"
         return None
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
         for s in a.sentences:
-            if s.words < self.spec.min_words:
+            if s.words < self.spec.min_words and "," not in a.texts[s.tok_start:s.tok_end]:
+                continue  # a short sentence runs on only at a comma (before a capital or after an adverb)
+            found = self._joint(a, s)
+            if found is None:
                 continue
-            at = self._joint(a, s)
-            if at is None:
-                continue
-            joint = a.texts[at]
-            yield self.finding(a, s.start, s.end, words=s.words, joint="the comma" if joint == "," else "the link",
-                               fixes=self._full_stop(a, at) if joint == "," else [])
+            at, kind = found
+            joint = {"comma": "the comma", "capital": "the comma", "link": "the link"}.get(kind, f"'{a.texts[at]}'")
+            fixes = (self._full_stop(a, at) if kind in ("comma", "capital")
+                     else self._stop_before(a, s, at) if kind == "adverb" else [])
+            yield self.finding(a, s.start, s.end, words=s.words, joint=joint, fixes=fixes)
+
+    def _stop_before(self, a: Analysis, s: Sentence, adverb: int) -> list[Fix]:
+        """'... to 18 however, it is' -> '... to 18. However, it is', unless the first clause is a
+        subordinate one ("Since we value it however, we ...") that a full stop would strand."""
+        first = next((i for i in range(s.tok_start, adverb) if a.is_word[i] and a.protected[i] is None), None)
+        if first is None or a.texts[first].lower() in self._openers:
+            return []
+        before = max(i for i in range(s.tok_start, adverb) if not a.texts[i].isspace())
+        gap = a.token_end(before)  # just after the word or link before the adverb
+        word = a.texts[adverb]
+        return [Fix(start=gap, end=a.starts[adverb] + len(word), replacement=". " + word[0].upper() + word[1:])]
 
     @staticmethod
     def _full_stop(a: Analysis, comma: int) -> list[Fix]:

@@ -14,6 +14,8 @@ subjects: [we, you, please]
 openers: [if, which]
 min_clause: 3
 joiners: [and]
+capitals: [after]
+adverbs: [however]
 examples: {flag: [x], pass: [y]}
 """
 
@@ -59,6 +61,50 @@ def test_a_link_the_sentence_carries_on_after_fires_without_a_fix(coach):
     "We checked the post-paid plan on your account, which is fine, and the order from last week too.",
 ])
 def test_sentences_that_are_not_run_ons_stay_quiet(coach, draft):
+    assert spans(coach.check(draft)) == []
+
+
+def test_a_capital_after_a_comma_fires_at_any_length_with_a_full_stop_fix(coach):
+    draft = "We cannot change the name yet, After a month you can."
+    report = coach.check(draft)
+    assert [m for _, m in spans(report)] == ["12 words, joined at the comma"]
+    (fix,) = report.findings[0].fixes
+    fixed = draft[:fix.start] + fix.replacement + draft[fix.end:]
+    assert fixed == "We cannot change the name yet. After a month you can."
+
+
+@pytest.mark.parametrize("draft", [
+    "We looked at it with the team, Sam will call you.",  # a name, not a listed opener
+    "If it fails again tomorrow, Please call us.",  # after an opener only the capital is wrong
+    "Hi Sam, Please call us.",  # a greeting's comma
+    "We cannot change the name yet, after a month you can.",  # short, and no capital
+])
+def test_a_comma_before_a_capital_that_is_not_a_run_on_stays_quiet(coach, draft):
+    assert spans(coach.check(draft)) == []
+
+
+def test_a_linking_adverb_with_no_stop_before_it_fires_at_any_length_with_a_fix(coach):
+    draft = "You can upgrade it at 18 https://example.com/up however, you cannot downgrade it."
+    report = coach.check(draft)
+    assert [m for _, m in spans(report)] == ["11 words, joined at 'however'"]
+    (fix,) = report.findings[0].fixes
+    assert draft[:fix.start] + fix.replacement + draft[fix.end:] == (
+        "You can upgrade it at 18 https://example.com/up. However, you cannot downgrade it.")
+
+
+def test_no_full_stop_fix_where_it_would_strand_a_subordinate_clause(coach):
+    report = coach.check("If you value it however, we will pass it on.")
+    assert [m for _, m in spans(report)] == ["10 words, joined at 'however'"]
+    assert report.findings[0].fixes == ()
+
+
+@pytest.mark.parametrize("draft", [
+    "We can, however, send a new code.",  # the adverb has its commas
+    "Thanks. However, we cannot refund it.",  # a stop before it
+    "The refund is on its way however, and it should arrive soon.",  # no second subject
+    "However, we cannot refund it.",  # opens the sentence
+])
+def test_a_linking_adverb_with_its_stops_stays_quiet(coach, draft):
     assert spans(coach.check(draft)) == []
 
 
