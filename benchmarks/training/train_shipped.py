@@ -22,7 +22,7 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -56,16 +56,25 @@ POLITENESS_RECIPE = Recipe(ngrams=(1, 2), numeric=("question", "exclaim", "caps"
 
 
 def _our_labels(*, exclude: set[str]) -> list[LabelledReply]:
-    """Every ibm-labels*.jsonl here (engineers add their own files), each id once: the first
-    file in name order that holds it wins."""
-    seen: set[str] = set()
-    out = []
+    """Every ibm-labels*.jsonl here (engineers add their own files), each id once. An id judged in
+    more than one file (a second, independent judgement) keeps only the labels the judgements agree
+    on, the rule ibm-labels.jsonl was built by: a label they differ on becomes None (no label)."""
+    by_id: dict[str, LabelledReply] = {}
     for path in sorted(HERE.glob("ibm-labels*.jsonl")):
         for item in read_labelled(path, exclude=exclude):
-            if item.id not in seen:
-                seen.add(item.id)
-                out.append(item)
-    return out
+            first = by_id.get(item.id)
+            by_id[item.id] = item if first is None else agreed(first, item)
+    return list(by_id.values())
+
+
+def agreed(first: LabelledReply, second: LabelledReply) -> LabelledReply:
+    """Two judgements of one reply as one: each label (and the verdict) where both give the same
+    value, None where they differ or one of them gives none; both judgements' notes."""
+    names = dict.fromkeys([*first.labels, *second.labels])
+    labels = {name: first.labels.get(name) if first.labels.get(name) == second.labels.get(name) else None
+              for name in names}
+    return replace(first, labels=labels, verdict=first.verdict if first.verdict == second.verdict else None,
+                   notes=first.notes + second.notes)
 
 
 def project_labelled(*, with_dev: bool) -> list[LabelledReply]:
