@@ -51,7 +51,7 @@ def test_second_judgement_judges_every_once_judged_reply():
     first = [json.loads(line) for line in (TRAINING / "ibm-labels-judge-tone.jsonl").read_text().splitlines()]
     second = [json.loads(line) for line in (TRAINING / "ibm-labels-judge-owner.jsonl").read_text().splitlines()]
     assert [r["id"] for r in second] == [r["id"] for r in first]
-    for a, b in zip(first, second):
+    for a, b in zip(first, second, strict=True):
         assert (b["customer"], b["reply"]) == (a["customer"], a["reply"]), b["id"]
         assert set(b["labels"]) == set(a["labels"]), b["id"]
         assert all(v in (0, 1) for k, v in b["labels"].items() if k != "verdict"), b["id"]
