@@ -24,3 +24,57 @@ def test_rsics_label_files_hold_even_ids_once_with_labels_only():
             assert dataset in {"1", "2", "3", "4"} and int(request) % 2 == 0, place
             assert row["id"] not in seen, place
             seen.add(row["id"])
+
+
+def _train_shipped():
+    """benchmarks/training/train_shipped.py as a module (benchmarks/ is not a package)."""
+    import importlib.util
+    import sys
+
+    if "train_shipped" not in sys.modules:  # its dataclasses look their module up while being built
+        spec = importlib.util.spec_from_file_location("train_shipped", TRAINING / "train_shipped.py")
+        sys.modules["train_shipped"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["train_shipped"])
+    return sys.modules["train_shipped"]
+
+
+def _row(item_id: str, **labels: int) -> str:
+    full = {"customer_upset": 0, "jargon": 0, "hard_to_read": 0, "canned": 0, "empathy_gap": 0, "tone": 0,
+            "ownership": 0, "verdict": "send", **labels}
+    return json.dumps({"id": item_id, "source": "ibm", "customer": "c", "reply": "r", "labels": full,
+                       "notes": [f"note {sorted(labels.items())}"]})
+
+
+def test_second_judgement_judges_every_once_judged_reply():
+    # ibm-labels-judge-owner.jsonl is the second, blind judgement of ibm-labels-judge-tone.jsonl:
+    # the same replies, each with all seven labels, a verdict and a note.
+    first = [json.loads(line) for line in (TRAINING / "ibm-labels-judge-tone.jsonl").read_text().splitlines()]
+    second = [json.loads(line) for line in (TRAINING / "ibm-labels-judge-owner.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in second] == [r["id"] for r in first]
+    for a, b in zip(first, second, strict=True):
+        assert (b["customer"], b["reply"]) == (a["customer"], a["reply"]), b["id"]
+        assert set(b["labels"]) == set(a["labels"]), b["id"]
+        assert all(v in (0, 1) for k, v in b["labels"].items() if k != "verdict"), b["id"]
+        assert b["labels"]["verdict"] in ("send", "coach", "rewrite") and b["notes"][0].strip(), b["id"]
+
+
+def test_training_keeps_only_the_labels_two_judgements_agree_on(tmp_path, monkeypatch):
+    train_shipped = _train_shipped()
+    (tmp_path / "ibm-labels-a.jsonl").write_text(_row("ibm-1", ownership=1, tone=1) + "\n" + _row("ibm-2") + "\n")
+    (tmp_path / "ibm-labels-b.jsonl").write_text(_row("ibm-1", ownership=1, verdict="coach") + "\n")
+    monkeypatch.setattr(train_shipped, "HERE", tmp_path)
+    items = {item.id: item for item in train_shipped._our_labels(exclude=set())}
+    assert sorted(items) == ["ibm-1", "ibm-2"]
+    both = items["ibm-1"]
+    assert both.labels["ownership"] == 1  # both said 1
+    assert both.labels["tone"] is None  # one said 1, the other 0: no label
+    assert both.labels["canned"] == 0  # both said 0
+    assert both.verdict is None and len(both.notes) == 2
+    assert items["ibm-2"].labels["ownership"] == 0  # judged once: as it stands
+
+
+def test_training_never_reads_a_reserved_id(tmp_path, monkeypatch):
+    train_shipped = _train_shipped()
+    (tmp_path / "ibm-labels-a.jsonl").write_text(_row("ibm-1") + "\n" + _row("ibm-2") + "\n")
+    monkeypatch.setattr(train_shipped, "HERE", tmp_path)
+    assert [item.id for item in train_shipped._our_labels(exclude={"ibm-2"})] == ["ibm-1"]
