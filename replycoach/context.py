@@ -21,12 +21,14 @@ _GENERIC = frozenset(
     "can could would will should may might also really very much any some one there here".split())
 
 
-def content_norms(analysis: Analysis) -> frozenset[str]:
-    """Lemma keys of the content words: what a reply must echo to be about this customer."""
+def content_norms(analysis: Analysis, norms: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Lemma keys of the content words: what a reply must echo to be about this customer.
+    `norms`: every token's key, when the caller has them already."""
     from spacy.lang.en.stop_words import STOP_WORDS  # here: importing spaCy is for checking, not for loading rules
 
-    norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
-    return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
+    keys = map(norm_of, analysis.texts) if norms is None else norms
+    found = (n for n, t, w in zip(keys, analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
+    return frozenset(n for n in found if n not in STOP_WORDS and n not in _GENERIC)
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[!?])(?=\w)")
@@ -135,10 +137,10 @@ class Customer:
             cues = tuple(upset_cues(text))
             upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
             side = replace(side, upset=upset)
+        norms = tuple(map(norm_of, analysis.texts))  # every token's key, read three ways
         return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
-                   cues=cues, side=side, norms=content_norms(analysis),
-                   all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
-                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
+                   cues=cues, side=side, norms=content_norms(analysis, norms),
+                   all_norms=frozenset(norms), lowered=text.lower(), norm_text=f" {' '.join(norms)} ")
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words

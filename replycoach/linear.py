@@ -23,11 +23,11 @@ import operator
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RuleError
 from .pipeline import Analysis, norm_of
@@ -79,15 +79,15 @@ class Recipe(_Strict):
     def _known_cross(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _known(value, CROSS, "cross")
 
-    _customer: Recipe | None = PrivateAttr(default=None)
-
     def for_side(self, side: str, reads: str) -> Recipe:
         """The recipe a side is read with: see the class docstring."""
-        if reads == "both" and side == "c":
-            if self._customer is None:
-                self._customer = Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
-            return self._customer
-        return self
+        return self.customer_side if reads == "both" and side == "c" else self
+
+    @cached_property
+    def customer_side(self) -> Recipe:
+        """The customer's recipe for a model that reads both, built once: every check asks for
+        it (a cached property, as reading a pydantic private attribute costs an exception)."""
+        return Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
 
 
 def _known(names: tuple[str, ...], table: Mapping[str, object], what: str) -> tuple[str, ...]:
