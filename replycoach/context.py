@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
 from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
+
+if TYPE_CHECKING:
+    from .checks.base import PhraseKeys
 
 __all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
 
@@ -194,7 +198,7 @@ class Context:
         return self._mirrors
 
     def holds(self, when: Condition | None, analysis: Analysis, contains_key: str,
-              customer_phrases: re.Pattern[str] | None = None) -> bool:
+              customer_phrases: PhraseKeys | None = None) -> bool:
         """Does a rule's `when` condition hold for this draft?"""
         if when is None:
             return True
@@ -213,6 +217,6 @@ class Context:
             return False
         if when.customer_contains is not None and (
                 self.customer is None or customer_phrases is None
-                or customer_phrases.search(self.customer.norm_text) is None):
+                or not customer_phrases.found_in(self.customer.norm_text)):
             return False
         return True
