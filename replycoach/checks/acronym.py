@@ -66,7 +66,7 @@ class Acronym(Check[AcronymSpec]):
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
-        allow = self._allow.union(x.upper() for x in ctx.allow)
+        allow = self._allow.union(x.upper() for x in ctx.allow) if ctx.allow else self._allow
         known = self._known
         text = a.clean.analysed
         seen: set[str] = set()
