@@ -556,8 +556,9 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
     found = []
     for lo, hi in zip(boundaries, boundaries[1:], strict=False):
-        first = next((i for i in range(lo, hi) if not rows[i][1]), None)  # the first and last token
-        if first is None:  # that is not whitespace
+        # The sentence's first and last tokens that are not whitespace (none: no sentence).
+        first = next((i for i in range(lo, hi) if not rows[i][1]), None)
+        if first is None:
             continue
         last = next(i for i in range(hi - 1, first - 1, -1) if not rows[i][1])
         start, end = starts[lo], starts[last] + len(texts[last])
