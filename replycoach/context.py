@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
@@ -13,10 +12,7 @@ from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
 
-if TYPE_CHECKING:
-    from .checks.base import PhraseKeys
-
-__all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
+__all__ = ["Context", "Customer", "PhraseKeys", "customer_sentiment", "upset_cues"]
 
 # Words too common to show that a reply mirrors the customer's problem.
 _GENERIC = frozenset(
@@ -154,6 +150,25 @@ class Customer:
         if f" {' '.join(term_norms)} " in self.norm_text:
             return True
         return re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", self.lowered) is not None
+
+
+class PhraseKeys:
+    """Phrases as " key key " strings (see MatcherBank.phrase_keys), looked up in a text's key
+    string (`Customer.norm_text`). A phrase can only be there if its first key is one of the
+    text's space-separated pieces, so only those phrases are searched for: one regular
+    expression alternating hundreds of phrases tried at every position cost more than the rest
+    of the rule."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        by_first: dict[str, list[str]] = {}
+        for key in keys:
+            by_first.setdefault(key[1:].split(" ", 1)[0], []).append(key)
+        self._by_first = {first: tuple(found) for first, found in by_first.items()}
+
+    def found_in(self, norm_text: str) -> bool:
+        by_first = self._by_first
+        return any(key in norm_text for first in set(norm_text.split(" ")) & by_first.keys()
+                   for key in by_first[first])
 
 
 def _readable(feature: str) -> str:

@@ -19,10 +19,10 @@ if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rul
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from ..context import Context
+    from ..context import Context, PhraseKeys
     from ..pipeline import Analysis
 
-__all__ = ["KINDS", "Check", "MatcherBank", "Phrase", "PhraseKeys", "register_kind"]
+__all__ = ["KINDS", "Check", "MatcherBank", "Phrase", "register_kind"]
 
 S = TypeVar("S", bound=RuleSpec)
 
@@ -156,25 +156,6 @@ class MatcherBank:
         return {k: [(s, -e) for s, e in sorted(v)] for k, v in hits.items()}
 
 
-class PhraseKeys:
-    """Phrases as " key key " strings (see MatcherBank.phrase_keys), looked up in a text's key
-    string (`Customer.norm_text`). A phrase can only be there if its first key is one of the
-    text's space-separated pieces, so only those phrases are searched for: one regular
-    expression alternating hundreds of phrases tried at every position cost more than the rest
-    of the rule."""
-
-    def __init__(self, keys: tuple[str, ...]) -> None:
-        by_first: dict[str, list[str]] = {}
-        for key in keys:
-            by_first.setdefault(key[1:].split(" ", 1)[0], []).append(key)
-        self._by_first = {first: tuple(found) for first, found in by_first.items()}
-
-    def found_in(self, norm_text: str) -> bool:
-        by_first = self._by_first
-        return any(key in norm_text for first in set(norm_text.split(" ")) & by_first.keys()
-                   for key in by_first[first])
-
-
 def _run_ends(fits: set[tuple[int, int]]) -> dict[int, int]:
     """Token index -> the end of the run of fitting tokens that starts there ((start, -end) one-token hits)."""
     ends: dict[int, int] = {}
@@ -211,6 +192,8 @@ class Check(Generic[S]):
         if self.spec.when and self.spec.when.contains:
             bank.add_phrases(self.key + "#when", self.spec.when.contains)
         if self.spec.when and self.spec.when.customer_contains:
+            from ..context import PhraseKeys  # here, as Context is: see the imports above
+
             self.customer_phrases = PhraseKeys(bank.phrase_keys(self.spec.when.customer_contains))
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
