@@ -12,7 +12,7 @@ from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
 
-__all__ = ["Context", "Customer", "customer_sentiment", "upset_cues"]
+__all__ = ["Context", "Customer", "PhraseKeys", "customer_sentiment", "upset_cues"]
 
 # Words too common to show that a reply mirrors the customer's problem.
 _GENERIC = frozenset(
@@ -21,12 +21,14 @@ _GENERIC = frozenset(
     "can could would will should may might also really very much any some one there here".split())
 
 
-def content_norms(analysis: Analysis) -> frozenset[str]:
-    """Lemma keys of the content words: what a reply must echo to be about this customer."""
+def content_norms(analysis: Analysis, norms: tuple[str, ...] | None = None) -> frozenset[str]:
+    """Lemma keys of the content words: what a reply must echo to be about this customer.
+    `norms`: every token's key, when the caller has them already."""
     from spacy.lang.en.stop_words import STOP_WORDS  # here: importing spaCy is for checking, not for loading rules
 
-    norms = (norm_of(t) for t, w in zip(analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
-    return frozenset(n for n in norms if n not in STOP_WORDS and n not in _GENERIC)
+    keys = map(norm_of, analysis.texts) if norms is None else norms
+    found = (n for n, t, w in zip(keys, analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
+    return frozenset(n for n in found if n not in STOP_WORDS and n not in _GENERIC)
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[!?])(?=\w)")
@@ -135,10 +137,10 @@ class Customer:
             cues = tuple(upset_cues(text))
             upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
             side = replace(side, upset=upset)
+        norms = tuple(map(norm_of, analysis.texts))  # every token's key, read three ways
         return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
-                   cues=cues, side=side, norms=content_norms(analysis),
-                   all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
-                   norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
+                   cues=cues, side=side, norms=content_norms(analysis, norms),
+                   all_norms=frozenset(norms), lowered=text.lower(), norm_text=f" {' '.join(norms)} ")
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words
@@ -148,6 +150,25 @@ class Customer:
         if f" {' '.join(term_norms)} " in self.norm_text:
             return True
         return re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", self.lowered) is not None
+
+
+class PhraseKeys:
+    """Phrases as " key key " strings (see MatcherBank.phrase_keys), looked up in a text's key
+    string (`Customer.norm_text`). A phrase can only be there if its first key is one of the
+    text's space-separated pieces, so only those phrases are searched for: one regular
+    expression alternating hundreds of phrases tried at every position cost more than the rest
+    of the rule."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        by_first: dict[str, list[str]] = {}
+        for key in keys:
+            by_first.setdefault(key[1:].split(" ", 1)[0], []).append(key)
+        self._by_first = {first: tuple(found) for first, found in by_first.items()}
+
+    def found_in(self, norm_text: str) -> bool:
+        by_first = self._by_first
+        return any(key in norm_text for first in set(norm_text.split(" ")) & by_first.keys()
+                   for key in by_first[first])
 
 
 def _readable(feature: str) -> str:
@@ -192,7 +213,7 @@ class Context:
         return self._mirrors
 
     def holds(self, when: Condition | None, analysis: Analysis, contains_key: str,
-              customer_phrases: re.Pattern[str] | None = None) -> bool:
+              customer_phrases: PhraseKeys | None = None) -> bool:
         """Does a rule's `when` condition hold for this draft?"""
         if when is None:
             return True
@@ -211,6 +232,6 @@ class Context:
             return False
         if when.customer_contains is not None and (
                 self.customer is None or customer_phrases is None
-                or customer_phrases.search(self.customer.norm_text) is None):
+                or not customer_phrases.found_in(self.customer.norm_text)):
             return False
         return True

@@ -23,11 +23,11 @@ import operator
 import re
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RuleError
 from .pipeline import Analysis, norm_of
@@ -79,15 +79,15 @@ class Recipe(_Strict):
     def _known_cross(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _known(value, CROSS, "cross")
 
-    _customer: Recipe | None = PrivateAttr(default=None)
-
     def for_side(self, side: str, reads: str) -> Recipe:
         """The recipe a side is read with: see the class docstring."""
-        if reads == "both" and side == "c":
-            if self._customer is None:
-                self._customer = Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
-            return self._customer
-        return self
+        return self.customer_side if reads == "both" and side == "c" else self
+
+    @cached_property
+    def customer_side(self) -> Recipe:
+        """The customer's recipe for a model that reads both, built once: every check asks for
+        it (a cached property, as reading a pydantic private attribute costs an exception)."""
+        return Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
 
 
 def _known(names: tuple[str, ...], table: Mapping[str, object], what: str) -> tuple[str, ...]:
@@ -229,7 +229,7 @@ class Side:
         lowers: list[str] = []
         last = None  # the last key kept
         # One pass per text of every check, twice with a customer message: names bound locally.
-        protected_keys, kept, norm = _PROTECTED_KEYS, _KEPT_PUNCTUATION, norm_of
+        protected_keys, kept, word_key = _PROTECTED_KEYS, _KEPT_PUNCTUATION, _word_key
         for i, (text, word, kind) in enumerate(zip(analysis.texts, analysis.is_word, analysis.protected,
                                                    strict=True)):
             if kind is not None:
@@ -237,9 +237,7 @@ class Side:
                 if not key or key == last:
                     continue  # a handle says who, not how they feel; runs of one kind count once
             elif word:
-                key = norm(text)
-                if key.isupper():
-                    key = key.lower()  # an acronym's key keeps its case for matching; here case is noise
+                key = word_key(text)
             elif text in kept:
                 key = text
             else:
@@ -250,6 +248,14 @@ class Side:
             last = key
         return cls(keys=tuple(keys), tokens=tuple(tokens), lowers=tuple(lowers), text=analysis.clean.analysed,
                    sentiment=sentiment)
+
+
+@lru_cache(maxsize=200_000)
+def _word_key(text: str) -> str:
+    """A word's key as a model reads it: its matching key, an acronym's lower-cased too (it keeps
+    its case for matching; here case is noise). Cached like norm_of: a corpus's words recur."""
+    key = norm_of(text)
+    return key.lower() if key.isupper() else key
 
 
 # How protected spans appear among a text's keys. Handles are left out: every tweet has them and

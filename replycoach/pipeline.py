@@ -503,12 +503,12 @@ class Analysis:
             return self.turns[0]
         if scope == "last-turn" and self.turns:
             return self.turns[-1]
+        if scope not in ("opening", "closing"):
+            return 0, len(self.text)  # most rules read the whole reply: no sentence list to build
         body = [s for s in self.sentences if s.words]
         if scope == "opening":
             return 0, body[min(1, len(body) - 1)].end if body else len(self.text)
-        if scope == "closing":
-            return (body[max(0, len(body) - 2)].start if body else 0), len(self.text)
-        return 0, len(self.text)
+        return (body[max(0, len(body) - 2)].start if body else 0), len(self.text)
 
     def rule_range(self, scope: str) -> tuple[int, int]:
         """Where a word-level rule looks: its scope, less the greeting and sign-off for reply-wide
@@ -593,10 +593,11 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
 
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
-    rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START]).tolist() if len(doc) else []
+    # One array read for every per-token fact (a Token object per token would cost more than the rest).
+    rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).tolist() if len(doc) else []
     starts = tuple(r[0] for r in rows)
     strings = doc.vocab.strings
-    texts = tuple(map(strings.__getitem__, doc.to_array(ORTH).tolist())) if len(doc) else ()
+    texts = tuple(strings[r[4]] for r in rows)
     if clean.protected:
         kinds = sorted({s.kind for s in clean.protected})
         mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
@@ -616,13 +617,15 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
     found = []
     for lo, hi in zip(boundaries, boundaries[1:], strict=False):
-        content = [i for i in range(lo, hi) if not rows[i][1]]
-        if not content:
+        # The sentence's first and last tokens that are not whitespace (none: no sentence).
+        first = next((i for i in range(lo, hi) if not rows[i][1]), None)
+        if first is None:
             continue
-        start, end = starts[lo], starts[content[-1]] + len(texts[content[-1]])
+        last = next(i for i in range(hi - 1, first - 1, -1) if not rows[i][1])
+        start, end = starts[lo], starts[last] + len(texts[last])
         in_body = end > body_start and start < body_end
         words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
-        found.append(Sentence(start=starts[content[0]], end=end, tok_start=lo, tok_end=hi,
-                                  words=len(words), syllables=sum(map(syllables_of, words))))
+        found.append(Sentence(start=starts[first], end=end, tok_start=lo, tok_end=hi,
+                              words=len(words), syllables=sum(map(syllables_of, words))))
     return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                     is_word=is_word, sentences=tuple(found), greeting=greeting, signoff=signoff)

@@ -1,10 +1,13 @@
-"""The customer's problem in the agent's words: direct table tests of `customer_problem`."""
+"""Context helpers as direct table tests: the customer's problem in the agent's words
+(`customer_problem`), and phrase keys found in a customer's key string (`PhraseKeys`)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from replycoach.context import customer_problem
+from replycoach.context import PhraseKeys, customer_problem
 
 
 @pytest.mark.parametrize("message,problem", [
@@ -22,3 +25,24 @@ from replycoach.context import customer_problem
 ])
 def test_customer_problem(message, problem):
     assert customer_problem(message) == problem
+
+
+# Phrase keys as MatcherBank.phrase_keys writes them, and key strings as Customer.norm_text does.
+_KEYS = (" can not get through ", " nobody answer ", " call ", " on hold for ", "  ")
+
+
+@pytest.mark.parametrize("norm_text,expected", [
+    (" i have call twice ", True),  # a one-key phrase
+    (" and nobody answer ! ", True),
+    (" i can not get through on the phone ", True),
+    (" i can not get in ", False),  # the first key alone is not the phrase
+    (" nobody answered ", False),  # whole keys only: " nobody answer " is not in it
+    (" recall me ", False),
+    (" on hold for an hour ", True),
+    (" spaces  in a row ", True),  # whitespace tokens leave doubled spaces, as the empty phrase has
+    (" ", False),
+])
+def test_phrase_keys_are_found_as_the_alternation_of_them_finds_them(norm_text, expected):
+    alternation = re.compile("|".join(re.escape(k) for k in sorted(_KEYS, key=len, reverse=True)))
+    assert PhraseKeys(_KEYS).found_in(norm_text) is expected
+    assert (alternation.search(norm_text) is not None) is expected  # what it replaced, for the same table

@@ -111,3 +111,13 @@ def test_coverage_and_length_ratio_measure_the_reply_against_the_message():
     assert feats["x.num:length_ratio"] == pytest.approx(math.log(7 / 10))
     template = features(recipe, "both", reply=side(["please", "visit", "<url>"]), customer=customer)
     assert "x.num:coverage" not in template and template["x.num:length_ratio"] < feats["x.num:length_ratio"]
+
+
+def test_a_reads_both_recipe_reads_the_customer_by_its_customer_fields_and_builds_that_once():
+    recipe = Recipe(ngrams=(1, 2), customer_ngrams=(1,), customer_numeric=("question",), cross=("echo",),
+                    numeric=("exclaim",))
+    customer = recipe.for_side("c", "both")
+    assert (customer.ngrams, customer.numeric, customer.cross) == ((1,), ("question",), ("echo",))
+    assert recipe.for_side("c", "both") is customer
+    assert recipe.for_side("r", "both") is recipe and recipe.for_side("c", "customer") is recipe
+    assert "customer_side" not in recipe.model_dump()  # the cached recipe is no field of the file

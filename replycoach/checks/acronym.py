@@ -12,7 +12,7 @@ from ..context import Context
 from ..language import zipf
 from ..models import Finding, Fix, Strength
 from ..pipeline import SENTENCE_END, Analysis
-from ..rules.schema import RuleSpec
+from ..rules.schema import Rule, RuleSpec
 from .base import Check, capital_at_sentence_start, register_kind, runs_into_a_name
 
 COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "ETA" 3.3
@@ -57,11 +57,17 @@ def _defined(text: str, acronym: str) -> bool:
 class Acronym(Check[AcronymSpec]):
     Spec = AcronymSpec
 
+    def __init__(self, rule: Rule[AcronymSpec]) -> None:
+        super().__init__(rule)
+        # The rule's own lists in capitals, once, not per check (the team's allowlist is per Context).
+        self._allow = frozenset(x.upper() for x in self.spec.allow)
+        self._known = {k.upper(): v for k, v in self.spec.known.items()}
+
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
-        allow = {x.upper() for x in self.spec.allow} | {x.upper() for x in ctx.allow}
-        known = {k.upper(): v for k, v in self.spec.known.items()}
+        allow = self._allow.union(x.upper() for x in ctx.allow) if ctx.allow else self._allow
+        known = self._known
         text = a.clean.analysed
         seen: set[str] = set()
         lo, hi = a.rule_range(self.spec.scope)

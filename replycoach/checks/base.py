@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # spaCy is imported when a bank is built, so that reading rul
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    from ..context import Context
+    from ..context import Context, PhraseKeys
     from ..pipeline import Analysis
 
 __all__ = ["KINDS", "Check", "MatcherBank", "Phrase", "register_kind"]
@@ -177,7 +177,7 @@ class Check(Generic[S]):
     def __init__(self, rule: Rule[S]) -> None:
         self.rule = rule
         self.spec: S = rule.spec
-        self.customer_phrases: re.Pattern[str] | None = None  # `when: customer_contains`, over key strings
+        self.customer_phrases: PhraseKeys | None = None  # `when: customer_contains`, over key strings
         self._when = rule.spec.when
         self._when_key = rule.id + "#when"  # built once: `applies` runs for every rule on every reply
 
@@ -192,8 +192,9 @@ class Check(Generic[S]):
         if self.spec.when and self.spec.when.contains:
             bank.add_phrases(self.key + "#when", self.spec.when.contains)
         if self.spec.when and self.spec.when.customer_contains:
-            keys = bank.phrase_keys(self.spec.when.customer_contains)
-            self.customer_phrases = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)))
+            from ..context import PhraseKeys  # here, as Context is: see the imports above
+
+            self.customer_phrases = PhraseKeys(bank.phrase_keys(self.spec.when.customer_contains))
 
     def applies(self, a: Analysis, ctx: Context) -> bool:
         return self._when is None or ctx.holds(self._when, a, self._when_key, self.customer_phrases)

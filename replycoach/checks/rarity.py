@@ -11,7 +11,7 @@ from ..context import Context
 from ..language import zipf
 from ..models import Finding, Strength
 from ..pipeline import Analysis, norm_of
-from ..rules.schema import RuleSpec
+from ..rules.schema import Rule, RuleSpec
 from .base import Check, register_kind
 
 
@@ -27,11 +27,15 @@ class RaritySpec(RuleSpec):
 class Rarity(Check[RaritySpec]):
     Spec = RaritySpec
 
+    def __init__(self, rule: Rule[RaritySpec]) -> None:
+        super().__init__(rule)
+        self._allow = frozenset(w.lower() for w in self.spec.allow)  # once, not per check
+
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
             return
         threshold = self.spec.zipf_below if self.spec.zipf_below is not None else ctx.config.rarity_zipf
-        allow = {w.lower() for w in self.spec.allow} | ctx.allow
+        own, team = self._allow, ctx.allow  # the rule's list and the team's (both lower case)
         seen: set[str] = set()
         lo, hi = a.rule_range(self.spec.scope)
         for i, text in enumerate(a.texts):
@@ -40,7 +44,7 @@ class Rarity(Check[RaritySpec]):
             if text[0].isupper() or not lo <= a.starts[i] < hi:
                 continue  # names (without a tagger, any capitalised word may be one) and acronyms
             lower = text.lower()
-            if lower in seen or lower in allow:
+            if lower in seen or lower in own or lower in team:
                 continue
             seen.add(lower)
             norm = norm_of(lower)
