@@ -198,13 +198,15 @@ class Side:
             self._memo[key] = found
         return found
 
-    def stems(self, prefix: str, size: int) -> frozenset[str]:
-        """'{prefix}.st:' the first `size` letters of each word of 7 or more letters."""
+    def stems(self, prefix: str, size: int) -> tuple[str, ...]:
+        """'{prefix}.st:' the first `size` letters of each word of 7 or more letters, each once, in
+        the text's order (not a set's: its order changes with the process's hash seed, and with it
+        the order of tied drivers in a report)."""
         key = ("st", prefix, size)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = frozenset(f"{prefix}.st:{w[:size]}" for w in self.lowers
-                                                if len(w) >= 7 and w.isalpha())
+            found = self._memo[key] = tuple(dict.fromkeys(f"{prefix}.st:{w[:size]}" for w in self.lowers
+                                                          if len(w) >= 7 and w.isalpha()))
         return found  # type: ignore[no-any-return]
 
     def numeric(self, name: str) -> float:

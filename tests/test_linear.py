@@ -2,6 +2,9 @@
 
 import json
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -121,3 +124,14 @@ def test_a_reads_both_recipe_reads_the_customer_by_its_customer_fields_and_build
     assert recipe.for_side("c", "both") is customer
     assert recipe.for_side("r", "both") is recipe and recipe.for_side("c", "customer") is recipe
     assert "customer_side" not in recipe.model_dump()  # the cached recipe is no field of the file
+
+
+def test_a_reports_drivers_do_not_change_with_the_hash_seed():
+    """Two stems with the same weight tie as drivers; their order must come from the text, not
+    from a set's order, which changes with each process's hash seed."""
+    code = ("from replycoach import Coach; print(Coach().check('See our policy here.', customer="
+            "'my number is shown wrongly and I NEED it REMOVED before i explode').metrics.customer_cues)")
+    seen = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True, timeout=120).stdout
+            for seed in range(1, 5)}
+    assert len(seen) == 1, seen
