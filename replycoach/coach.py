@@ -409,6 +409,7 @@ class Coach:
             customer_sentiment=customer.sentiment if customer else None,
             customer_upset=bool(customer and customer.upset),
             customer_upset_p=customer.upset_p if customer else None,
+            customer_upset_level=customer.level(self.config.very_upset_p) if customer else None,
             customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected),
             replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0))

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
+from .models import UpsetLevel
 from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
@@ -139,6 +140,13 @@ class Customer:
                    cues=cues, side=side, norms=content_norms(analysis),
                    all_norms=frozenset(norm_of(t) for t in analysis.texts), lowered=text.lower(),
                    norm_text=f" {' '.join(norm_of(t) for t in analysis.texts)} ")
+
+    def level(self, very_upset_p: float) -> UpsetLevel:
+        """calm, upset, or very_upset where the customer-state model is at least `very_upset_p`
+        sure (the older sentiment test has no probability, so it never says very_upset)."""
+        if not self.upset:
+            return "calm"
+        return "very_upset" if self.upset_p is not None and self.upset_p >= very_upset_p else "upset"
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words
