@@ -32,8 +32,8 @@ from common import REPO  # noqa: E402  (puts the checkout first on sys.path)
 from corpus import data_dir, politeness_requests, politeness_training_half, rsics_upset  # noqa: E402
 
 from replycoach import Coach, Config  # noqa: E402
-from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
-from replycoach.linear import Recipe  # noqa: E402
+from replycoach.evaluation import LabelledReply, best_threshold, read_labelled  # noqa: E402
+from replycoach.linear import LinearModel, Recipe  # noqa: E402
 from replycoach.train import TrainResult, featurize, train  # noqa: E402
 
 CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
@@ -121,7 +121,27 @@ def _fit_customer_model(coach: Coach, items: list[LabelledReply], args: argparse
 
 def customer_upset(coach: Coach, args: argparse.Namespace) -> None:
     items = project_labelled(with_dev=args.with_dev) + rsics_labelled()
-    write(_fit_customer_model(coach, items, args), REPO / "replycoach" / "data" / "customer-upset.json")
+    result = _fit_customer_model(coach, items, args)
+    write(result, REPO / "replycoach" / "data" / "customer-upset.json")
+    _report_very_upset_cut(coach, result)
+
+
+def _report_very_upset_cut(coach: Coach, result: TrainResult) -> None:
+    """The probability cut for metrics.customer_upset_level "very_upset" that best matches
+    RSiCS's own rant-or-expressed-emotion flags on the even request ids (the odd ids, which
+    nothing trains on, measure it in benchmarks/judgement.py --public). Printed, not written:
+    it is config (very_upset_p), so a team can set its own; update the default if it moves."""
+    model = LinearModel(result.weights)
+    even = [u for u in rsics_upset() if int(u.id.rpartition("/")[2]) % 2 == 0]
+    items = [LabelledReply(id=f"rsics:{u.id}", reply="", customer=u.text, labels={}) for u in even]
+    rows = featurize(coach, items, recipe=result.weights.recipe, reads="customer")
+    pairs = [(u.upset, model.judge(f).probability) for u, f in zip(even, rows, strict=True) if f is not None]
+    # Only above the upset threshold: "very upset" grades customers already judged upset.
+    pairs = [(gold, max(p, result.weights.threshold)) for gold, p in pairs]
+    cut, counts = best_threshold([g for g, _ in pairs], [p for _, p in pairs])
+    print(f"very_upset_p: {cut:.3f} matches RSiCS rant-or-emotion on {len(pairs)} even ids best "
+          f"(P {counts.precision:.3f} R {counts.recall:.3f} F1 {counts.f1:.3f}); the config default is "
+          f"{Config().very_upset_p}")
 
 
 HELD_OUT_FOLDS = 5
