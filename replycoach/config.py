@@ -49,11 +49,6 @@ class Config(BaseModel):
     upset_sentiment: float = Field(-0.35, ge=-1, le=1,
                                    description="With customer_model = 'sentiment': the VADER compound at "
                                                "or below which a customer is upset.")
-    # The cut was chosen against RSiCS's own rant-or-expressed-emotion flags on the even request
-    # ids (train_shipped.py prints it); the odd ids measure it (benchmarks/judgement.py --public).
-    very_upset_p: float = Field(0.9, ge=0, le=1, description=(
-        "The customer-state model's probability at or above which an upset customer is 'very_upset' "
-        "(metrics.customer_upset_level): a rant or strong emotion, not only a complaint."))
     weights: dict[Severity, float] = Field(
         default_factory=lambda: {Severity.suggestion: 3.0, Severity.warning: 10.0, Severity.error: 25.0})
     max_chars: int = Field(100_000, ge=100)

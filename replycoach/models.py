@@ -152,8 +152,8 @@ class Metrics(_Frozen):
     customer_upset_p: float | None = Field(
         default=None, description="The customer-state model's probability that the customer is upset.")
     customer_upset_level: UpsetLevel | None = Field(
-        default=None, description="calm, upset, or very_upset (a rant or strong emotion: the customer-state model "
-                                  "is at least config very_upset_p sure); None without a customer message.")
+        default=None, description="calm, upset, or very_upset (upset, and ranting or voicing strong emotion); "
+                                  "None without a customer message.")
     customer_cues: tuple[str, ...] = Field(
         default=(), description="When the customer is judged upset: what in their message drove it most.")
     protected_spans: int = 0
