@@ -38,6 +38,7 @@ from corpus import (
     politeness_requests,
     politeness_training_half,
     rsics_requests,
+    rsics_training_half,
     rsics_upset,
 )
 
@@ -236,12 +237,6 @@ def _scored(name: str, items: Iterable[Any], check: Callable[[Any], Any],
     return [name, c.positives, c.flagged, round(c.precision, 3), round(c.recall, 3), round(c.f1, 3), None], pairs
 
 
-def _rsics_training_half(item_id: str) -> bool:
-    """The project labels RSiCS requests of even request ids only, and those train the
-    customer-state model; the odd ids are the ones no weight has seen."""
-    return int(item_id.rpartition("/")[2]) % 2 == 0
-
-
 def rsics_upset_rows(coach: Any, items: list[Any]) -> list[list[Any]]:
     """RSiCS's own upset flags (rant or expressed emotion) against each of the two outputs:
     `customer_upset` follows the rubric (any frustration), which RSiCS does not flag for a plain
@@ -284,7 +279,7 @@ def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
         rows.append(_scored("rsics: thanks present", rsics_requests()[:cap],
                             lambda g: coach.check(g.text, channel="email"), lambda g: g.gratitude,
                             lambda g, r: not any(f.rule == "gratitude.thanks" for f in r.findings))[0])
-        rows += rsics_upset_rows(coach, [u for u in rsics_upset() if not _rsics_training_half(u.id)][:cap])
+        rows += rsics_upset_rows(coach, [u for u in rsics_upset() if not rsics_training_half(u.id)][:cap])
     except DataMissing as err:
         rows.append([f"rsics: {err}", None, None, None, None, None, None])
     return rows

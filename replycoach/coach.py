@@ -136,8 +136,8 @@ class Coach:
         return model
 
     def _load_very_upset_model(self) -> LinearModel | None:
-        """The model that grades an upset customer as very upset (a rant or strong emotion); only
-        beside a customer-state model, as the older sentiment test gives no probability to grade."""
+        """The model that grades an upset customer as very upset (a rant or strong emotion); not
+        with customer_model = 'sentiment', the choice of a team that wants no learned customer model."""
         if self.config.customer_model == "sentiment":
             return None
         return load_weights(Path(__file__).parent / "data" / "customer-very-upset.json")

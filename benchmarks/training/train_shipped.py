@@ -33,7 +33,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from common import REPO  # noqa: E402  (puts the checkout first on sys.path)
-from corpus import data_dir, politeness_requests, politeness_training_half, rsics_upset  # noqa: E402
+from corpus import (  # noqa: E402
+    data_dir,
+    politeness_requests,
+    politeness_training_half,
+    rsics_training_half,
+    rsics_upset,
+)
 
 from replycoach import Coach, Config  # noqa: E402
 from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
@@ -134,7 +140,7 @@ def customer_very_upset(coach: Coach, args: argparse.Namespace) -> None:
     customers the customer-state model calls upset (metrics.customer_upset_level); the odd ids,
     which nothing trains on, measure it (benchmarks/judgement.py --public)."""
     items = [LabelledReply(id=f"rsics:{u.id}", reply="", customer=u.text, labels={"very_upset": int(u.upset)})
-             for u in rsics_upset() if int(u.id.rpartition("/")[2]) % 2 == 0]
+             for u in rsics_upset() if rsics_training_half(u.id)]
     result = train(coach, items, label="very_upset", reads="customer", recipe=CUSTOMER_RECIPE, c=args.c_very_upset,
                    min_count=3, data="RSiCS customer requests (even request ids), RSiCS's Rant / Express Emotion flags",
                    licence="ODbL 1.0 (RSiCS, a Produced Work: see NOTICE.md)",
