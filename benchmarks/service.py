@@ -1,12 +1,28 @@
-"""Load on the HTTP service, on loopback: throughput, latency and memory against the library.
+"""Load on the HTTP service, on loopback: throughput, latency, CPU per request and memory.
 
-Starts `replycoach serve` on 127.0.0.1 (a free port), then C concurrent clients (httpx, async)
-POST real agent replies (with their customer messages) to /v1/check until N requests are done.
-Reports requests/s, p50/p99 latency, errors, the server's resident memory after 10% of the
-requests and at the end (flat means no growth), and the same replies through `Coach.check` in
-this process as the baseline.
+Starts `replycoach serve --workers W` on 127.0.0.1 (a free port), then C concurrent clients POST
+real agent replies (with their customer messages) to /v1/check over keep-alive connections until
+N requests are done. The client is this process, pinned to a core of its own (--client-cpu, by
+default the last one allowed) after the server has started, so that the server's processes can
+use every core; --server-cpus pins the server instead (e.g. the others). The client speaks
+HTTP/1.1 over asyncio streams itself: httpx costs about as much CPU per request as the server
+does, which would make the client the thing measured.
 
-    python benchmarks/service.py [--requests 20000] [--concurrency 8] [--workers 1] [--json]
+  requests/s        requests done / wall time of the load phase
+  p50 / p99         latency of each request as the client saw it (nearest rank)
+  server CPU/req    CPU seconds of the whole server process tree (uvicorn processes and their
+                    check processes, from /proc) during the load phase / requests: what a request
+                    costs whatever the machine's load
+  predicted/s       server cores / server CPU per request: the rate the server could reach with
+                    that many free cores and a client elsewhere (cores = the server's CPUs minus the
+                    client's, at least 1)
+  client CPU/req    this process's CPU during the load phase / requests
+  CPU capacity      2 x (one busy loop's time) / (time of 2 at once): what the machine gives now
+                    (2.0 on two idle cores); wall figures cannot beat it
+  memory            the server tree's resident memory after 10% of the requests and at the end
+  library           the same replies through `Coach.check` in this process, one core
+
+    python benchmarks/service.py [--requests 20000] [--concurrency 8] [--workers 2] [--json]
 """
 
 from __future__ import annotations
@@ -15,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -23,9 +40,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+from batch import cpu_capacity
 from common import REPO, make_coach
 from corpus import DataMissing, agent_replies, exit_missing
+
+TARGET_RATE, TARGET_P99_MS = 1000, 20  # issue 13, with --workers 2 and 8 clients
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -34,106 +54,201 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn workers), from /proc."""
+def tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (uvicorn processes, their check processes), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
+def tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of the tree under `pid`, those already reaped included."""
     total = 0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for p in pids:
-        for line in Path(f"/proc/{p}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    return total / CLOCK_TICKS
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of the server's process tree, from /proc."""
+    total = 0
+    for p in tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
     return round(total / 1024, 1)
 
 
-async def drive(url: str, bodies: list[dict[str, Any]], requests: int, concurrency: int,
+def request_bytes(port: int, body: dict[str, Any]) -> bytes:
+    data = json.dumps(body).encode("utf-8")
+    return (f"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n").encode("ascii") + data
+
+
+async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
+    """One request on a keep-alive connection: (status, body)."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                  if line.lower().startswith(b"content-length:"))
+    return status, await reader.readexactly(length)
+
+
+async def drive(port: int, requests: list[bytes], total: int, concurrency: int,
                 on_progress: Any) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
-    counter = iter(range(requests))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        async def worker() -> None:
-            nonlocal errors
+    counter = iter(range(total))
+
+    async def client() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
             for i in counter:
                 start = time.perf_counter()
-                response = await client.post("/v1/check", json=bodies[i % len(bodies)])
+                status, body = await post(reader, writer, requests[i % len(requests)])
                 latencies.append(time.perf_counter() - start)
-                if response.status_code != 200 and response.json().get("code") != "RC105":
+                if status != 200 and json.loads(body).get("code") != "RC105":
                     errors += 1
                 on_progress(len(latencies))
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(client() for _ in range(concurrency)))
     return latencies, errors
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=20_000)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+def healthy(port: int) -> bool:
     try:
-        replies = agent_replies()
-    except DataMissing as err:
-        exit_missing(err)
-    bodies = [{"draft": r.text, **({"customer": r.customer} if r.customer else {})} for r in replies]
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            return s.recv(64).startswith(b"HTTP/1.1 200")
+    except OSError:
+        return False
 
+
+def library_rate(bodies: list[dict[str, Any]]) -> float:
+    """`Coach.check` on the same bodies in this process: checks per second after a warm-up pass."""
     coach = make_coach(None)
-    for b in bodies:  # warm, then time the library on the same bodies
-        try:
-            coach.check(b["draft"], customer=b.get("customer"))
-        except Exception:
-            pass
-    start = time.perf_counter()
-    for b in bodies:
-        try:
-            coach.check(b["draft"], customer=b.get("customer"))
-        except Exception:
-            pass
-    library_rate = len(bodies) / (time.perf_counter() - start)
-
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "replycoach.cli", "serve", "--port", str(port),
-                               "--workers", str(args.workers), "--max-body", "2000000"],
-                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PYTHONPATH": str(REPO)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
+    for _pass in ("warm-up", "timed"):
+        start = time.perf_counter()
+        for b in bodies:
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+                coach.check(b["draft"], customer=b.get("customer"))
+            except Exception:  # coded refusals (RC105 not English) are part of the workload
+                pass
+    return len(bodies) / (time.perf_counter() - start)
+
+
+def pin(cpus: set[int]) -> set[int]:
+    try:
+        os.sched_setaffinity(0, cpus)
+    except (AttributeError, OSError):
+        pass
+    return set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    replies = agent_replies()
+    bodies = [{"draft": r.text, **({"customer": r.customer} if r.customer else {})} for r in replies]
+    allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
+    rate_library = library_rate(bodies) if not args.no_library else None
+    capacity = cpu_capacity()
+    port = free_port()
+    server_cpus = set(args.server_cpus) if args.server_cpus else None
+    server = subprocess.Popen([sys.executable, "-c", "import sys; from replycoach.cli import main; sys.exit(main())",
+                               "serve", "--port", str(port), "--workers", str(args.workers), "--max-body", "2000000"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PYTHONPATH": str(REPO)},
+                              preexec_fn=(lambda: os.sched_setaffinity(0, server_cpus)) if server_cpus else None)
+    client_cpu = args.client_cpu if args.client_cpu is not None else max(allowed or {0})
+    try:
+        deadline = time.monotonic() + 120
+        while not healthy(port):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the server did not start (exit status {server.poll()})")
+            time.sleep(0.1)
+        client_cpus = pin({client_cpu})
+        requests = [request_bytes(port, b) for b in bodies]
+        asyncio.run(drive(port, requests, min(500, args.requests), args.concurrency, lambda _: None))  # warm-up
         early: list[float] = []
 
         def progress(done: int) -> None:
             if done == max(1, args.requests // 10) and not early:
                 early.append(rss_mib(server.pid))
 
+        cpu_before, self_before = tree_cpu_s(server.pid), resource.getrusage(resource.RUSAGE_SELF)
         begin = time.perf_counter()
-        latencies, errors = asyncio.run(drive(url, bodies, args.requests, args.concurrency, progress))
+        latencies, errors = asyncio.run(drive(port, requests, args.requests, args.concurrency, progress))
         elapsed = time.perf_counter() - begin
+        server_cpu = tree_cpu_s(server.pid) - cpu_before
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
         late = rss_mib(server.pid)
+        processes = len(tree(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
     latencies.sort()
-    rate = len(latencies) / elapsed
-    result = {"requests": len(latencies), "concurrency": args.concurrency, "workers": args.workers,
-              "requests_per_s": round(rate, 1), "p50_ms": round(1000 * statistics.median(latencies), 2),
-              "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 2), "errors": errors,
-              "library_checks_per_s": round(library_rate, 1),
-              "service_over_library": round(rate / library_rate, 2),
-              "server_rss_mib_at_10pct": early[0] if early else None, "server_rss_mib_at_end": late}
+    done = len(latencies)
+    rate = done / elapsed
+    client_cpu_s = self_after.ru_utime + self_after.ru_stime - self_before.ru_utime - self_before.ru_stime
+    server_cores = len((server_cpus or allowed) - ({client_cpu} if not server_cpus else set())) or 1
+    per_request = server_cpu / done
+    return {"requests": done, "concurrency": args.concurrency, "workers": args.workers,
+            "processes": processes, "cpus": sorted(allowed), "client_cpus": sorted(client_cpus),
+            "server_cpus": sorted(server_cpus) if server_cpus else "any", "cpu_capacity": capacity,
+            "requests_per_s": round(rate, 1), "p50_ms": round(1000 * statistics.median(latencies), 2),
+            "p99_ms": round(1000 * latencies[int(0.99 * (done - 1))], 2), "errors": errors,
+            "server_cpu_ms_per_request": round(1000 * per_request, 3),
+            "server_cores_free_of_client": server_cores,
+            "predicted_requests_per_s": round(server_cores / per_request, 1),
+            "client_cpu_ms_per_request": round(1000 * client_cpu_s / done, 3),
+            "library_checks_per_s": round(rate_library, 1) if rate_library else None,
+            "server_rss_mib_at_10pct": early[0] if early else None, "server_rss_mib_at_end": late,
+            "targets": {"requests_per_s": TARGET_RATE, "p99_ms": TARGET_P99_MS}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="replycoach serve --workers (default 2)")
+    parser.add_argument("--client-cpu", type=int, default=None, help="the CPU the client runs on (default: the last)")
+    parser.add_argument("--server-cpus", type=int, nargs="+", default=None, metavar="CPU",
+                        help="pin the server to these CPUs (default: not pinned)")
+    parser.add_argument("--no-library", action="store_true", help="skip the in-process Coach.check baseline")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    try:
+        result = measure(args)
+    except DataMissing as err:
+        exit_missing(err)
     if args.json:
         print(json.dumps(result, indent=2))
-    else:
-        for k, v in result.items():
-            print(f"{k:26} {v}")
+        return
+    for k, v in result.items():
+        print(f"{k:28} {v}")
+    ok = result["requests_per_s"] >= TARGET_RATE and result["p99_ms"] <= TARGET_P99_MS
+    print(f"{'target':28} >= {TARGET_RATE} requests/s at p99 <= {TARGET_P99_MS} ms (wall, under this machine's "
+          f"load now: CPU capacity {result['cpu_capacity']}): {'ok' if ok else 'NOT MET'}")
 
 
 if __name__ == "__main__":

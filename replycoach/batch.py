@@ -11,11 +11,15 @@ summary.py's (`BatchSummary`); the trainer's HTML report of it is batch_report.p
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +33,8 @@ from .summary import BatchSummary, parse_time, replies_of
 from .text import replace_unencodable
 from .workers import Worker, WorkerError, WorkerLost, wait_any
 
-__all__ = ["BatchRun", "findings_dataframe", "resume_point", "score_batch", "score_item", "score_items",
-           "to_dataframe"]
-
-CHUNK = 64
+__all__ = ["BatchRun", "RunTimes", "WorkerTimes", "findings_dataframe", "result_line", "resume_point",
+           "score_batch", "score_item", "score_items", "score_lines", "to_dataframe"]
 
 
 # --- one item -------------------------------------------------------------------------------
@@ -84,73 +86,181 @@ def _answered(turns: tuple[Turn, ...]) -> dict[str, str]:
 
 # --- parallel, in order ---------------------------------------------------------------------
 
-def _chunk_scorer(coach: Coach | None, config: Config,
-                  rules: list[str]) -> Callable[[list[Item]], list[dict[str, Any]]]:
-    """In a worker: the parent's Coach when forked, else one built from `config` and `rules`."""
+# A chunk is sized to take about this much of a worker's CPU: long enough that handing it over
+# (a pipe round trip, pickling) costs under 1% of it, short enough that the run's tail, where
+# one worker finishes the last chunk alone, stays a fraction of a second.
+CHUNK_SECONDS = 0.1
+FIRST_CHUNK = 4  # records in each worker's first chunk, before their cost is known
+MAX_CHUNK = 1024
+
+
+def result_line(result: dict[str, Any]) -> bytes:
+    """A result as the line `replycoach batch` writes: JSON, UTF-8, newline-terminated."""
+    return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@dataclass
+class WorkerTimes:
+    """What one worker process did: its CPU seconds since it was forked, chunks and records."""
+
+    cpu_s: float = 0.0
+    chunks: int = 0
+    records: int = 0
+
+
+@dataclass
+class RunTimes:
+    """CPU seconds of a run, by process, as `score_lines` fills them in: what bounds its speed-up
+    on free cores, whatever the machine's load while it ran (see benchmarks/batch.py)."""
+
+    jobs: int = 1
+    before_s: float = 0.0  # this process's CPU when scoring began (interpreter, imports, Coach)
+    scoring_s: float = 0.0  # ... while records were scored (with workers: reading, handing out, writing)
+    wall_scoring_s: float = 0.0
+    workers: dict[int, WorkerTimes] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"jobs": self.jobs, "before_s": round(self.before_s, 3), "scoring_s": round(self.scoring_s, 3),
+                "wall_scoring_s": round(self.wall_scoring_s, 3),
+                "workers": [{"pid": pid, "cpu_s": round(w.cpu_s, 3), "chunks": w.chunks, "records": w.records}
+                            for pid, w in self.workers.items()]}
+
+
+def _process_cpu() -> float:
+    return time.process_time()
+
+
+Scored = tuple[list[dict[str, Any]], list[bytes], float, float]  # results, lines, chunk CPU, worker CPU
+
+
+def _no_line(result: dict[str, Any]) -> bytes:
+    return b""
+
+
+def _chunk_scorer(coach: Coach | None, config: Config, rules: list[str],
+                  encode: Callable[[dict[str, Any]], bytes]) -> Callable[[list[Item]], Scored]:
+    """In a worker: the parent's Coach when forked, else one built from `config` and `rules`. Each
+    chunk comes back with its lines already encoded, so the parent only writes bytes."""
     scorer = coach or Coach(config=config, rules=rules)
-    return lambda items: [score_item(scorer, item) for item in items]
 
+    def score(items: list[Item]) -> Scored:
+        start = _process_cpu()
+        results = [score_item(scorer, item) for item in items]
+        lines = [encode(r) for r in results]
+        now = _process_cpu()
+        return results, lines, now - start, now
 
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    chunk: list[Item] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return score
 
 
 def score_items(items: Iterable[Item], *, coach: Coach | None = None, config: Config | None = None,
                 rules: list[str] | None = None, jobs: int = 1) -> Iterator[tuple[Item, dict[str, Any]]]:
-    """(item, result) pairs in input order. With jobs > 1, worker processes score chunks (forked
-    from this one, or built from `config` and `rules` where processes cannot fork); at most a few
-    chunks per worker are in flight, so memory stays flat however long the input is.
+    """(item, result) pairs in input order; see `score_lines`."""
+    for item, result, _ in _scored(items, coach=coach, config=config, rules=rules, jobs=jobs, times=RunTimes(),
+                                   encode=_no_line):
+        yield item, result
+
+
+def score_lines(items: Iterable[Item], *, coach: Coach | None = None, config: Config | None = None,
+                rules: list[str] | None = None, jobs: int = 1,
+                times: RunTimes | None = None) -> Iterator[tuple[Item, dict[str, Any], bytes]]:
+    """(item, result, its output line) in input order. With jobs > 1, worker processes score
+    chunks (forked from this one, sharing its Coach, or built from `config` and `rules` where
+    processes cannot fork); a few chunks per worker at most are in flight, so memory stays flat
+    however long the input is. `times`, if given, is filled with the CPU each process spent.
 
     A worker that dies (killed, out of memory) stops the run within a second or so with
     ReplycoachError RC112, after every result finished before it has been yielded."""
+    times = times or RunTimes()
+    times.jobs, times.before_s = jobs, _process_cpu()
+    began = time.perf_counter()
+    try:
+        yield from _scored(items, coach=coach, config=config, rules=rules, jobs=jobs, times=times,
+                           encode=result_line)
+    finally:
+        times.scoring_s = _process_cpu() - times.before_s
+        times.wall_scoring_s = time.perf_counter() - began
+
+
+def _scored(items: Iterable[Item], *, coach: Coach | None, config: Config | None, rules: list[str] | None,
+            jobs: int, times: RunTimes,
+            encode: Callable[[dict[str, Any]], bytes]) -> Iterator[tuple[Item, dict[str, Any], bytes]]:
     rules = rules if rules is not None else (coach.rule_paths if coach else [])
     if jobs <= 1:
         coach = coach or Coach(config=config, rules=rules)
         for item in items:
-            yield item, score_item(coach, item)
+            result = score_item(coach, item)
+            yield item, result, encode(result)
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    args = (coach if fork else None, config or (coach.config if coach else Config()), rules)
-    workers = [Worker(context, _chunk_scorer, args) for _ in range(jobs)]
+    args = (coach if fork else None, config or (coach.config if coach else Config()), rules, encode)
+    # Objects that exist now are never freed by a worker: frozen, its garbage collector does not
+    # walk them, so it does not write to (and copy) the pages of the Coach it shares with us.
+    gc.freeze()
     try:
-        yield from _in_order(_chunks(items, CHUNK), workers, window=jobs * 3)
+        workers = [Worker(context, _chunk_scorer, args) for _ in range(jobs)]
+    finally:
+        gc.unfreeze()
+    try:
+        yield from _in_order(iter(items), workers, window=jobs * 4, times=times)
     finally:
         for worker in workers:
             worker.stop()
 
 
-def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
-              window: int) -> Iterator[tuple[Item, dict[str, Any]]]:
+class _Sizer:
+    """Chunk sizes that make each chunk about CHUNK_SECONDS of a worker's CPU, from the CPU per
+    record measured so far (conversations cost ten times what single replies do)."""
+
+    def __init__(self) -> None:
+        self.cpu_s, self.records = 0.0, 0
+
+    def measured(self, cpu_s: float, records: int) -> None:
+        self.cpu_s += cpu_s
+        self.records += records
+
+    def size(self) -> int:
+        if not self.records or self.cpu_s <= 0:
+            return FIRST_CHUNK
+        return max(1, min(MAX_CHUNK, round(CHUNK_SECONDS * self.records / self.cpu_s)))
+
+
+def _in_order(items: Iterator[Item], workers: list[Worker], *, window: int,
+              times: RunTimes) -> Iterator[tuple[Item, dict[str, Any], bytes]]:
     """Hand chunks to idle workers, one each, and yield their results in input order; at most
     `window` chunks are sent and not yet yielded."""
     sent: dict[int, list[Item]] = {}
-    done: dict[int, list[dict[str, Any]]] = {}
+    done: dict[int, tuple[list[dict[str, Any]], list[bytes]]] = {}
     busy: dict[Worker, int] = {}
     idle = list(workers)
+    sizer = _Sizer()
     sent_count = yielded = 0
     more = True
 
-    def ready() -> Iterator[tuple[Item, dict[str, Any]]]:
+    def take(worker: Worker) -> None:
+        index = busy.pop(worker)
+        results, lines, chunk_cpu, worker_cpu = worker.receive()
+        done[index] = results, lines
+        sizer.measured(chunk_cpu, len(results))
+        record = times.workers.setdefault(worker.pid or 0, WorkerTimes())
+        record.cpu_s, record.chunks, record.records = worker_cpu, record.chunks + 1, record.records + len(results)
+
+    def ready() -> Iterator[tuple[Item, dict[str, Any], bytes]]:
         nonlocal yielded
         while yielded in done:
-            yield from zip(sent.pop(yielded), done.pop(yielded), strict=True)
+            results, lines = done.pop(yielded)
+            yield from zip(sent.pop(yielded), results, lines, strict=True)
             yielded += 1
 
     try:
         for worker in workers:
             worker.wait_ready()
+            times.workers[worker.pid or 0] = WorkerTimes()
         while True:
             while more and idle and sent_count - yielded < window:
-                chunk = next(chunks, None)
-                if chunk is None:
+                chunk = list(islice(items, sizer.size()))
+                if not chunk:
                     more = False
                     break
                 worker = idle.pop()
@@ -162,12 +272,12 @@ def _in_order(chunks: Iterator[list[Item]], workers: list[Worker], *,
             if not more and yielded == sent_count:
                 return
             for worker in wait_any(list(busy)):
-                done[busy.pop(worker)] = worker.receive()
+                take(worker)
                 idle.append(worker)
     except WorkerLost as lost:
         for worker in wait_any([w for w in busy if w.pid != lost.pid], timeout=0):
             with suppress(WorkerLost, WorkerError):  # keep every result that is complete
-                done[busy.pop(worker)] = worker.receive()
+                take(worker)
         yield from ready()
         raise ReplycoachError(f"{lost}; the run stopped", code="RC112",
                               remedy="the output holds only complete results: run again with --resume "

@@ -18,6 +18,7 @@ import os
 import signal
 import stat
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NoReturn
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # the Coach (and spaCy with it) is imported by the commands t
     # and --help start in a blink
     from rich.console import Console
 
+    from .batch import RunTimes
     from .coach import Coach
     from .config import Config
     from .records import Columns, Item
@@ -119,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--summary", metavar="FILE", help="per-agent and per-team figures as CSV")
     batch.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     batch.add_argument("--resume", action="store_true", help="continue an interrupted run from --out")
+    batch.add_argument("--timings", metavar="FILE",
+                       help="write the CPU seconds each process spent, as JSON (what benchmarks/batch.py reads)")
     batch.add_argument("--shape", choices=("replies", "conversations"), help="default: detected")
     batch.add_argument("--input-format", choices=("jsonl", "csv", "parquet"), help="default: from the suffix")
     batch.add_argument("--macros", metavar="FILE", help="approved macros, one per line: not reported as reuse")
@@ -315,7 +319,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import resume_point, score_items
+    from .batch import RunTimes, resume_point, score_lines
     from .batch_report import batch_report_html
     from .coach import Coach
     from .records import column_warnings, count_records, first_record, read_items
@@ -358,6 +362,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                         console=err, disable=not err.is_terminal, transient=True)
     interrupted = False
     stopped: ReplycoachError | None = None
+    times = RunTimes()
     # A polite kill (SIGTERM) ends the run like Ctrl-C: complete lines only, workers stopped.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
@@ -369,9 +374,9 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
         good = out_path.stat().st_size if done and out_path.is_file() else 0
         task = progress.add_task("scoring", total=total, completed=len(done), rate="-")
         try:
-            for _, result in score_items(remaining(), coach=coach, config=config, rules=args.rules,
-                                         jobs=args.jobs):
-                line = (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+            for done_count, (_, result, line) in enumerate(
+                    score_lines(remaining(), coach=coach, config=config, rules=args.rules, jobs=args.jobs,
+                                times=times), 1):
                 try:
                     _write_all(sink, line)
                 except OSError as error:
@@ -379,7 +384,8 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                     raise _output_error(error, out_path, "--out") from None
                 good += len(line)
                 summary.add(result)
-                progress.update(task, advance=1, rate=f"{progress.tasks[0].speed or 0:.0f}")
+                if err.is_terminal and done_count % 16 == 0:  # the rate is a walk over recent samples
+                    progress.update(task, advance=16, rate=f"{progress.tasks[0].speed or 0:.0f}")
         except KeyboardInterrupt:
             interrupted = True
         except ReplycoachError as error:
@@ -397,6 +403,8 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
             Path(args.report).write_text(html, encoding="utf-8")
         except OSError as error:
             raise _output_error(error, Path(args.report), "--report") from None
+    if args.timings:
+        _write_timings(times, Path(args.timings))
     print(summary.line(), file=sys.stderr)
     for key, gap in summary.gaps().items():
         if key not in warned:
@@ -410,6 +418,15 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
               "run again with --resume to finish", file=sys.stderr)
         return 130
     return EXIT_PASSED
+
+
+def _write_timings(times: RunTimes, path: Path) -> None:
+    """The run's CPU seconds by process, and this process's total so far (summary and report included)."""
+    body = {**times.to_dict(), "total_s": round(time.process_time(), 3)}
+    try:
+        path.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise _output_error(error, path, "--timings") from None
 
 
 _NO_ROOM = frozenset(getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name))
@@ -445,20 +462,22 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from .config import find_config, load_config
 
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (only to say which extra is missing, before any work)
     except ImportError:
         raise InputError("serving needs the service extra", code="RC304",
                          remedy="pip install 'replycoach[service]'") from None
     if args.timeout <= 0 or not 1 <= args.checkers <= 64 or args.max_body < 1_000:
         raise InputError("--timeout must be over 0, --checkers 1 to 64 and --max-body at least 1000", code="RC303")
-    # Workers import the app from the environment, so each builds its own Coach from the same settings.
+    # The app reads its settings from the environment (as `uvicorn --factory` would); with
+    # --workers N it is built once and the server processes are forked from it.
     found = args.config or find_config()
     os.environ["REPLYCOACH_SERVE"] = json.dumps({
         "config": str(found) if found else None, "rules": args.rules, "max_body_bytes": args.max_body,
         "cors_origins": args.cors_origin, "timeout": args.timeout, "checkers": args.checkers})
     load_config(found)  # fail now, with a clear message, rather than in every worker
-    uvicorn.run("replycoach.service:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")
+    from .service import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
     return EXIT_PASSED
 
 

@@ -13,24 +13,25 @@ only from the server's own config: a request may narrow the loaded rules by id, 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
-import queue
+import signal
 import sys
 import threading
-import time
 import weakref
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
-import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -184,21 +185,65 @@ def _operate(coach: Coach, operation: str, fields: dict[str, Any]) -> str:
 
 # --- in the server --------------------------------------------------------------------------
 
+class _Idle:
+    """The check processes free to take a request: handed to waiters in the order they came, on
+    whichever event loop each waits (a test client runs each request on a loop of its own) or
+    from any thread (a spawned process becomes ready in a starter thread)."""
+
+    def __init__(self) -> None:
+        self._free: deque[Worker] = deque()
+        self._waiting: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker]]] = deque()
+        self._lock = threading.Lock()
+
+    def put(self, worker: Worker) -> None:
+        with self._lock:
+            while self._waiting:
+                loop, waiter = self._waiting.popleft()
+                if not waiter.done():
+                    try:
+                        loop.call_soon_threadsafe(self._hand, waiter, worker)
+                        return
+                    except RuntimeError:  # that loop has closed: try the next waiter
+                        continue
+            self._free.append(worker)
+
+    def _hand(self, waiter: asyncio.Future[Worker], worker: Worker) -> None:
+        if waiter.done():  # timed out meanwhile: the worker goes to the next one
+            self.put(worker)
+        else:
+            waiter.set_result(worker)
+
+    def get_nowait(self) -> Worker | None:
+        with self._lock:
+            return self._free.popleft() if self._free else None
+
+    async def get(self, timeout: float) -> Worker:
+        """A free process, waiting at most `timeout` seconds: TimeoutError."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free:
+                return self._free.popleft()
+            waiter: asyncio.Future[Worker] = loop.create_future()
+            self._waiting.append((loop, waiter))
+        return await asyncio.wait_for(waiter, timeout)
+
+
 class Checkers:
     """The check processes, forked from the server (spawned where forking is not available).
 
     A request waits at most `timeout` seconds in all: for a free process (else 503 RC503), then
     for its answer (else 504 RC504: the process is killed and replaced, since a thread could not
-    be stopped and a check stuck in spaCy's C code holds the GIL of its whole process). The
-    server's own Coach never checks a draft, so a process forked as a replacement starts as
-    fresh as the first ones.
+    be stopped and a check stuck in spaCy's C code holds the GIL of its whole process). Waiting
+    is done on the event loop itself, which watches each busy process's pipe, so a request
+    costs no thread hand-off. The server's own Coach never checks a draft, so a process forked
+    as a replacement starts as fresh as the first ones.
     """
 
     def __init__(self, coach: Coach, settings: ServiceSettings) -> None:
         self.coach, self.settings = coach, settings
         self._fork = "fork" in multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context("fork" if self._fork else "spawn")
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._idle = _Idle()
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._started = self._closed = False
@@ -248,34 +293,58 @@ class Checkers:
             worker.stop()
         self._all.clear()
 
-    def _answer(self, job: tuple[str, dict[str, Any], tuple[str, ...]], deadline: float
-                ) -> tuple[int, str, Worker | None]:
-        """In a thread: (status, body, a worker to replace or None)."""
+    async def _call(self, worker: Worker, job: tuple[str, dict[str, Any], tuple[str, ...]],
+                    timeout: float) -> Answer:
+        """Send `job` and wait on the loop for the answer or the process's end: TimeoutError, WorkerLost."""
+        loop = asyncio.get_running_loop()
+        worker.send(job)  # small, and the process is waiting to read it
+        answered: asyncio.Future[None] = loop.create_future()
+        handles = (worker.conn.fileno(), worker.process.sentinel)
+
+        def wake() -> None:
+            if not answered.done():
+                answered.set_result(None)
+
+        for handle in handles:
+            loop.add_reader(handle, wake)
         try:
-            worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            busy = f"all {self.settings.checkers} check processes are busy; try again shortly"
-            return 503, _body("RC503", busy), None
-        try:
-            status, body, worn = worker.call(job, timeout=max(0.01, deadline - time.monotonic()))
-        except TimeoutError:
-            return 504, _body("RC504", f"the request took longer than {self.settings.timeout:g} s and was stopped; "
-                                       "send a shorter draft"), worker
-        except (WorkerLost, WorkerError) as err:
-            logging.getLogger("replycoach.service").error("check process lost: %s", err)
-            return 500, _body("RC500", _INTERNAL), worker
-        if worn:
-            return status, body, worker
-        self._idle.put(worker)
-        return status, body, None
+            await asyncio.wait_for(answered, timeout)
+        finally:
+            for handle in handles:
+                loop.remove_reader(handle)
+        return cast(Answer, worker.receive())
 
     async def run(self, job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Response:
         self.start()
-        deadline = time.monotonic() + self.settings.timeout
-        status, body, spent = await anyio.to_thread.run_sync(self._answer, job, deadline)
-        if spent is not None:
-            self.replace(spent)
-        return Response(body, status_code=status, media_type="application/json")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.timeout
+        try:
+            worker = await self._idle.get(self.settings.timeout)
+        except TimeoutError:
+            busy = f"all {self.settings.checkers} check processes are busy; try again shortly"
+            return _json(503, _body("RC503", busy))
+        try:
+            status, body, worn = await self._call(worker, job, max(0.01, deadline - loop.time()))
+        except TimeoutError:
+            self.replace(worker)
+            return _json(504, _body("RC504", f"the request took longer than {self.settings.timeout:g} s and was "
+                                             "stopped; send a shorter draft"))
+        except (WorkerLost, WorkerError) as err:
+            logging.getLogger("replycoach.service").error("check process lost: %s", err)
+            self.replace(worker)
+            return _json(500, _body("RC500", _INTERNAL))
+        except BaseException:  # cancelled mid-check: its answer would reach the next request
+            self.replace(worker)
+            raise
+        if worn:
+            self.replace(worker)
+        else:
+            self._idle.put(worker)
+        return _json(status, body)
+
+
+def _json(status: int, body: str) -> Response:
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def _spawned_answerer(config: Config, rules: list[str], recycle_mb: int) -> Callable[..., Answer]:
@@ -443,3 +512,70 @@ def app_from_environment() -> FastAPI:
                                **{k: options[k] for k in ("max_body_bytes", "timeout", "checkers") if k in options})
     return create_app(config=load_config(options.get("config")), rules=tuple(options.get("rules", ())),
                       settings=settings)
+
+
+# --- replycoach serve -----------------------------------------------------------------------
+
+def serve(*, host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+    """Run the app from REPLYCOACH_SERVE's settings until Ctrl-C or SIGTERM. With workers > 1 the
+    Coach is built once, here, and the server processes are forked from this one: they share it
+    (and its compiled packs) copy-on-write, and accept on one listening socket. A server process
+    that dies is replaced; none outlives this one."""
+    import uvicorn
+
+    config = uvicorn.Config(app_from_environment(), host=host, port=port, log_level=log_level)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        config.workers = 1
+        uvicorn.Server(config).run()
+        return
+    config.workers = workers
+    sock = config.bind_socket()
+    context = multiprocessing.get_context("fork")
+    log = logging.getLogger("replycoach.service")
+    stopping = False
+
+    def start() -> multiprocessing.process.BaseProcess:
+        process = context.Process(target=_server_process, args=(config, sock, os.getpid()),
+                                  name="replycoach-server")
+        process.start()  # not a daemon: a daemon may not start the check processes
+        return process
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    servers = [start() for _ in range(workers)]
+    try:
+        while not stopping:
+            for ended in multiprocessing.connection.wait([s.sentinel for s in servers], timeout=0.5):
+                if stopping:
+                    break
+                gone = next(s for s in servers if s.sentinel == ended)
+                gone.join()
+                log.error("server process %s exited with %s; starting another", gone.pid, gone.exitcode)
+                servers[servers.index(gone)] = start()
+    finally:
+        for server in servers:  # SIGTERM: each shuts down cleanly and stops its check processes
+            if server.is_alive() and server.pid:
+                os.kill(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.join(10)
+            if server.is_alive():
+                server.kill()
+                server.join()
+        sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _server_process(config: Any, sock: Any, parent_pid: int) -> None:
+    """In a forked server process: serve on the shared socket until told to stop."""
+    import uvicorn
+
+    from .workers import die_with_parent
+
+    die_with_parent(parent_pid)
+    for sig in (signal.SIGINT, signal.SIGTERM):  # uvicorn installs its own while it serves
+        signal.signal(sig, signal.SIG_DFL)
+    uvicorn.Server(config).run(sockets=[sock])

@@ -2,13 +2,25 @@
 results whatever --jobs is, --resume without duplicates or gaps, summaries and the report."""
 
 import csv
+import gc
 import json
 from pathlib import Path
 
 import pytest
 
+import replycoach.batch
 from replycoach import Coach
-from replycoach.batch import findings_dataframe, resume_point, score_batch, score_items, to_dataframe
+from replycoach.batch import (
+    CHUNK_SECONDS,
+    FIRST_CHUNK,
+    MAX_CHUNK,
+    _Sizer,
+    findings_dataframe,
+    resume_point,
+    score_batch,
+    score_items,
+    to_dataframe,
+)
 from replycoach.batch_report import batch_report_html
 from replycoach.cli import main
 from replycoach.errors import ReplycoachError
@@ -68,6 +80,48 @@ def test_results_identical_whatever_jobs(tmp_path):
     assert run_cli("batch", str(src), "--out", str(two), "--jobs", "2") == 0
     assert one.read_text() == two.read_text()
     assert len(read_out(one)) == len(rows)
+
+
+def test_timings_count_every_record_once_by_the_process_that_scored_it(tmp_path):
+    rows = [dict(r, id=f"{r['id']}-{i}") for i in range(10) for r in REPLIES]
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    for jobs in (1, 2):
+        timings = tmp_path / f"t{jobs}.json"
+        assert run_cli("batch", str(src), "--out", str(tmp_path / "out.jsonl"), "--jobs", str(jobs),
+                       "--timings", str(timings)) == 0
+        times = json.loads(timings.read_text())
+        assert times["jobs"] == jobs and times["before_s"] > 0 and times["scoring_s"] > 0, times
+        assert times["total_s"] >= times["before_s"] + times["scoring_s"] - 0.002, times  # each rounded to 1 ms
+        workers = times["workers"]
+        assert len(workers) == (0 if jobs == 1 else 2)
+        if jobs == 2:
+            assert sum(w["records"] for w in workers) == len(rows)
+            assert all(w["cpu_s"] > 0 and w["chunks"] >= 1 for w in workers), times
+
+
+def test_chunks_are_sized_by_the_cpu_a_record_took():
+    sizer = _Sizer()
+    assert sizer.size() == FIRST_CHUNK
+    sizer.measured(0.04, 4)  # 10 ms a record, like a conversation
+    assert sizer.size() == round(CHUNK_SECONDS / 0.01)
+    sizer.measured(0.0, 10_000)  # records that cost nothing measurable
+    assert sizer.size() == MAX_CHUNK
+    slow = _Sizer()
+    slow.measured(5.0, 1)
+    assert slow.size() == 1
+
+
+def _freeze_count(coach, item):
+    return {"id": item.id, "frozen": gc.get_freeze_count()}
+
+
+def test_workers_do_not_collect_what_they_share_with_the_parent(tmp_path, monkeypatch):
+    # A worker's garbage collector walking the parent's objects would copy every page it touches.
+    monkeypatch.setattr(replycoach.batch, "score_item", _freeze_count)
+    items = read_items(write_jsonl(tmp_path / "in.jsonl", REPLIES))
+    results = [r for _, r in score_items(items, coach=Coach(), jobs=2)]
+    assert len(results) == len(REPLIES) and all(r["frozen"] > 1000 for r in results)
+    assert gc.get_freeze_count() == 0  # the parent itself collects as before
 
 
 def test_resume_finishes_without_duplicates_or_gaps(tmp_path):

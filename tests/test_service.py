@@ -200,7 +200,9 @@ def test_no_free_process_within_the_budget_gets_503():
 
     with TestClient(create_app(settings=ServiceSettings(timeout=1, checkers=1))) as client:
         checkers = client.app.state.checkers
-        held = checkers._idle.get()  # as a request still running would
+        assert client.post("/v1/check", json={"draft": "Thanks!"}).status_code == 200  # the process is up
+        held = checkers._idle.get_nowait()  # as a request still running would
+        assert held is not None
         began = time.monotonic()
         busy = client.post("/v1/check", json={"draft": "Thanks!"})
         assert busy.status_code == 503 and busy.json()["code"] == "RC503" and 0.9 < time.monotonic() - began < 6
@@ -258,3 +260,116 @@ def test_serve_options_reach_the_app(monkeypatch, capsys):
                                                        "cors_origins": [], "rules": [], "config": None}))
     settings = app_from_environment().state.checkers.settings
     assert (settings.max_body_bytes, settings.timeout, settings.checkers) == (9000, 4.5, 3)
+
+
+# --- replycoach serve --workers N: server processes forked from one Coach -------------------
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+def _until(condition, timeout: float):
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc, forks")
+def test_serve_workers_fork_from_one_process_are_replaced_and_all_stop(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "replycoach.cli", "serve", "--port", str(port), "--workers", "2",
+                             "--checkers", "1"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/v1/check"
+
+    def answers() -> bool:
+        try:
+            return httpx.post(url, json={"draft": DRAFT}, timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    everyone: set[int] = set()
+    try:
+        assert _until(answers, 120), "the service did not start"
+        servers = _until(lambda: (lambda c: c if len(c) == 2 else None)(_children(proc.pid)), 30)
+        assert servers and len(servers) == 2
+        # forked, not spawned (a spawned process runs multiprocessing's own command line): they
+        # share the Coach the parent built, rather than each building its own
+        command = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        assert all(Path(f"/proc/{s}/cmdline").read_bytes() == command for s in servers)
+        checkers = {s: _until(lambda s=s: _children(s), 30) for s in servers}
+        everyone = {*servers, *(c for cs in checkers.values() for c in cs)}
+        os.kill(servers[0], signal.SIGKILL)  # a server process lost: its check process ends, another server starts
+        assert _until(lambda: not any(_alive(c) for c in checkers[servers[0]]), 10)
+        replaced = _until(lambda: (lambda c: c if len(c) == 2 and servers[0] not in c else None)(
+            _children(proc.pid)), 60)
+        assert replaced and servers[1] in replaced
+        everyone |= {*replaced, *(c for s in replaced for c in _children(s))}
+        assert _until(answers, 60)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert _until(lambda: not any(_alive(p) for p in everyone), 10), "a process outlived `replycoach serve`"
+    finally:
+        proc.kill()
+        proc.wait()
+        for p in everyone:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def test_a_free_process_goes_to_the_first_waiter_still_waiting():
+    import asyncio
+
+    from replycoach.service import _Idle
+
+    async def scenario() -> tuple[object, object, object]:
+        idle = _Idle()
+        first = asyncio.ensure_future(idle.get(timeout=0.05))  # gives up before anything is free
+        second = asyncio.ensure_future(idle.get(timeout=5))
+        await asyncio.sleep(0.2)
+        idle.put("worker")  # not lost to the waiter that timed out
+        got = await second
+        with pytest.raises(TimeoutError):
+            await first
+        idle.put("again")
+        return got, await idle.get(timeout=1), idle.get_nowait()
+
+    assert asyncio.run(scenario()) == ("worker", "again", None)
