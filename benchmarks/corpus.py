@@ -187,6 +187,12 @@ def rsics_upset() -> list[UpsetItem]:
             for r in _csv_rows(path)]
 
 
+def rsics_training_half(item_id: str) -> bool:
+    """RSiCS requests of even request ids may train shipped weights (the project's upset labels,
+    the very-upset model); odd ids are kept out of training, so the harness can measure on them."""
+    return int(item_id.rpartition("/")[2]) % 2 == 0
+
+
 def politeness_training_half(item_id: str) -> bool:
     """The shipped politeness model trains on stack-exchange and on even-numbered wikipedia ids;
     odd wikipedia ids are kept out of training, so the harness can measure on them."""

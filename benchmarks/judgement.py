@@ -7,7 +7,8 @@ the AUC of the overall score between replies judged `send` and `rewrite`, and ho
 verdict pass; then, for error analysis, the worst false positives (with the findings that
 fired) and false negatives (with the judges' notes). `--public` adds the public sets:
 EPITOME (empathy present), Stanford politeness (tone score AUC, held-out wikipedia half),
-RSiCS (gratitude, upset customers).
+RSiCS (gratitude; upset customers on the odd request ids, which no weight trains on, read both
+through `customer_upset` and through `customer_upset_level == "very_upset"`).
 
     .venv/bin/python benchmarks/judgement.py                     # dev.jsonl, all labels
     .venv/bin/python benchmarks/judgement.py --public --worst 3
@@ -37,6 +38,7 @@ from corpus import (
     politeness_requests,
     politeness_training_half,
     rsics_requests,
+    rsics_training_half,
     rsics_upset,
 )
 
@@ -235,6 +237,20 @@ def _scored(name: str, items: Iterable[Any], check: Callable[[Any], Any],
     return [name, c.positives, c.flagged, round(c.precision, 3), round(c.recall, 3), round(c.f1, 3), None], pairs
 
 
+def rsics_upset_rows(coach: Any, items: list[Any]) -> list[list[Any]]:
+    """RSiCS's own upset flags (rant or expressed emotion) against each of the two outputs:
+    `customer_upset` follows the rubric (any frustration), which RSiCS does not flag for a plain
+    complaint, so `customer_upset_level == "very_upset"` is the output that answers RSiCS."""
+    row, pairs = _scored("rsics odd ids: rant or emotion ~ customer_upset", items,
+                         lambda u: coach.check("Thanks for your message.", customer=u.text, channel="email"),
+                         lambda u: u.upset, lambda u, r: r.metrics.customer_upset)
+    very = Counts()
+    for gold, report in pairs:
+        very.add(gold, report.metrics.customer_upset_level == "very_upset")
+    return [row, ["rsics odd ids: rant or emotion ~ level very_upset", very.positives, very.flagged,
+                  round(very.precision, 3), round(very.recall, 3), round(very.f1, 3), None]]
+
+
 def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
     cap = limit or None
@@ -263,9 +279,7 @@ def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
         rows.append(_scored("rsics: thanks present", rsics_requests()[:cap],
                             lambda g: coach.check(g.text, channel="email"), lambda g: g.gratitude,
                             lambda g, r: not any(f.rule == "gratitude.thanks" for f in r.findings))[0])
-        rows.append(_scored("rsics: customer upset (rant or emotion)", rsics_upset()[:cap],
-                            lambda u: coach.check("Thanks for your message.", customer=u.text, channel="email"),
-                            lambda u: u.upset, lambda u, r: r.metrics.customer_upset)[0])
+        rows += rsics_upset_rows(coach, [u for u in rsics_upset() if not rsics_training_half(u.id)][:cap])
     except DataMissing as err:
         rows.append([f"rsics: {err}", None, None, None, None, None, None])
     return rows

@@ -82,6 +82,7 @@ class Coach:
         self._learned_ids = frozenset(c.rule.id for c in self._late_checks)
         self._check_model_rules()
         self.customer_model = self._load_customer_model()
+        self.very_upset_model = self._load_very_upset_model()
         self._word_level = frozenset(c.rule.id for c in self._checks if c.word_level)
         self._rule_weights = {r.id: r.spec.weight for r in self.rules if r.spec.weight is not None}
         self._allow = frozenset(a.lower() for a in self.config.allow)
@@ -138,6 +139,13 @@ class Coach:
             raise RuleError(f"the customer-state model must read the customer's message, not {model.reads!r}",
                             code="RC209", place=str(path), remedy="train it with `--reads customer`")
         return model
+
+    def _load_very_upset_model(self) -> LinearModel | None:
+        """The model that grades an upset customer as very upset (a rant or strong emotion); not
+        with customer_model = 'sentiment', the choice of a team that wants no learned customer model."""
+        if self.config.customer_model == "sentiment":
+            return None
+        return load_weights(Path(__file__).parent / "data" / "customer-very-upset.json")
 
     def rule(self, rule_id: str) -> Rule[Any]:
         """A loaded rule by id, or RuleError RC206."""
@@ -354,7 +362,8 @@ class Coach:
         cleaned = clean(customer, max_chars=self.config.max_chars, name="customer message")
         # Only words are needed from the customer's message: tokenise, no sentences or norms.
         words = analyse(self.nlp, cleaned, self.nlp.make_doc(cleaned.analysed), sentences=False)
-        return Customer.from_analysis(words, model=self.customer_model, upset_at=self.config.upset_sentiment)
+        return Customer.from_analysis(words, model=self.customer_model, very_upset_model=self.very_upset_model,
+                                      upset_at=self.config.upset_sentiment)
 
     def _report(self, analysis: Analysis, customer: Customer | None, channel: str, *,
                 learned: bool = True) -> Report:
@@ -414,6 +423,7 @@ class Coach:
             customer_sentiment=customer.sentiment if customer else None,
             customer_upset=bool(customer and customer.upset),
             customer_upset_p=customer.upset_p if customer else None,
+            customer_upset_level=customer.level if customer else None,
             customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected),
             replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0))

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
+from .models import UpsetLevel
 from .pipeline import Analysis, norm_of
 from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
@@ -106,6 +107,7 @@ class Customer:
     sentiment: float
     upset: bool
     upset_p: float | None  # the customer-state model's probability; None with the sentiment test
+    very_upset: bool  # upset, and the very-upset model says a rant or strong emotion
     cues: tuple[str, ...]  # what drove the judgement: model features, or the cue list's hits
     side: Side  # the message as a learned model reads it
     norms: frozenset[str]  # content-word keys
@@ -120,9 +122,11 @@ class Customer:
         return customer_problem(self.analysis.clean.analysed) if self.upset else None
 
     @classmethod
-    def from_analysis(cls, analysis: Analysis, *, model: LinearModel | None, upset_at: float) -> Customer:
+    def from_analysis(cls, analysis: Analysis, *, model: LinearModel | None, upset_at: float,
+                      very_upset_model: LinearModel | None = None) -> Customer:
         """Judge the customer's state: with the customer-state model, or (model None) with the
-        older test of VADER's sentiment plus the frustration cue list."""
+        older test of VADER's sentiment plus the frustration cue list; then, if upset, whether
+        very upset (with `very_upset_model`)."""
         text = analysis.clean.analysed
         sentiment = customer_sentiment(text[:5000])  # VADER is quadratic in long texts; the opening says enough
         upset_p: float | None = None
@@ -137,10 +141,18 @@ class Customer:
             cues = tuple(upset_cues(text))
             upset = sentiment <= upset_at or (bool(cues) and sentiment < 0.3)  # "Thanks so much!!" is not upset
             side = replace(side, upset=upset)
+        very_upset = upset and very_upset_model is not None and very_upset_model.judge(
+            features(very_upset_model.recipe, "customer", reply=None, customer=side,
+                     only=very_upset_model.vocabulary)).positive
         norms = tuple(map(norm_of, analysis.texts))  # every token's key, read three ways
-        return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p,
+        return cls(analysis=analysis, sentiment=sentiment, upset=upset, upset_p=upset_p, very_upset=very_upset,
                    cues=cues, side=side, norms=content_norms(analysis, norms),
                    all_norms=frozenset(norms), lowered=text.lower(), norm_text=f" {' '.join(norms)} ")
+
+    @property
+    def level(self) -> UpsetLevel:
+        """calm, upset, or very_upset: upset, and ranting or voicing strong emotion."""
+        return "very_upset" if self.very_upset else "upset" if self.upset else "calm"
 
     def used(self, term_norms: tuple[str, ...], surface: str) -> bool:
         """True if the customer wrote this term: the same lemma keys in a row, or the same words

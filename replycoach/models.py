@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import Enum
 from functools import singledispatch
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,8 +29,11 @@ __all__ = [
     "html_view",
 ]
 
-# 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`
-SCHEMA_VERSION = "1.3"  # (each additive)
+# 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`;
+# 1.4: metrics.customer_upset_level
+SCHEMA_VERSION = "1.4"  # (each additive)
+
+UpsetLevel = Literal["calm", "upset", "very_upset"]
 
 # The fixed categories, each with the colour every renderer shows it in (all at least 4.5:1 on
 # white, WCAG AA, as they are also used for text). Custom packs may add categories beside these;
@@ -148,6 +151,9 @@ class Metrics(_Frozen):
     customer_upset: bool = False
     customer_upset_p: float | None = Field(
         default=None, description="The customer-state model's probability that the customer is upset.")
+    customer_upset_level: UpsetLevel | None = Field(
+        default=None, description="calm, upset, or very_upset (upset, and ranting or voicing strong emotion); "
+                                  "None without a customer message.")
     customer_cues: tuple[str, ...] = Field(
         default=(), description="When the customer is judged upset: what in their message drove it most.")
     protected_spans: int = 0

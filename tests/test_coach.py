@@ -62,6 +62,24 @@ def test_a_calm_question_is_not_upset(coach):
     assert not m.customer_upset and m.customer_upset_p < 0.5
 
 
+@pytest.mark.parametrize(("customer", "level"), [
+    ("Hi! Where can I find the size guide? Thanks", "calm"),
+    ("My parcel never arrived and nobody answers the phone. Third time asking.", "upset"),  # a complaint
+    ("I am so angry and upset. I hate this company, I will never fly with you again. Disgusting!!!", "very_upset"),
+])
+def test_the_upset_level_grades_an_upset_customer(coach, customer, level):
+    m = coach.check("Here is your booking.", customer=customer).metrics
+    assert m.customer_upset_level == level
+    assert m.customer_upset == (level != "calm")
+
+
+def test_the_upset_level_is_absent_without_a_customer_and_never_very_with_the_sentiment_test(coach):
+    assert coach.check("Here is your booking.").metrics.customer_upset_level is None
+    old = Coach(config=Config(customer_model="sentiment"))
+    m = old.check("Here is your booking.", customer="I am so angry and upset. I hate this company!!!").metrics
+    assert m.customer_upset and m.customer_upset_level == "upset"
+
+
 def test_the_older_sentiment_test_can_be_chosen(coach):
     old = Coach(config=Config(customer_model="sentiment"))
     m = old.check("Here is your booking.", customer="@Delta you suck! 9 hr flt w/o entertainment... Staff rude").metrics

@@ -8,6 +8,10 @@ What trains what (see NOTICE.md beside this file for the licences):
                   tweets (Apache-2.0) with the project's labels (ibm rows of labelled-replies/dev.jsonl
                   and ibm-labels*.jsonl here), plus RSiCS requests of even request ids (ODbL 1.0;
                   a Produced Work) labelled with the same rubric (rsics-upset-labels*.jsonl here).
+  customer-very-upset
+                  replycoach/data/customer-very-upset.json: whether an upset customer is very upset
+                  (rants or voices strong emotion): RSiCS requests of even request ids with RSiCS's
+                  own Rant / Express Emotion flags (ODbL 1.0; a Produced Work).
   politeness      rules/tone/impolite.weights.json: Stanford politeness requests (CC BY 4.0),
                   stack-exchange and even-numbered wikipedia ids; bottom quartile = impolite.
   reply labels    rules/<pack>/<rule>.weights.json for each entry of REPLY_MODELS: the IBM replies
@@ -29,7 +33,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from common import REPO  # noqa: E402  (puts the checkout first on sys.path)
-from corpus import data_dir, politeness_requests, politeness_training_half, rsics_upset  # noqa: E402
+from corpus import (  # noqa: E402
+    data_dir,
+    politeness_requests,
+    politeness_training_half,
+    rsics_training_half,
+    rsics_upset,
+)
 
 from replycoach import Coach, Config  # noqa: E402
 from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
@@ -131,6 +141,20 @@ def _fit_customer_model(coach: Coach, items: list[LabelledReply], args: argparse
 def customer_upset(coach: Coach, args: argparse.Namespace) -> None:
     items = project_labelled(with_dev=args.with_dev) + rsics_labelled()
     write(_fit_customer_model(coach, items, args), REPO / "replycoach" / "data" / "customer-upset.json")
+
+
+def customer_very_upset(coach: Coach, args: argparse.Namespace) -> None:
+    """RSiCS's own flags (Rant or Express Emotion) on the even request ids: a rant or strong
+    emotion, a narrower notion than the rubric's upset (which counts any frustration). It grades
+    customers the customer-state model calls upset (metrics.customer_upset_level); the odd ids,
+    which nothing trains on, measure it (benchmarks/judgement.py --public)."""
+    items = [LabelledReply(id=f"rsics:{u.id}", reply="", customer=u.text, labels={"very_upset": int(u.upset)})
+             for u in rsics_upset() if rsics_training_half(u.id)]
+    result = train(coach, items, label="very_upset", reads="customer", recipe=CUSTOMER_RECIPE, c=args.c_very_upset,
+                   min_count=3, data="RSiCS customer requests (even request ids), RSiCS's Rant / Express Emotion flags",
+                   licence="ODbL 1.0 (RSiCS, a Produced Work: see NOTICE.md)",
+                   notes="very_upset = Rant or Express Emotion (Beaver, Freeman and Mueen, arXiv:1708.05449)")
+    write(result, REPO / "replycoach" / "data" / "customer-very-upset.json")
 
 
 HELD_OUT_FOLDS = 5
@@ -286,13 +310,16 @@ def _learned_rules() -> tuple[str, ...]:
                  if "\nkind: model" in "\n" + p.read_text(encoding="utf-8"))
 
 
-TARGETS = {"customer-upset": customer_upset, "politeness": politeness, "reply-models": reply_models}
+TARGETS = {"customer-upset": customer_upset, "customer-very-upset": customer_very_upset, "politeness": politeness,
+           "reply-models": reply_models}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("targets", nargs="*", metavar="TARGET", help=f"some of: {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--c-customer", type=float, default=0.3)
+    parser.add_argument("--c-very-upset", type=float, default=0.03,
+                        help="strongly regularised: RSiCS's flags are sparse (6%% of requests)")
     parser.add_argument("--c-politeness", type=float, default=0.5)
     parser.add_argument("--with-dev", action="store_true",
                         help="also train on dev.jsonl's ibm rows (then dev.jsonl no longer measures them cleanly)")
@@ -302,7 +329,7 @@ def main() -> int:
         parser.error(f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}")
     for name in args.targets or TARGETS:
         # The customer-state model is trained without itself; the reply models read the one just written.
-        config = Config(customer_model="sentiment" if name == "customer-upset" else None, disable=_learned_rules())
+        config = Config(customer_model="sentiment" if name.startswith("customer-") else None, disable=_learned_rules())
         TARGETS[name](Coach(config=config), args)
     return 0
 
