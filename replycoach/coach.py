@@ -22,7 +22,7 @@ from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables, plain_zipf
 from .records import Turn
-from .rewrite import Rewrite, Rewriter, RuleRewriter, onto_draft, rewrite_to_fixed_point, todos_in
+from .rewrite import Rewrite, Rewriter, RuleRewriter, apply_edits, onto_draft, rewrite_to_fixed_point, todos_in
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import conversation_score, dedupe, score
@@ -201,13 +201,30 @@ class Coach:
                                         customer_upset=bool(customer_view and customer_view.upset), slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
-        after = clean(result.text, input_format="text", max_chars=self.config.max_chars * 2)
-        after_report = self._without(self._report(analyse(self.nlp, after), customer_view, chan), dropped)
-        had = {f.rule for f in before.findings}
-        worse = [f.rule for f in after_report.findings if f.rule not in had and f.rule in self._learned_ids]
+        def judged(text: str) -> tuple[Report, list[str]]:
+            """The full report of a rewritten text, and the learned rules it newly fires."""
+            again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
+            report = self._without(self._report(analyse(self.nlp, again), customer_view, chan), dropped)
+            had = {f.rule for f in before.findings}
+            return report, [f.rule for f in report.findings if f.rule not in had and f.rule in self._learned_ids]
+
+        after_report, worse = judged(result.text)
         if after_report.score < before.score or worse:
             why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
-            return unchanged.model_copy(update={"rejected": (*result.rejected, why)})
+            # A learned rule near its threshold can flip on the whole rewrite: keep all the edits
+            # but one where that passes (the last edit first), rather than none.
+            for i in reversed(range(len(result.edits) if len(result.edits) > 1 else 0)):
+                kept = result.edits[:i] + result.edits[i + 1:]
+                text, placed = apply_edits(first.text, kept)
+                trial, trial_worse = judged(text)
+                if trial.score >= before.score and not trial_worse:
+                    result = result.model_copy(update={
+                        "text": text, "edits": kept, "todos": todos_in(text, placed),
+                        "rejected": (*result.rejected, f"{result.edits[i].rule}: {why} with this edit")})
+                    after_report = trial
+                    break
+            else:
+                return unchanged.model_copy(update={"rejected": (*result.rejected, why)})
         result = result.model_copy(update={"before": before, "after": after_report})
         if cleaned.input_format == "html":
             return _onto_draft(result, draft)
