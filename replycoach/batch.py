@@ -271,6 +271,8 @@ def _in_order(items: Iterator[Item], workers: list[Worker], *, window: int,
             yield from ready()
             if not more and yielded == sent_count:
                 return
+            if not busy:  # the window was full until ready() yielded: hand out more before waiting
+                continue
             for worker in wait_any(list(busy)):
                 take(worker)
                 idle.append(worker)

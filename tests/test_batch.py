@@ -367,3 +367,35 @@ def test_score_items_in_process_matches_cli_order(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", REPLIES)
     ids = [result["id"] for _, result in score_items(read_items(src), coach=Coach())]
     assert ids == [r["id"] for r in REPLIES]
+
+
+class _ScriptedWorker:
+    """A worker stand-in that scores a chunk instantly: which one answers first is up to the test."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.chunk = pid, None
+
+    def wait_ready(self) -> None:
+        pass
+
+    def send(self, chunk):
+        self.chunk = chunk
+
+    def receive(self):
+        results = [{"id": item} for item in self.chunk]
+        return results, [b""] * len(results), 0.05 * len(results), 0.0  # 2 records a chunk
+
+
+def test_a_full_window_freed_by_a_slow_worker_is_refilled_not_waited_on(monkeypatch):
+    # The fast worker fills the window while the slow one holds the first chunk; when the slow
+    # one answers, every chunk is done and none is busy: waiting then would wait forever.
+    slow, fast = _ScriptedWorker(1), _ScriptedWorker(2)
+
+    def wait_any(busy, timeout=None):
+        assert busy, "waited on no busy worker: the run would hang"
+        return [fast] if fast in busy else [slow]
+
+    monkeypatch.setattr(replycoach.batch, "wait_any", wait_any)
+    items = [f"r{i}" for i in range(200)]
+    out = list(replycoach.batch._in_order(iter(items), [slow, fast], window=4, times=replycoach.batch.RunTimes()))
+    assert [item for item, _, _ in out] == items
