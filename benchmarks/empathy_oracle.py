@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from common import add_rules_arg, make_coach, table
-from corpus import DataMissing, data_dir, exit_missing
-from judgement import reserved_ids
+from corpus import DataMissing, exit_missing
+from judgement import labelled_items
 
 from replycoach import ReplycoachError
-from replycoach.evaluation import Counts, LabelledReply, flags, predict_labels, read_labelled
+from replycoach.evaluation import Counts, LabelledReply, flags, predict_labels
 
 LABEL = "empathy_gap"
 
@@ -136,13 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     add_rules_arg(parser)
     args = parser.parse_args(argv)
 
-    labels_file = args.labels or data_dir() / "labelled-replies" / "dev.jsonl"
-    if not labels_file.is_file():
-        exit_missing(DataMissing(f"{labels_file} is missing"))
-    items = read_labelled(labels_file, exclude=reserved_ids(labels_file))
-    if args.source:
-        keep = set(args.source.split(","))
-        items = [i for i in items if i.source in keep]
+    labels_file, items = labelled_items(args.labels, args.source)
     coach = make_coach(args.rules)
     shipped = scored(coach, items, oracle=False)
     known = scored(coach, items, oracle=True)

@@ -70,6 +70,19 @@ def reserved_ids(labels_file: Path) -> set[str]:
     return set(path.read_text(encoding="utf-8").split()) if path.is_file() else set()
 
 
+def labelled_items(labels: Path | None, source: str = "") -> tuple[Path, list[LabelledReply]]:
+    """The labelled file (default: labelled-replies/dev.jsonl in the shared data) and its rows, with
+    reserved ids left out and, given `source` ("ibm,twcs"), only rows of those sources."""
+    labels_file = labels or data_dir() / "labelled-replies" / "dev.jsonl"
+    if not labels_file.is_file():
+        exit_missing(DataMissing(f"{labels_file} is missing"))
+    items = read_labelled(labels_file, exclude=reserved_ids(labels_file))
+    if source:
+        keep = set(source.split(","))
+        items = [i for i in items if i.source in keep]
+    return labels_file, items
+
+
 def run_labelled(coach: Any, items: list[LabelledReply]) -> list[tuple[LabelledReply, Any]]:
     out = []
     for item in items:
@@ -302,13 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     add_rules_arg(parser)
     args = parser.parse_args(argv)
 
-    labels_file = args.labels or data_dir() / "labelled-replies" / "dev.jsonl"
-    if not labels_file.is_file():
-        exit_missing(DataMissing(f"{labels_file} is missing"))
-    items = read_labelled(labels_file, exclude=reserved_ids(labels_file))
-    if args.source:
-        keep = set(args.source.split(","))
-        items = [i for i in items if i.source in keep]
+    labels_file, items = labelled_items(args.labels, args.source)
     coach = make_coach(args.rules)
     results = run_labelled(coach, items)
     refused = sum(isinstance(r, ReplycoachError) for _, r in results)
