@@ -17,7 +17,7 @@ _CACHE_DIR = tempfile.mkdtemp(prefix="replycoach-test-cache-")
 os.environ["REPLYCOACH_CACHE_DIR"] = _CACHE_DIR
 os.environ.pop("REPLYCOACH_NO_CACHE", None)
 
-from replycoach import Coach, Config  # noqa: E402  (after the cache is pointed away)
+from replycoach import Coach, Config, Finding  # noqa: E402  (after the cache is pointed away)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -26,6 +26,11 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 @pytest.fixture(scope="session")
 def coach() -> Coach:
     return Coach()
+
+
+def findings_of(coach: Coach, rule: str, draft: str, customer: str | None = None) -> list[Finding]:
+    """The findings one rule makes on a draft (with the customer message it answers)."""
+    return [f for f in coach.check(draft, customer=customer).findings if f.rule == rule]
 
 
 @pytest.fixture

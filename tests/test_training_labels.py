@@ -7,7 +7,27 @@ texts are third-party data and stay in the shared data folder)."""
 import json
 from pathlib import Path
 
+import pytest
+
+from replycoach.evaluation import LABELS
+
 TRAINING = Path(__file__).resolve().parents[1] / "benchmarks" / "training"
+# The IBM label files of one judgement each: all seven labels, a verdict and a note on every line
+# (ibm-labels.jsonl holds agreed labels, null where two judgements differed, so it is not here).
+JUDGED_FILES = ("ibm-labels-judge-tone.jsonl", "ibm-labels-judge-owner.jsonl", "eval-ibm-dev-later-turns.jsonl")
+
+
+@pytest.mark.parametrize("name", JUDGED_FILES)
+def test_label_file_has_every_label_verdict_and_note(name: str):
+    rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines()]
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        labels = row["labels"]
+        assert set(labels) == set(LABELS) | {"verdict"}, row["id"]
+        assert all(labels[name] in (0, 1) for name in LABELS), row["id"]
+        assert labels["verdict"] in ("send", "coach", "rewrite"), row["id"]
+        assert row["notes"] and all(n.strip() for n in row["notes"]), row["id"]
+        assert row["source"] == "ibm" and row["customer"] and row["reply"], row["id"]
 
 
 def test_rsics_label_files_hold_even_ids_once_with_labels_only():

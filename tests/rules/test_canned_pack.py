@@ -1,27 +1,22 @@
 """The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml),
-and the shape of the labels file written beside them (benchmarks/training/eval-ibm-dev-later-turns.jsonl)."""
+and that the labels file written beside them (benchmarks/training/eval-ibm-dev-later-turns.jsonl)
+keeps out of dev and reserved."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from replycoach.evaluation import LABELS
-
-from ..conftest import ROOT, SHARED_DATA
+from ..conftest import ROOT, SHARED_DATA, findings_of
 
 HAIR = "I found a hair in the sandwich I bought from you this morning. Disgusting!"
 LOST = "Another lost trouble ticket, after 16 hours on the phone with your billing department. Ridiculous."
 LABELS_FILE = ROOT / "benchmarks" / "training" / "eval-ibm-dev-later-turns.jsonl"
 
 
-def _hits(coach, rule, draft, customer=None):
-    return [f for f in coach.check(draft, customer=customer).findings if f.rule == rule]
-
-
 def test_stock_only_reads_past_handles_links_and_signatures(coach):
     draft = "@sam Please follow this link for more information. Thank you. https://example.com/help *TM"
-    hits = _hits(coach, "canned.stock-only", draft, HAIR)
+    hits = findings_of(coach, "canned.stock-only", draft, HAIR)
     assert [f.text for f in hits] == ["Please follow this link for more information"]
     assert draft[hits[0].start:hits[0].end] == hits[0].text
 
@@ -32,30 +27,18 @@ def test_stock_only_reads_past_handles_links_and_signatures(coach):
     "Thanks, have a great day!",  # thanks alone is an acknowledgement, not a template
 ])
 def test_stock_only_is_quiet_on_a_word_of_its_own(coach, draft):
-    assert not _hits(coach, "canned.stock-only", draft, HAIR)
+    assert not findings_of(coach, "canned.stock-only", draft, HAIR)
 
 
 def test_stock_to_upset_is_for_upset_customers(coach):
     draft = "Hello Jeff! Will you please DM us with your account number so we can better assist you? -Wayne"
-    assert [f.text for f in _hits(coach, "canned.stock-to-upset", draft, LOST)] == ["Hello Jeff"]
-    assert not _hits(coach, "canned.stock-to-upset", draft, "Hi, could you tell me when my contract ends?")
+    assert [f.text for f in findings_of(coach, "canned.stock-to-upset", draft, LOST)] == ["Hello Jeff"]
+    assert not findings_of(coach, "canned.stock-to-upset", draft, "Hi, could you tell me when my contract ends?")
 
 
 def test_stock_to_upset_passes_a_dm_request_that_takes_up_the_problem(coach):
     draft = "Sorry about the lost ticket, Jeff. DM us your account number and I'll chase it today. -Wayne"
-    assert not _hits(coach, "canned.stock-to-upset", draft, LOST)
-
-
-def test_labels_file_has_every_label_verdict_and_note():
-    rows = [json.loads(line) for line in LABELS_FILE.read_text(encoding="utf-8").splitlines()]
-    assert len({r["id"] for r in rows}) == len(rows)
-    for row in rows:
-        labels = row["labels"]
-        assert set(labels) == set(LABELS) | {"verdict"}, row["id"]
-        assert all(labels[name] in (0, 1) for name in LABELS), row["id"]
-        assert labels["verdict"] in ("send", "coach", "rewrite"), row["id"]
-        assert row["notes"] and all(n.strip() for n in row["notes"]), row["id"]
-        assert row["source"] == "ibm" and row["customer"] and row["reply"], row["id"]
+    assert not findings_of(coach, "canned.stock-to-upset", draft, LOST)
 
 
 def test_labels_file_holds_no_id_another_label_file_holds():
