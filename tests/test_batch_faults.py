@@ -17,6 +17,8 @@ import pytest
 import replycoach.batch
 from replycoach.cli import main
 
+from .conftest import alive, children, wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = ["Thanks for waiting! Your order ships today.",
          "Dear valued customer, we apologise for any inconvenience.",
@@ -42,36 +44,6 @@ def complete_lines(path: Path) -> list[dict]:
 def batch_process(*args: str, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "replycoach.cli", "batch", *args], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-    except OSError:
-        return False
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def wait_for(condition, timeout: float) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def started(proc: subprocess.Popen, out: Path, jobs: int) -> list[int]:

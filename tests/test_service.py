@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from replycoach import Coach  # noqa: E402
 from replycoach.service import ServiceSettings, create_app  # noqa: E402
 
+from .conftest import alive, children, wait_for  # noqa: E402
+
 DRAFT = "Dear valued customer, obviously your parcel will arrive soon."
 CUSTOMER = "My parcel never arrived and this is the third time I ask!!!"
 
@@ -265,38 +267,7 @@ def test_serve_options_reach_the_app(monkeypatch, capsys):
 # --- replycoach serve --workers N: server processes forked from one Coach -------------------
 
 def _children(pid: int) -> list[int]:
-    from pathlib import Path
-
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
-    except OSError:
-        return False
-
-
-def _until(condition, timeout: float):
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    return condition()
+    return [c for c in children(pid) if alive(c)]
 
 
 @pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc, forks")
@@ -326,25 +297,25 @@ def test_serve_workers_fork_from_one_process_are_replaced_and_all_stop(tmp_path)
 
     everyone: set[int] = set()
     try:
-        assert _until(answers, 120), "the service did not start"
-        servers = _until(lambda: (lambda c: c if len(c) == 2 else None)(_children(proc.pid)), 30)
+        assert wait_for(answers, 120), "the service did not start"
+        servers = wait_for(lambda: (lambda c: c if len(c) == 2 else None)(_children(proc.pid)), 30)
         assert servers and len(servers) == 2
         # forked, not spawned (a spawned process runs multiprocessing's own command line): they
         # share the Coach the parent built, rather than each building its own
         command = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
         assert all(Path(f"/proc/{s}/cmdline").read_bytes() == command for s in servers)
-        checkers = {s: _until(lambda s=s: _children(s), 30) for s in servers}
+        checkers = {s: wait_for(lambda s=s: _children(s), 30) for s in servers}
         everyone = {*servers, *(c for cs in checkers.values() for c in cs)}
         os.kill(servers[0], signal.SIGKILL)  # a server process lost: its check process ends, another server starts
-        assert _until(lambda: not any(_alive(c) for c in checkers[servers[0]]), 10)
-        replaced = _until(lambda: (lambda c: c if len(c) == 2 and servers[0] not in c else None)(
+        assert wait_for(lambda: not any(alive(c) for c in checkers[servers[0]]), 10)
+        replaced = wait_for(lambda: (lambda c: c if len(c) == 2 and servers[0] not in c else None)(
             _children(proc.pid)), 60)
         assert replaced and servers[1] in replaced
         everyone |= {*replaced, *(c for s in replaced for c in _children(s))}
-        assert _until(answers, 60)
+        assert wait_for(answers, 60)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
-        assert _until(lambda: not any(_alive(p) for p in everyone), 10), "a process outlived `replycoach serve`"
+        assert wait_for(lambda: not any(alive(p) for p in everyone), 10), "a process outlived `replycoach serve`"
     finally:
         proc.kill()
         proc.wait()
