@@ -201,19 +201,21 @@ class Coach:
                                         customer_upset=bool(customer_view and customer_view.upset), slots=slots)
         if not result.edits:
             return unchanged.model_copy(update={"rejected": result.rejected})
+        had = {f.rule for f in before.findings}
+
         def judged(text: str) -> tuple[Report, list[str]]:
             """The full report of a rewritten text, and the learned rules it newly fires."""
             again = clean(text, input_format="text", max_chars=self.config.max_chars * 2)
             report = self._without(self._report(analyse(self.nlp, again), customer_view, chan), dropped)
-            had = {f.rule for f in before.findings}
             return report, [f.rule for f in report.findings if f.rule not in had and f.rule in self._learned_ids]
 
         after_report, worse = judged(result.text)
         if after_report.score < before.score or worse:
             why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
             # A learned rule near its threshold can flip on the whole rewrite: keep all the edits
-            # but one where that passes (the last edit first), rather than none.
-            for i in reversed(range(len(result.edits) if len(result.edits) > 1 else 0)):
+            # but one where that passes (the last edit first), rather than none. A lone edit has
+            # nothing to keep.
+            for i in reversed(range(len(result.edits))) if len(result.edits) > 1 else ():
                 kept = result.edits[:i] + result.edits[i + 1:]
                 text, placed = apply_edits(first.text, kept)
                 trial, trial_worse = judged(text)
