@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replycoach import Coach, Config, RuleError
-from replycoach.cache import CacheStore, open_store
+from replycoach.cache import PART, CacheStore, Table, open_store, pack_table
 from replycoach.cli import main
 
 PHRASE_RULE = """\
@@ -96,6 +96,42 @@ def test_a_store_reads_back_what_it_wrote_and_nothing_under_another_key(tmp_path
     assert store.load("phrases", "k2") is None
     assert not store.save("phrases", "k3", {"a date": object()})  # not plain data: not written, no traceback
     assert not list((tmp_path / "c").glob(".*.tmp"))
+
+
+def test_a_packed_table_reads_back_part_by_part(tmp_path: Path):
+    table = {"refund": 2, "refunded": 3, "ref": 1, "a": 1, "zebra": 2, "utilise": 3, "ünïcode": 3}
+    store = CacheStore(tmp_path)
+    assert store.save("syllables", "k", pack_table(table))
+    read = Table.unpack(store.load("syllables", "k"))
+    assert read is not None and len(read) == len(table)
+    assert read.get("refunded") == 3 and read._parts.keys() == {"ref"}  # one part read, the others not
+    assert read.get("refuse") is None and read.get("refuse", 0) == 0 and read.get("qqq", -1) == -1
+    assert read.get("a") == 1 and read.get("ünïcode") == 3
+    assert read.to_dict() == table
+    assert all(len(prefix) <= PART for prefix in read._index)
+
+
+@pytest.mark.parametrize("value", [None, {"refund": 2}, ("parts-1", 1, {}, b""), ("parts-0", 1, {"a": (0, 1)}, b"x"),
+                                   ("parts-1", 1, {"a": (0, 9)}, b"short"), ("parts-1", 1, {"a": [0, 1]}, b"x"),
+                                   ("parts-1", "1", {"a": (0, 1)}, b"x")])
+def test_a_value_that_is_not_a_packed_table_is_not_read_as_one(value: object):
+    assert Table.unpack(value) is None
+
+
+def test_a_word_table_cached_in_another_shape_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from replycoach import pipeline
+
+    store = CacheStore(tmp_path)
+    calls = []
+
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        return {"refund": 2}
+
+    store.save("syllables", "k", {"refund": 9})  # a whole dict, as an older version wrote it
+    assert pipeline._cached_table(store, "syllables", "k", compute) == {"refund": 2} and calls == [1]
+    read = pipeline._cached_table(store, "syllables", "k", compute)  # saved packed: read back, not computed
+    assert isinstance(read, Table) and read.get("refund") == 2 and calls == [1]
 
 
 def test_old_entries_are_pruned(tmp_path: Path):
