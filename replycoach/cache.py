@@ -16,6 +16,9 @@ in parts by its keys' first letters (`pack_table`), and a process unmarshals onl
 holding the words it looks up (`Table`): one draft's words touch about 1% of each table, where
 reading whole tables was a tenth of a whole `replycoach check`.
 
+The key of each weights file whose features passed the check against its recipe is kept too
+(linear.load_weights), so the same bytes are not checked again.
+
 Where: $REPLYCOACH_CACHE_DIR, else the user's cache directory (platformdirs:
 ~/.cache/replycoach on Linux). Off: `Coach(cache=False)`, `--no-cache`, or REPLYCOACH_NO_CACHE=1.
 """

@@ -11,7 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
+from . import (
+    linear,
+    render_html,  # noqa: F401  (registers the notebook views of what a Coach returns)
+)
 from .cache import CacheStore, fingerprint, gc_paused, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
@@ -52,6 +55,7 @@ class Coach:
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
         store = open_store(cache)
+        linear.use_store(store)  # weights files (read by learned rules and the customer models) check faster
         parsed = self._parsed_files(store)
         self.rule_set = load_rules(self.config, rules, parsed=parsed)
         if store and parsed.added:
@@ -468,7 +472,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
     language.looks_foreign): a process checking English never reads them. With the cache,
     wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
-    from . import linear, signals
+    from . import signals
 
     load_tables(store)
     if plain_zipf("the") is None:

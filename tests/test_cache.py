@@ -210,3 +210,36 @@ def test_building_a_coach_leaves_collection_on(cache_dir: Path, make_pack: Calla
     assert gc.isenabled()
     _pack_coach(make_pack(stock=PHRASE_RULE.format(phrase="rest assured")))
     assert gc.isenabled()
+
+
+def test_a_weights_file_is_checked_against_its_recipe_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import json
+
+    from replycoach import linear
+
+    shipped = Path(linear.__file__).parent / "data" / "customer-upset.json"
+    path = tmp_path / "model.json"
+    path.write_bytes(shipped.read_bytes())
+    checks: list[str] = []
+    real = linear._feature_problem
+    monkeypatch.setattr(linear, "_feature_problem", lambda name, *a: checks.append(name) or real(name, *a))
+    monkeypatch.setattr(linear, "_checked_store", None)
+    store = CacheStore(tmp_path / "cache")
+
+    def load() -> int:
+        checks.clear()
+        linear.load_weights(path)
+        return len(checks)
+
+    assert load() > 100  # no store: every feature checked, every time
+    assert load() > 100
+    linear.use_store(store)
+    assert load() > 100  # checked, and the file's key kept
+    assert load() == 0  # the same bytes: trusted
+    data = json.loads(path.read_text())
+    data["weights"]["r.zz:nonsense"] = 1.0
+    path.write_text(json.dumps(data))
+    for _ in range(2):  # a changed file is checked again; a bad one is never trusted
+        with pytest.raises(RuleError) as err:
+            load()
+        assert err.value.code == "RC209" and "r.zz:nonsense" in str(err.value)
