@@ -112,10 +112,18 @@ def test_a_packed_table_reads_back_part_by_part(tmp_path: Path):
 
 
 @pytest.mark.parametrize("value", [None, {"refund": 2}, ("parts-1", 1, {}, b""), ("parts-0", 1, {"a": (0, 1)}, b"x"),
-                                   ("parts-1", 1, {"a": (0, 9)}, b"short"), ("parts-1", 1, {"a": [0, 1]}, b"x"),
-                                   ("parts-1", "1", {"a": (0, 1)}, b"x")])
+                                   ("parts-1", "1", {"a": (0, 1)}, b"x"), ("parts-1", 1, {"a": (0, 1)}, "x")])
 def test_a_value_that_is_not_a_packed_table_is_not_read_as_one(value: object):
     assert Table.unpack(value) is None
+
+
+@pytest.mark.parametrize("index", [{"ref": (0, 999)}, {"ref": [0, 1]}, {"ref": (5, 2)}])
+def test_a_part_outside_its_table_is_an_error_not_a_wrong_answer(index: dict[str, object]):
+    _, size, _, data = pack_table({"refund": 2})
+    table = Table.unpack(("parts-1", size, index, data))
+    assert table is not None and table.get("zzz") is None  # another part: not read
+    with pytest.raises(ValueError, match="part 'ref'"):
+        table.get("refund")
 
 
 def test_a_word_table_cached_in_another_shape_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
