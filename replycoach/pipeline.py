@@ -14,7 +14,7 @@ import re
 import string
 import sys
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +59,10 @@ LEMMA_TABLE = Path(__file__).parent / "data" / "lemma-lookup.json.gz"
 
 
 # The word tables are a dict, or a cache.Table (read part by part) when they come from the cache.
-_lemmas: Mapping[str, str] = {}  # the table, filled once per process (see load_tables)
+_lemmas: dict[str, str] | Table = {}  # the table, filled once per process (see load_tables)
 
 
-def _lemma_table() -> Mapping[str, str]:
+def _lemma_table() -> dict[str, str] | Table:
     global _lemmas
     if not _lemmas:
         _lemmas = _read_lemma_file()
@@ -240,10 +240,10 @@ def fk_grade(words: int, sentences: int, syllables: int) -> float:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-_syllables: Mapping[str, int] = {}  # CMUdict's counts, filled once per process (see load_tables)
+_syllables: dict[str, int] | Table = {}  # CMUdict's counts, filled once per process (see load_tables)
 
 
-def _cmu_syllables() -> Mapping[str, int]:
+def _cmu_syllables() -> dict[str, int] | Table:
     global _syllables
     if not _syllables:
         _syllables = _count_cmu_syllables()
@@ -311,7 +311,7 @@ def syllables_of(word: str) -> int:
 # wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the
 # cache: importing wordfreq and reading its list costs 0.3 s a process, the table's parts that
 # a draft's words are in almost nothing. Empty until `load_tables` reads it.
-_zipf: Mapping[str, float] = {}
+_zipf: dict[str, float] | Table = {}
 _PLAIN = re.compile(r"[a-z_]+\Z")  # "_" is a letter to wordfreq ("{{agent_name}}" is one word)
 # wordfreq reads ASCII punctuation but "@" and "_" as a break between words, so "^cb" and "-becky"
 # (an agent's initials or name signing a tweet: half of all replies) are the plain words inside.
@@ -347,7 +347,7 @@ def _build_zipf_table() -> dict[str, float]:
 
 
 def _cached_table(store: CacheStore, name: str, key: str, compute: Callable[[], dict[str, Any]]
-                  ) -> Mapping[str, Any]:
+                  ) -> dict[str, Any] | Table:
     """The word table `name` from the cache, read part by part (see cache.Table); else computed,
     saved and returned whole."""
     table = Table.unpack(store.load(name, key))
