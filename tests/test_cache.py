@@ -126,7 +126,7 @@ def test_a_part_outside_its_table_is_an_error_not_a_wrong_answer(index: dict[str
         table.get("refund")
 
 
-def test_a_word_table_cached_in_another_shape_is_computed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_word_table_cached_in_another_shape_is_computed_again(tmp_path: Path):
     from replycoach import pipeline
 
     store = CacheStore(tmp_path)
