@@ -22,8 +22,9 @@ _SHAPE = re.compile(r"^[0-9]?[A-Z][A-Z0-9&+]{1,7}s?$")
 # A model or version code ("PS4", "S10", "G85", "M6S", "L39U"), a product name rather than an
 # abbreviation: a digit at the end or after a letter ("2SV", a digit first, is an abbreviation).
 _MODEL_NUMBER = re.compile(r"[0-9]$|[A-Z][0-9]")
-# Marks an agent writes before their initials ("*TLT", "^JS", "~ AMY").
-_INITIALS_MARKS = "*^~"
+# Marks before an agent's initials ("*TLT", "^JS", "~ AMY") or a mention ("@ CTRIP", as Weibo
+# spaces it): a name, not an abbreviation.
+_NAME_MARKS = "*^~@"
 
 
 class AcronymSpec(RuleSpec):
@@ -41,12 +42,12 @@ class AcronymSpec(RuleSpec):
 
 
 def _signature(a: Analysis, i: int) -> bool:
-    """An agent's initials: after a mark ("*TLT", "^JS"), or the reply's last word after a link or
-    a full stop ("...: <link> HRB")."""
+    """An agent's initials or a mention: after a mark ("*TLT", "^JS", "@ CTRIP"), or the reply's
+    last word after a link or a full stop ("...: <link> HRB")."""
     before = a.starts[i]
     while before and a.text[before - 1].isspace():
         before -= 1
-    if before and a.text[before - 1] in _INITIALS_MARKS:
+    if before and a.text[before - 1] in _NAME_MARKS:
         return True
     if a.text[a.token_end(i):].strip():
         return False
