@@ -82,6 +82,7 @@ class RunOn(Check[RunOnSpec]):
         self._pronouns = frozenset(w.lower() for w in self.spec.pronouns)
         self._purpose = frozenset(w.lower() for w in self.spec.purpose)
         self._names_after = frozenset(w.lower() for w in self.spec.names_after)
+        self._titled = frozenset(w.title() for w in self._capitals)  # "Check", as it opens a sentence
 
     def _clause_before(self, a: Analysis, tokens: list[int], k: int) -> list[str]:
         """The lower-cased words of the clause that ends at `tokens[k]`, last word first."""
@@ -174,6 +175,11 @@ class RunOn(Check[RunOnSpec]):
         return (a.texts[comma] == "," and a.texts[after].lower() in self._subjects
                 and (a.protected[before] == "url" or (a.is_word[before] and a.protected[before] is None)))
 
+    def _may_run_on_short(self, texts: tuple[str, ...]) -> bool:
+        """A short sentence runs on only at a comma or at a capitalised opener after its first
+        word: most have neither, and need no closer look."""
+        return "," in texts or not self._titled.isdisjoint(texts[1:])
+
     def _joint(self, a: Analysis, s: Sentence) -> tuple[int, str] | None:
         """Where the sentence runs on, if it does: the first such token and its kind, "comma",
         "capital", "link", "conjunction", "opener" or "adverb"; a sentence shorter than min_words
@@ -190,11 +196,12 @@ class RunOn(Check[RunOnSpec]):
             elif texts[tokens[k + 1]] == ",":
                 if self._unstopped_adverb(a, tokens, k):
                     return tokens[k], "adverb"
-            elif self._capital_after_word(a, tokens, k):
+            elif texts[tokens[k + 1]] in self._titled and self._capital_after_word(a, tokens, k):
                 return tokens[k + 1], "opener"
             elif long_enough and self._carries_on_after_link(a, tokens, k):
                 return tokens[k], "link"
-            elif long_enough and self._bare_conjunction(a, tokens, k):
+            elif (long_enough and texts[tokens[k]].lower() in self._conjunctions
+                  and self._bare_conjunction(a, tokens, k)):
                 return tokens[k], "conjunction"
         return None
 
@@ -202,6 +209,8 @@ class RunOn(Check[RunOnSpec]):
         if not self.applies(a, ctx):
             return
         for s in a.sentences:
+            if s.words < self.spec.min_words and not self._may_run_on_short(a.texts[s.tok_start:s.tok_end]):
+                continue
             found = self._joint(a, s)
             if found is None:
                 continue
