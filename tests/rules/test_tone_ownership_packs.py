@@ -56,8 +56,8 @@ def test_receipt_only_wants_a_time(coach):
 EXPIRED = "Unfortunately your booking has expired and the payment was not taken."
 
 
-def test_no_next_step_points_at_the_first_word_after_the_greeting(coach):
-    draft = "@jo Hi there! " + EXPIRED
+def test_no_next_step_points_at_the_bad_news(coach):
+    draft = "@jo Hi there, thanks for the details. " + EXPIRED
     hits = findings_of(coach, "ownership.no-next-step", draft)
     assert [f.text for f in hits] == ["Unfortunately"]
     assert draft[hits[0].start:hits[0].end] == hits[0].text
