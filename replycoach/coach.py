@@ -397,11 +397,11 @@ class Coach:
         ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
-            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals))
+            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals, ctx.unchecked))
         if full and self._late_checks:
             more = self._run(self._late_checks, analysis, ctx)
             reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],
-                                        signals + more[2]))
+                                        signals + more[2], ctx.unchecked))
         return tuple(reports)
 
     def _rules_pass(self, analysis: Analysis, customer: Customer | None, channel: str
@@ -431,7 +431,7 @@ class Coach:
         return findings, strengths, signals
 
     def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
-                strengths: list[Strength], signals: list[Signal]) -> Report:
+                strengths: list[Strength], signals: list[Signal], unchecked: list[str]) -> Report:
         findings = dedupe(findings, self._word_level)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, word_level=self._word_level,
@@ -445,7 +445,8 @@ class Coach:
             customer_upset_level=customer.level if customer else None,
             customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected),
-            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0))
+            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0),
+            unchecked_rules=tuple(unchecked))
         return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
                       categories=result.categories, metrics=metrics, findings=tuple(findings),
                       strengths=tuple(strengths), signals=tuple(signals), text=analysis.text,
