@@ -25,7 +25,16 @@ from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables, plain_zipf
 from .records import Turn
-from .rewrite import Rewrite, Rewriter, RuleRewriter, apply_edits, onto_draft, rewrite_to_fixed_point, todos_in
+from .rewrite import (
+    Rewrite,
+    Rewriter,
+    RuleRewriter,
+    apply_edits,
+    new_findings,
+    onto_draft,
+    rewrite_to_fixed_point,
+    todos_in,
+)
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import conversation_score, dedupe, score
@@ -218,14 +227,17 @@ class Coach:
             why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
             # A learned rule near its threshold can flip on the whole rewrite: keep all the edits
             # but one where that passes (the last edit first), rather than none. A lone edit has
-            # nothing to keep.
+            # nothing to keep. The edits were guarded together, so the rest must pass the guard
+            # again: without a new line, a spelled-out acronym can lift the reading grade.
             for i in reversed(range(len(result.edits))) if len(result.edits) > 1 else ():
                 kept = result.edits[:i] + result.edits[i + 1:]
                 text, placed = apply_edits(first.text, kept)
                 trial, trial_worse = judged(text)
-                if trial.score >= before.score and not trial_worse:
+                todos = todos_in(text, placed)
+                if (trial.score >= before.score and not trial_worse
+                        and not new_findings(before, trial, [(t.start, t.end) for t in todos], self._word_level)):
                     result = result.model_copy(update={
-                        "text": text, "edits": kept, "todos": todos_in(text, placed),
+                        "text": text, "edits": kept, "todos": todos,
                         "rejected": (*result.rejected, f"{result.edits[i].rule}: {why} with this edit")})
                     after_report = trial
                     break
