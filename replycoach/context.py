@@ -201,19 +201,16 @@ class Context:
     fired: frozenset[str] = frozenset()  # rules that fired before the learned rules ran
     _mirrors: bool | None = None
     _reply_side: Side | None = None
-    _features: dict[LinearModel, dict[str, float]] = field(default_factory=dict)
+    _features: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def features(self, model: LinearModel, analysis: Analysis) -> dict[str, float]:
-        """The feature map a learned rule reads, built once per model per check, of the n-grams
-        it has weights for: most of a text's n-grams have none, and copying them into the map
-        cost more than scoring it. What models reading alike share (the texts' n-grams, cues and
-        content words) is worked out once, on the Sides."""
-        found = self._features.get(model)
+        """The feature map learned rules read, built once per recipe per check: rules trained
+        with the same recipe share it, and each reads the features it has weights for."""
+        found = self._features.get(model.recipe_key)
         if found is None:
-            found = self._features[model] = features(
+            found = self._features[model.recipe_key] = features(
                 model.recipe, model.reads, reply=self.reply_side(analysis),
-                customer=self.customer.side if self.customer else None, fired=self.fired,
-                only=model.vocabulary)
+                customer=self.customer.side if self.customer else None, fired=self.fired)
         return found
 
     def reply_side(self, analysis: Analysis) -> Side:

@@ -474,6 +474,7 @@ class LinearModel:
         self._weights = spec.weights
         self._bias = spec.bias
         self._centres = spec.centres
+        self.recipe_key = f"{spec.reads}:{spec.recipe.model_dump_json()}"  # equal for models that read alike
 
     @property
     def vocabulary(self) -> Mapping[str, float]:
