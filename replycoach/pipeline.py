@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
+import itertools
 import json
 import re
 import string
@@ -105,12 +106,12 @@ class _NormSetter:
         if not len(doc):
             return doc
         strings, cache = doc.vocab.strings, self.norm_by_orth
-        norms = []
-        for orth in doc.to_array(ORTH).tolist():
-            norm = cache.get(orth)
-            if norm is None:
-                norm = cache[orth] = strings.add(norm_of(strings[orth]))
-            norms.append(norm)
+        orths = doc.to_array(ORTH).tolist()
+        norms = list(map(cache.get, orths))  # most words were seen before
+        if None in norms:
+            for i, norm in enumerate(norms):
+                if norm is None:
+                    norms[i] = cache[orths[i]] = strings.add(norm_of(strings[orths[i]]))
         doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
@@ -593,11 +594,12 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
 
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
-    # One array read for every per-token fact (a Token object per token would cost more than the rest).
-    rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).tolist() if len(doc) else []
-    starts = tuple(r[0] for r in rows)
-    strings = doc.vocab.strings
-    texts = tuple(strings[r[4]] for r in rows)
+    # One array read for every per-token fact (a Token object per token would cost more than the
+    # rest), turned into a column per fact.
+    n = len(doc)
+    columns = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).T.tolist() if n else [[]] * 5
+    starts, spaces, puncts, sent_starts = tuple(columns[0]), columns[1], columns[2], columns[3]
+    texts = tuple(map(doc.vocab.strings.__getitem__, columns[4]))
     if clean.protected:
         kinds = sorted({s.kind for s in clean.protected})
         mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
@@ -606,22 +608,22 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
         protected: tuple[str | None, ...] = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
     else:
         protected = (None,) * len(starts)
-    is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
-                    for t, p, r in zip(texts, protected, rows, strict=True))
+    is_word = tuple(not p and not space and not punct and _word_like(t)
+                    for t, p, space, punct in zip(texts, protected, spaces, puncts, strict=True))
     if not sentences:
         return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                         is_word=is_word, sentences=(), greeting=None, signoff=None)
     greeting, signoff = greeting_range(text), signoff_range(text)
     body_start = greeting[1] if greeting else 0
     body_end = signoff[0] if signoff else len(text)
-    boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
+    boundaries = [0, *itertools.compress(range(1, n), map((1).__eq__, sent_starts[1:])), n] if n else [0]
     found = []
     for lo, hi in zip(boundaries, boundaries[1:], strict=False):
         # The sentence's first and last tokens that are not whitespace (none: no sentence).
-        first = next((i for i in range(lo, hi) if not rows[i][1]), None)
+        first = next((i for i in range(lo, hi) if not spaces[i]), None)
         if first is None:
             continue
-        last = next(i for i in range(hi - 1, first - 1, -1) if not rows[i][1])
+        last = next(i for i in range(hi - 1, first - 1, -1) if not spaces[i])
         start, end = starts[lo], starts[last] + len(texts[last])
         in_body = end > body_start and start < body_end
         words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
