@@ -600,14 +600,13 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     columns = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).T.tolist() if n else [[]] * 5
     starts, spaces, puncts, sent_starts = tuple(columns[0]), columns[1], columns[2], columns[3]
     texts = tuple(map(doc.vocab.strings.__getitem__, columns[4]))
-    if clean.protected:
-        kinds = sorted({s.kind for s in clean.protected})
-        mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
-        for span in clean.protected:
-            mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
-        protected: tuple[str | None, ...] = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
-    else:
-        protected = (None,) * len(starts)
+    # A token is protected when it starts inside a protected span (the last such span names it):
+    # the tokens starting inside a span are a run of `starts`, found by bisection.
+    marks: list[str | None] = [None] * n
+    for span in clean.protected:
+        lo, hi = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+        marks[lo:hi] = [span.kind] * (hi - lo)
+    protected = tuple(marks)
     is_word = tuple(not p and not space and not punct and _word_like(t)
                     for t, p, space, punct in zip(texts, protected, spaces, puncts, strict=True))
     if not sentences:
