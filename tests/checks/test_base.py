@@ -86,8 +86,11 @@ _SET_PATTERNS = {
               {"IS_UPPER": True, "OP": "+"}, {"IS_PUNCT": True}],
     "maybe": [{"TEXT": "is"}, {"LOWER": "not", "OP": "?"}, {"LOWER": {"NOT_IN": ["sent"]}, "IS_SPACE": False}],
     "short": [{"LENGTH": 2, "IS_LOWER": True}],
+    "named": [{"IS_TITLE": True, "IS_ASCII": True}, {"IS_DIGIT": True, "LENGTH": {"<": 3}, "OP": "?"},
+              {"IS_DIGIT": False, "LENGTH": {"!=": 1}}],
 }
-_WORDS = ["is", "IS", "was", "being", "not", "NOT", "just", "sent", "done", "DONE", "ASAP", "WE", "ok", ".", "!", "\n"]
+_WORDS = ["is", "IS", "was", "being", "not", "NOT", "just", "sent", "done", "DONE", "ASAP", "WE", "ok", ".", "!", "\n",
+          "Sam", "Zoë", "42", "7", "2026"]
 
 
 @pytest.fixture(scope="module")
