@@ -127,22 +127,33 @@ class _SentenceSplitter:
 
     def __init__(self, punctuation: bool) -> None:
         self.punctuation = punctuation
+        # Per word (ORTH hash; per vocab, like _NormSetter's): whether it can start a sentence
+        # (not punctuation, not space) and whether it ends one. Both are facts of the word alone.
+        self.roles: dict[int, tuple[bool, bool]] = {}
+
+    def _role(self, doc: Doc, orth: int) -> tuple[bool, bool]:
+        lexeme = doc.vocab[orth]
+        text = lexeme.orth_
+        role = (not lexeme.is_punct and not lexeme.is_space,
+                (self.punctuation and text in SENTENCE_END) or (lexeme.is_space and "\n" in text))
+        self.roles[orth] = role
+        return role
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy
-        from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+        from spacy.attrs import ORTH, SENT_START
 
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
-        starts = [1] + [-1 if self.punctuation else 0] * (len(rows) - 1)
+        orths = doc.to_array(ORTH).tolist()
+        starts = [1] + [-1 if self.punctuation else 0] * (len(orths) - 1)
+        roles = self.roles
         ended = False
-        for i, (orth, punct, space) in enumerate(rows):
-            text = strings[orth]
-            if ended and not punct and not space:
+        for i, orth in enumerate(orths):
+            starter, ends = roles[orth] if orth in roles else self._role(doc, orth)
+            if ended and starter:
                 starts[i], ended = 1, False
-            elif (self.punctuation and text in SENTENCE_END) or (space and "\n" in text):
+            elif ends:
                 ended = True
         values = numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)  # spaCy wants -1 as uint64
         doc.from_array([SENT_START], values)  # type: ignore[arg-type]
