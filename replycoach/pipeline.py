@@ -8,6 +8,7 @@ dependency attributes.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import itertools
 import json
