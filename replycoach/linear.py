@@ -90,6 +90,12 @@ class Recipe(_Strict):
         it (a cached property, as reading a pydantic private attribute costs an exception)."""
         return Recipe(ngrams=self.customer_ngrams, numeric=self.customer_numeric, cross=self.cross)
 
+    @cached_property
+    def lexicon_sets(self) -> dict[str, frozenset[str]]:
+        """Each lexicon as the set of its words' keys, by name in sorted order (the order its
+        features are added in), built once per recipe rather than once per text."""
+        return {name: frozenset(norm_of(w).lower() for w in words) for name, words in sorted(self.lexicons.items())}
+
 
 def _known(names: tuple[str, ...], table: Mapping[str, object], what: str) -> tuple[str, ...]:
     unknown = [n for n in names if n not in table]
@@ -220,6 +226,12 @@ class Side:
         if key not in self._memo:
             self._memo[key] = NUMERIC[name][1](self)
         return self._memo[key]  # type: ignore[no-any-return]
+
+    def key_set(self) -> frozenset[str]:
+        """The distinct keys, for the lexicons' counts."""
+        if "keys" not in self._memo:
+            self._memo["keys"] = frozenset(self.keys)
+        return self._memo["keys"]  # type: ignore[no-any-return]
 
     def content(self) -> frozenset[str]:
         """Content words: what a reply must take up to be about this customer."""
@@ -408,8 +420,8 @@ def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float
             if only is None or stem in only:
                 out[stem] = 1.0
     if recipe.lexicons:
-        present = set(side.keys)
-        for name, words in _lexicon_sets(recipe).items():
+        present = side.key_set()
+        for name, words in recipe.lexicon_sets.items():
             hits = len(present & words)
             if hits:
                 out[f"{prefix}.lex:{name}"] = math.log1p(hits)
@@ -417,15 +429,6 @@ def _side_features(side: Side, prefix: str, recipe: Recipe, out: dict[str, float
         value = side.numeric(name)
         if value:
             out[f"{prefix}.num:{name}"] = value
-
-
-def _lexicon_sets(recipe: Recipe) -> dict[str, frozenset[str]]:
-    return _lexicon_cache(tuple(sorted((k, v) for k, v in recipe.lexicons.items())))
-
-
-@lru_cache(maxsize=64)
-def _lexicon_cache(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, frozenset[str]]:
-    return {name: frozenset(norm_of(w).lower() for w in words) for name, words in items}
 
 
 def features(recipe: Recipe, reads: Reads, *, reply: Side | None, customer: Side | None,

@@ -8,7 +8,9 @@ dependency attributes.
 
 from __future__ import annotations
 
+import bisect
 import gzip
+import itertools
 import json
 import re
 import string
@@ -105,12 +107,12 @@ class _NormSetter:
         if not len(doc):
             return doc
         strings, cache = doc.vocab.strings, self.norm_by_orth
-        norms = []
-        for orth in doc.to_array(ORTH).tolist():
-            norm = cache.get(orth)
-            if norm is None:
-                norm = cache[orth] = strings.add(norm_of(strings[orth]))
-            norms.append(norm)
+        orths = doc.to_array(ORTH).tolist()
+        norms = list(map(cache.get, orths))  # most words were seen before
+        if None in norms:
+            for i, norm in enumerate(norms):
+                if norm is None:
+                    norms[i] = cache[orths[i]] = strings.add(norm_of(strings[orths[i]]))
         doc.from_array([NORM], numpy.array(norms, dtype="uint64").reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
@@ -126,22 +128,33 @@ class _SentenceSplitter:
 
     def __init__(self, punctuation: bool) -> None:
         self.punctuation = punctuation
+        # Per word (ORTH hash; per vocab, like _NormSetter's): whether it can start a sentence
+        # (not punctuation, not space) and whether it ends one. Both are facts of the word alone.
+        self.roles: dict[int, tuple[bool, bool]] = {}
+
+    def _role(self, doc: Doc, orth: int) -> tuple[bool, bool]:
+        lexeme = doc.vocab[orth]
+        text = lexeme.orth_
+        role = (not lexeme.is_punct and not lexeme.is_space,
+                (self.punctuation and text in SENTENCE_END) or (lexeme.is_space and "\n" in text))
+        self.roles[orth] = role
+        return role
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy
-        from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START
+        from spacy.attrs import ORTH, SENT_START
 
         if not len(doc):
             return doc
-        strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, IS_PUNCT, IS_SPACE]).tolist()
-        starts = [1] + [-1 if self.punctuation else 0] * (len(rows) - 1)
+        orths = doc.to_array(ORTH).tolist()
+        starts = [1] + [-1 if self.punctuation else 0] * (len(orths) - 1)
+        roles = self.roles
         ended = False
-        for i, (orth, punct, space) in enumerate(rows):
-            text = strings[orth]
-            if ended and not punct and not space:
+        for i, orth in enumerate(orths):
+            starter, ends = roles[orth] if orth in roles else self._role(doc, orth)
+            if ended and starter:
                 starts[i], ended = 1, False
-            elif (self.punctuation and text in SENTENCE_END) or (space and "\n" in text):
+            elif ends:
                 ended = True
         values = numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1)  # spaCy wants -1 as uint64
         doc.from_array([SENT_START], values)  # type: ignore[arg-type]
@@ -574,35 +587,35 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
 
     doc = doc if doc is not None else nlp(clean.analysed)
     text = clean.analysed
-    # One array read for every per-token fact (a Token object per token would cost more than the rest).
-    rows = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).tolist() if len(doc) else []
-    starts = tuple(r[0] for r in rows)
-    strings = doc.vocab.strings
-    texts = tuple(strings[r[4]] for r in rows)
-    if clean.protected:
-        kinds = sorted({s.kind for s in clean.protected})
-        mask = bytearray(len(text) + 1)  # 0 = free, else 1 + index into kinds
-        for span in clean.protected:
-            mask[span.start:span.end] = bytes([kinds.index(span.kind) + 1]) * (span.end - span.start)
-        protected: tuple[str | None, ...] = tuple(kinds[mask[i] - 1] if mask[i] else None for i in starts)
-    else:
-        protected = (None,) * len(starts)
-    is_word = tuple(not p and not r[1] and not r[2] and _word_like(t)
-                    for t, p, r in zip(texts, protected, rows, strict=True))
+    # One array read for every per-token fact (a Token object per token would cost more than the
+    # rest), turned into a column per fact.
+    n = len(doc)
+    columns = doc.to_array([IDX, IS_SPACE, IS_PUNCT, SENT_START, ORTH]).T.tolist() if n else [[]] * 5
+    starts, spaces, puncts, sent_starts = tuple(columns[0]), columns[1], columns[2], columns[3]
+    texts = tuple(map(doc.vocab.strings.__getitem__, columns[4]))
+    # A token is protected when it starts inside a protected span (the last such span names it):
+    # the tokens starting inside a span are a run of `starts`, found by bisection.
+    marks: list[str | None] = [None] * n
+    for span in clean.protected:
+        lo, hi = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+        marks[lo:hi] = [span.kind] * (hi - lo)
+    protected = tuple(marks)
+    is_word = tuple(not p and not space and not punct and _word_like(t)
+                    for t, p, space, punct in zip(texts, protected, spaces, puncts, strict=True))
     if not sentences:
         return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                         is_word=is_word, sentences=(), greeting=None, signoff=None)
     greeting, signoff = greeting_range(text), signoff_range(text)
     body_start = greeting[1] if greeting else 0
     body_end = signoff[0] if signoff else len(text)
-    boundaries = [i for i, r in enumerate(rows) if i == 0 or r[3] == 1] + [len(rows)]
+    boundaries = [0, *itertools.compress(range(1, n), map((1).__eq__, sent_starts[1:])), n] if n else [0]
     found = []
     for lo, hi in zip(boundaries, boundaries[1:], strict=False):
         # The sentence's first and last tokens that are not whitespace (none: no sentence).
-        first = next((i for i in range(lo, hi) if not rows[i][1]), None)
+        first = next((i for i in range(lo, hi) if not spaces[i]), None)
         if first is None:
             continue
-        last = next(i for i in range(hi - 1, first - 1, -1) if not rows[i][1])
+        last = next(i for i in range(hi - 1, first - 1, -1) if not spaces[i])
         start, end = starts[lo], starts[last] + len(texts[last])
         in_body = end > body_start and start < body_end
         words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []

@@ -47,13 +47,15 @@ def _emoji_words() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
-def _ascii_emoji() -> bool:
-    return any(emoji.isascii() for emoji in _emoji_words())
+def _emoji_chars() -> frozenset[str]:
+    """The emoji VADER names that are one character: only those add words as `_vader_window`
+    counts them, a character at a time."""
+    return frozenset(emoji for emoji in _emoji_words() if len(emoji) == 1)
 
 
 def _vader_window(text: str) -> str:
     """The start of `text` that holds at most VADER_WORDS words as VADER counts them."""
-    if len(text) <= 2 * VADER_WORDS and text.isascii() and not _ascii_emoji():
+    if len(text) <= 2 * VADER_WORDS and _emoji_chars().isdisjoint(text):
         return text  # no emoji, and too short to hold more words (most messages): nothing to count
     emoji_words = _emoji_words()
     words = 0
@@ -72,7 +74,7 @@ def load_lexicons() -> None:
     """Read VADER's lists and build the emoji table from them now (Coach() calls this), not in
     the first check that reads a customer's message."""
     vader()
-    _ascii_emoji()
+    _emoji_chars()
 
 
 def customer_sentiment(text: str) -> float:

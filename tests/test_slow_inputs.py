@@ -113,4 +113,7 @@ def test_sentiment_reads_a_bounded_opening():
     window = _vader_window("word " * (VADER_WORDS + 50))
     assert len(window.split()) == VADER_WORDS
     assert len(_vader_window("\U0001F621" * 4_000)) < VADER_WORDS  # each emoji counts as its name's words
+    # a short text too: 500 characters, but 750 words once its emoji are named
+    assert len(_vader_window("\U0001F621 " * 250)) < len("\U0001F621 " * 250)
+    assert _vader_window("café déjà vu " * 50) == "café déjà vu " * 50  # not ASCII, no emoji: nothing to cut
     assert customer_sentiment("This is terrible, awful and useless. " * 1_000) < -0.9

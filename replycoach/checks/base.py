@@ -8,6 +8,8 @@ rules costs little at check time.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
@@ -46,6 +48,141 @@ def _repeat_min(token: dict[str, Any]) -> int | None:
     return {"+": 1, "*": 0}.get(op, int(bounds.group(1) or 0) if bounds else None)
 
 
+# Token attributes a pattern may test that SetPatterns reads itself: each a property of the word
+# (spaCy's Lexeme), so its answers are worked out once per word, not once per token.
+_STRING_ATTRS = {"ORTH": "orth", "TEXT": "orth", "LOWER": "lower"}  # compared by the strings' hashes
+_VALUE_ATTRS = {"LENGTH": "length", "IS_ALPHA": "is_alpha", "IS_ASCII": "is_ascii", "IS_DIGIT": "is_digit",
+                "IS_LOWER": "is_lower", "IS_PUNCT": "is_punct", "IS_SPACE": "is_space", "IS_TITLE": "is_title",
+                "IS_UPPER": "is_upper"}
+_COMPARE = {"==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le, ">": operator.gt,
+            "<": operator.lt}
+
+
+class SetPatterns:
+    """Token patterns of plain tests of a word (equals, IN, NOT_IN, flags, LENGTH compared), matched
+    without spaCy's Matcher, which calls a Python predicate per token and partial match and cost
+    more than every phrase of every rule together. Each pattern token is a bit; a word's mask says
+    which pattern tokens it fits, worked out the first time the word is seen; a Doc is then one
+    array read and one dictionary look-up per token, and only tokens that fit a pattern's first
+    token start one. Finds what spaCy's Matcher finds (every start and end); a pattern with
+    anything else (other attributes, an operator on its first or last token, "!", counted
+    repeats) is left to spaCy (`compiles` says which)."""
+
+    def __init__(self, vocab: Any) -> None:
+        self._vocab = vocab
+        # key, its tokens as (bit, op) with "+" as the token then "*", positions reachable by
+        # leaving out optional tokens (see _optional_skips), and whether it is matched in windows
+        self._patterns: list[tuple[str, tuple[tuple[int, str], ...], list[frozenset[int]], bool]] = []
+        self._tests: list[tuple[tuple[str, str, Any], ...]] = []  # per bit: what the word must pass
+        self._firsts = 0  # the bits of the patterns' first tokens
+        self._masks: dict[int, int] = {}  # word (ORTH hash) -> the bits it fits
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def compiles(self, pattern: list[dict[str, Any]]) -> bool:
+        """Whether this class can match `pattern` (else spaCy's Matcher does)."""
+        if not pattern or any(not isinstance(t, dict) for t in pattern):
+            return False
+        if pattern[0].get("OP", "") != "" or pattern[-1].get("OP", "") != "":
+            return False
+        return all(t.get("OP", "") in ("", "?", "*", "+") and all(
+            k == "OP" or self._test(k, v) is not None for k, v in t.items()) for t in pattern)
+
+    def add(self, key: str, pattern: list[dict[str, Any]], *, windowed: bool) -> None:
+        steps: list[tuple[int, str]] = []
+        for token in pattern:
+            tests = tuple(self._test(k, v) for k, v in token.items() if k != "OP")
+            bits = []
+            for op in ("", "*") if token.get("OP", "") == "+" else (token.get("OP", ""),):
+                bits.append((len(self._tests), op))
+                self._tests.append(tests)  # type: ignore[arg-type]
+            steps += bits
+        self._firsts |= 1 << steps[0][0]
+        self._patterns.append((key, tuple(steps), _optional_skips([op for _, op in steps]), windowed))
+        self._masks.clear()
+
+    def _test(self, attr: str, value: Any) -> tuple[str, str, Any] | None:
+        """`{attr: value}` as (Lexeme attribute, how, value), or None if it is not a plain test."""
+        if attr in _STRING_ATTRS:
+            if isinstance(value, str):
+                return _STRING_ATTRS[attr], "eq", self._vocab.strings.add(value)
+            if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("IN", "NOT_IN"):
+                how, listed = next(iter(value.items()))
+                if isinstance(listed, (list, tuple)) and all(isinstance(v, str) for v in listed):
+                    return _STRING_ATTRS[attr], how, frozenset(map(self._vocab.strings.add, listed))
+            return None
+        if attr not in _VALUE_ATTRS:
+            return None
+        if attr != "LENGTH":
+            return (_VALUE_ATTRS[attr], "eq", value) if isinstance(value, bool) else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return "length", "eq", value
+        if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _COMPARE:
+            how, bound = next(iter(value.items()))
+            return ("length", how, bound) if isinstance(bound, int) and not isinstance(bound, bool) else None
+        return None
+
+    def _mask(self, orth: int) -> int:
+        """The bits of the pattern tokens the word fits (kept for the next time it is seen)."""
+        lexeme = self._vocab[orth]
+        mask = 0
+        for bit, tests in enumerate(self._tests):
+            if all(_passes(len(lexeme.orth_) if attr == "length" else getattr(lexeme, attr), how, arg)
+                   for attr, how, arg in tests):
+                mask |= 1 << bit
+        self._masks[orth] = mask
+        return mask
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[str, int, int]]:
+        """(key, start, end) of every match; a windowed pattern's only where some window holds it."""
+        from spacy.attrs import ORTH
+
+        n = len(doc)
+        if not n or not self._patterns:
+            return
+        known = self._masks
+        masks = [known[o] if o in known else self._mask(o) for o in doc.to_array(ORTH).tolist()]
+        half = WINDOW // 2
+        last_window = (max(1, n - half) - 1) // half * half
+        for start in itertools.compress(range(n), map(self._firsts.__and__, masks)):
+            for key, steps, skip, windowed in self._patterns:
+                if not masks[start] >> steps[0][0] & 1:
+                    continue
+                limit = min(n, min(start // half * half, last_window) + WINDOW) if windowed else n
+                size = len(steps)
+                states = skip[1]
+                at = start + 1
+                if size in states:
+                    yield key, start, at
+                while states and at < limit:
+                    mask = masks[at]
+                    states = frozenset().union(*(skip[p if steps[p][1] == "*" else p + 1] for p in states
+                                                 if p < size and mask >> steps[p][0] & 1))
+                    at += 1
+                    if size in states:
+                        yield key, start, at
+
+
+def _passes(value: Any, how: str, arg: Any) -> bool:
+    if how == "IN":
+        return value in arg  # type: ignore[no-any-return]
+    if how == "NOT_IN":
+        return value not in arg  # type: ignore[no-any-return]
+    if how == "eq":
+        return value == arg  # type: ignore[no-any-return]
+    return _COMPARE[how](value, arg)  # type: ignore[no-any-return]
+
+
+def _optional_skips(ops: list[str]) -> list[frozenset[int]]:
+    """For each pattern position, the positions reachable from it by leaving out optional tokens
+    ("?", "*"), itself included; the position past the last token is the match."""
+    skips = [frozenset({len(ops)})]
+    for p in range(len(ops) - 1, -1, -1):
+        skips.insert(0, frozenset({p}) | skips[0] if ops[p] in ("?", "*") else frozenset({p}))
+    return skips
+
+
 class Phrase(NamedTuple):
     """A phrase variant as the tokenizer splits it: plain data, as the compiled-pack cache keeps it."""
 
@@ -71,6 +208,7 @@ class MatcherBank:
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._tokens = Matcher(nlp.vocab, validate=True)  # bounded patterns, over the whole Doc
         self._windowed = Matcher(nlp.vocab, validate=True)  # patterns with an inner repeat
+        self._plain = SetPatterns(nlp.vocab)  # patterns of plain tests, either sort
         self._greedy: dict[str, tuple[str, str]] = {}  # internal key -> (rule key, key of its repeat's token)
 
     def add_phrases(self, key: str, phrases: list[str] | tuple[str, ...], *, exact: bool = False) -> list[Phrase]:
@@ -117,16 +255,23 @@ class MatcherBank:
         for pattern in patterns:
             repeats = [i for i, token in enumerate(pattern) if _repeat_min(token) is not None]
             if not repeats:
-                self._tokens.add(key, [pattern])
+                self._add_tokens(key, pattern, windowed=False)
             elif repeats == [len(pattern) - 1]:
                 *head, last = pattern
                 repeat = {k: v for k, v in last.items() if k != "OP"}
                 internal = f"{key}#greedy{len(self._greedy)}"
                 self._greedy[internal] = (key, internal + "+")
-                self._tokens.add(internal + "+", [[repeat]])
-                self._tokens.add(internal, [[*head, *[repeat] * max(_repeat_min(last) or 0, 0 if head else 1)]])
+                self._add_tokens(internal + "+", [repeat], windowed=False)
+                self._add_tokens(internal, [*head, *[repeat] * max(_repeat_min(last) or 0, 0 if head else 1)],
+                                 windowed=False)
             else:
-                self._windowed.add(key, [pattern])
+                self._add_tokens(key, pattern, windowed=True)
+
+    def _add_tokens(self, key: str, pattern: list[dict[str, Any]], *, windowed: bool) -> None:
+        if self._plain.compiles(pattern):
+            self._plain.add(key, pattern, windowed=windowed)
+        else:
+            (self._windowed if windowed else self._tokens).add(key, [pattern])
 
     def phrase_keys(self, phrases: list[str] | tuple[str, ...]) -> tuple[str, ...]:
         """Phrases (with alternations) as " key key " strings, to look up in a text's keys
@@ -147,6 +292,8 @@ class MatcherBank:
                     found.setdefault(match_id, set()).add((lo + start, -(lo + end)))
         strings = self.nlp.vocab.strings
         hits = {strings[match_id]: spans for match_id, spans in found.items()}
+        for key, start, end in self._plain(doc):
+            hits.setdefault(key, set()).add((start, -end))
         for internal, (key, repeat_key) in self._greedy.items():
             spans = hits.pop(internal, None)
             fits = hits.pop(repeat_key, set())

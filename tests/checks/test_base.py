@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from replycoach.checks.base import capital_at_sentence_start, match_case, removal, starts_sentence
@@ -75,3 +75,64 @@ def test_a_bank_built_from_cached_phrase_tokens_matches_what_a_fresh_one_does():
     assert hits == again.run(doc)
     assert set(hits) == {"keyed", "exact"} and len(hits["keyed"]) == 3
     assert len(hits["exact"]) == 4  # on lower case: "asap" too
+
+
+# Patterns of every shape SetPatterns takes: optional, repeated and "one or more" tokens inside,
+# IN / NOT_IN / equals on ORTH, TEXT and LOWER, flags and LENGTH compared, several tests on a token.
+_SET_PATTERNS = {
+    "passive": [{"LOWER": {"IN": ["is", "was", "being"]}}, {"LOWER": {"IN": ["not", "being", "just"]}, "OP": "*"},
+                {"LOWER": {"IN": ["sent", "done"]}}],
+    "shout": [{"IS_UPPER": True, "IS_ALPHA": True, "LENGTH": {">=": 3}, "ORTH": {"NOT_IN": ["ASAP"]}},
+              {"IS_UPPER": True, "OP": "+"}, {"IS_PUNCT": True}],
+    "maybe": [{"TEXT": "is"}, {"LOWER": "not", "OP": "?"}, {"LOWER": {"NOT_IN": ["sent"]}, "IS_SPACE": False}],
+    "short": [{"LENGTH": 2, "IS_LOWER": True}],
+    "named": [{"IS_TITLE": True, "IS_ASCII": True}, {"IS_DIGIT": True, "LENGTH": {"<": 3}, "OP": "?"},
+              {"IS_DIGIT": False, "LENGTH": {"!=": 1}}],
+}
+_WORDS = ["is", "IS", "was", "being", "not", "NOT", "just", "sent", "done", "DONE", "ASAP", "WE", "ok", ".", "!", "\n",
+          "Sam", "Zoë", "42", "7", "2026"]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from replycoach.pipeline import build_nlp
+
+    return build_nlp()
+
+
+@given(words=st.lists(st.sampled_from(_WORDS), max_size=150))
+@example(words=["is", *["not"] * 62, "sent"])  # 64 tokens: inside the first window
+@example(words=["is", *["not"] * 63, "sent"])  # 65: in no window
+@example(words=["ok"] * 40 + ["is", *["just"] * 30, "done"] + ["ok"] * 40)  # inside the second window only
+def test_set_patterns_find_what_spacys_matcher_finds(nlp, words):
+    """Every match spaCy's Matcher finds, and no other; a pattern with a repeat inside only within
+    one of the bank's windows, as the bank matched it with spaCy."""
+    from spacy.matcher import Matcher
+
+    from replycoach.checks.base import WINDOW, MatcherBank
+
+    bank = MatcherBank(nlp)
+    spacy_matcher = Matcher(nlp.vocab)
+    for key, pattern in _SET_PATTERNS.items():
+        bank.add_patterns(key, [pattern])
+        spacy_matcher.add(key, [pattern])
+    assert len(bank._plain) == len(_SET_PATTERNS) and not len(bank._tokens) and not len(bank._windowed)
+    doc = nlp(" ".join(words))
+    step = WINDOW // 2
+    windows = range(0, max(1, len(doc) - step), step)
+    expected = {(nlp.vocab.strings[match_id], start, end) for match_id, start, end in spacy_matcher(doc)}
+    expected = {(key, start, end) for key, start, end in expected
+                if key not in ("passive", "shout") or any(lo <= start and end <= lo + WINDOW for lo in windows)}
+    assert set(bank._plain(doc)) == expected
+
+
+def test_a_pattern_set_patterns_cannot_read_is_left_to_spacy(nlp):
+    from replycoach.checks.base import MatcherBank
+
+    bank = MatcherBank(nlp)
+    bank.add_patterns("number", [[{"LIKE_NUM": True}, {"LOWER": "days"}]])  # an attribute it does not read
+    bank.add_patterns("first-optional", [[{"LOWER": "please", "OP": "?"}, {"LOWER": "wait"}]])
+    bank.add_patterns("plain", [[{"LOWER": "please"}, {"LOWER": "wait"}]])
+    assert len(bank._plain) == 1 and len(bank._tokens) == 2
+    hits = bank.run(nlp("Please wait 3 days"))
+    assert hits == {"number": [(2, 4)], "first-optional": [(0, 2), (1, 2)], "plain": [(0, 2)]}
