@@ -11,7 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
+from . import (
+    linear,
+    render_html,  # noqa: F401  (registers the notebook views of what a Coach returns)
+)
 from .cache import CacheStore, fingerprint, gc_paused, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
@@ -52,6 +55,7 @@ class Coach:
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
         store = open_store(cache)
+        linear.use_store(store)  # weights files (read by learned rules and the customer models) check faster
         parsed = self._parsed_files(store)
         self.rule_set = load_rules(self.config, rules, parsed=parsed)
         if store and parsed.added:
@@ -397,11 +401,11 @@ class Coach:
         ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
-            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals))
+            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals, ctx.unchecked))
         if full and self._late_checks:
             more = self._run(self._late_checks, analysis, ctx)
             reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],
-                                        signals + more[2]))
+                                        signals + more[2], ctx.unchecked))
         return tuple(reports)
 
     def _rules_pass(self, analysis: Analysis, customer: Customer | None, channel: str
@@ -431,7 +435,7 @@ class Coach:
         return findings, strengths, signals
 
     def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
-                strengths: list[Strength], signals: list[Signal]) -> Report:
+                strengths: list[Strength], signals: list[Signal], unchecked: list[str]) -> Report:
         findings = dedupe(findings, self._word_level)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, word_level=self._word_level,
@@ -445,7 +449,8 @@ class Coach:
             customer_upset_level=customer.level if customer else None,
             customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected),
-            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0))
+            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0),
+            unchecked_rules=tuple(unchecked))
         return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
                       categories=result.categories, metrics=metrics, findings=tuple(findings),
                       strengths=tuple(strengths), signals=tuple(signals), text=analysis.text,
@@ -468,7 +473,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
     language.looks_foreign): a process checking English never reads them. With the cache,
     wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
-    from . import linear, signals
+    from . import signals
 
     load_tables(store)
     if plain_zipf("the") is None:
