@@ -13,14 +13,18 @@ does, which would make the client the thing measured.
   server CPU/req    CPU seconds of the whole server process tree (uvicorn processes and their
                     check processes, from /proc) during the load phase / requests: what a request
                     costs whatever the machine's load
+  ... by role       the same split by depth in the tree: the supervisor (--workers > 1), the
+                    server processes (HTTP, FastAPI, handing the check over) and the check processes
+  library CPU/check `Coach.check` + its JSON in this process, same replies, after a warm-up pass
+  overhead          server CPU/req - library CPU/check: what serving a check costs above the check
   predicted/s       server cores / server CPU per request: the rate the server could reach with
                     that many free cores and a client elsewhere (cores = the server's CPUs minus the
-                    client's, at least 1)
+                    client's, at least 1); "one core per worker": --workers / server CPU per request
   client CPU/req    this process's CPU during the load phase / requests
   CPU capacity      2 x (one busy loop's time) / (time of 2 at once): what the machine gives now
                     (2.0 on two idle cores); wall figures cannot beat it
   memory            the server tree's resident memory after 10% of the requests and at the end
-  library           the same replies through `Coach.check` in this process, one core
+  library           the same replies through `Coach.check` in this process, one core (wall)
 
     python benchmarks/service.py [--requests 20000] [--concurrency 8] [--workers 2] [--json]
 """
@@ -54,8 +58,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def tree(pid: int) -> list[int]:
-    """`pid` and all its descendants (uvicorn processes, their check processes), from /proc."""
+def depths(pid: int) -> dict[int, int]:
+    """`pid` and all its descendants, each with its depth below `pid` (0: `pid` itself), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -64,23 +68,45 @@ def tree(pid: int) -> list[int]:
                 children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
             except (OSError, ValueError, IndexError):
                 continue
-    found, todo = [], [pid]
+    found: dict[int, int] = {}
+    todo = [(pid, 0)]
     while todo:
-        found.append(todo.pop())
-        todo.extend(children.get(found[-1], []))
+        p, depth = todo.pop()
+        found[p] = depth
+        todo.extend((c, depth + 1) for c in children.get(p, []))
     return found
 
 
-def tree_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of the tree under `pid`, those already reaped included."""
-    total = 0
-    for p in tree(pid):
+def tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (uvicorn processes, their check processes), from /proc."""
+    return list(depths(pid))
+
+
+def cpu_by_depth(pid: int) -> dict[int, float]:
+    """User + system CPU seconds of the tree under `pid` by depth (0: `pid`), reaped children
+    counted in their parent's depth + 1 (a replaced process's CPU stays in the figures)."""
+    totals: dict[int, float] = {}
+    for p, depth in depths(pid).items():
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
-    return total / CLOCK_TICKS
+        own, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+        totals[depth] = totals.get(depth, 0.0) + own / CLOCK_TICKS
+        totals[depth + 1] = totals.get(depth + 1, 0.0) + reaped / CLOCK_TICKS
+    return totals
+
+
+def tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of the tree under `pid`, those already reaped included."""
+    return sum(cpu_by_depth(pid).values())
+
+
+def roles(workers: int) -> list[str]:
+    """What the processes at each depth of `replycoach serve`'s tree are."""
+    if workers > 1:
+        return ["supervisor", "server processes", "check processes"]
+    return ["server process", "check processes"]
 
 
 def rss_mib(pid: int) -> float:
@@ -145,17 +171,18 @@ def healthy(port: int) -> bool:
         return False
 
 
-def library_rate(bodies: list[dict[str, Any]]) -> float:
-    """`Coach.check` on the same bodies in this process: checks per second after a warm-up pass."""
+def library_rate(bodies: list[dict[str, Any]]) -> tuple[float, float]:
+    """`Coach.check` on the same bodies in this process, after a warm-up pass: (checks per second,
+    CPU milliseconds per check). The second is what a check process could cost at best."""
     coach = make_coach(None)
     for _pass in ("warm-up", "timed"):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for b in bodies:
             try:
-                coach.check(b["draft"], customer=b.get("customer"))
+                coach.check(b["draft"], customer=b.get("customer")).to_json()
             except Exception:  # coded refusals (RC105 not English) are part of the workload
                 pass
-    return len(bodies) / (time.perf_counter() - start)
+    return len(bodies) / (time.perf_counter() - start), 1000 * (time.process_time() - cpu) / len(bodies)
 
 
 def pin(cpus: set[int]) -> set[int]:
@@ -170,7 +197,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     replies = agent_replies()
     bodies = [{"draft": r.text, **({"customer": r.customer} if r.customer else {})} for r in replies]
     allowed = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
-    rate_library = library_rate(bodies) if not args.no_library else None
+    rate_library, check_ms = library_rate(bodies) if not args.no_library else (None, None)
     capacity = cpu_capacity()
     port = free_port()
     server_cpus = set(args.server_cpus) if args.server_cpus else None
@@ -195,11 +222,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             if done == max(1, args.requests // 10) and not early:
                 early.append(rss_mib(server.pid))
 
-        cpu_before, self_before = tree_cpu_s(server.pid), resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before, self_before = cpu_by_depth(server.pid), resource.getrusage(resource.RUSAGE_SELF)
         begin = time.perf_counter()
         latencies, errors = asyncio.run(drive(port, requests, args.requests, args.concurrency, progress))
         elapsed = time.perf_counter() - begin
-        server_cpu = tree_cpu_s(server.pid) - cpu_before
+        cpu_after = cpu_by_depth(server.pid)
+        by_depth = {d: cpu_after.get(d, 0.0) - cpu_before.get(d, 0.0) for d in cpu_after}
+        server_cpu = sum(by_depth.values())
         self_after = resource.getrusage(resource.RUSAGE_SELF)
         late = rss_mib(server.pid)
         processes = len(tree(server.pid))
@@ -218,8 +247,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "requests_per_s": round(rate, 1), "p50_ms": round(1000 * statistics.median(latencies), 2),
             "p99_ms": round(1000 * latencies[int(0.99 * (done - 1))], 2), "errors": errors,
             "server_cpu_ms_per_request": round(1000 * per_request, 3),
+            "server_cpu_ms_per_request_by_role": {name: round(1000 * by_depth.get(d, 0.0) / done, 3)
+                                                  for d, name in enumerate(roles(args.workers))},
+            "library_cpu_ms_per_check": round(check_ms, 3) if check_ms else None,
+            "server_overhead_ms_above_check": round(1000 * per_request - check_ms, 3) if check_ms else None,
             "server_cores_free_of_client": server_cores,
             "predicted_requests_per_s": round(server_cores / per_request, 1),
+            "predicted_requests_per_s_one_core_per_worker": round(args.workers / per_request, 1),
             "client_cpu_ms_per_request": round(1000 * client_cpu_s / done, 3),
             "library_checks_per_s": round(rate_library, 1) if rate_library else None,
             "server_rss_mib_at_10pct": early[0] if early else None, "server_rss_mib_at_end": late,

@@ -366,11 +366,12 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
             yield item
 
     err = Console(stderr=True)
+    terminal = err.is_terminal  # asked once: rich works it out afresh on every call
     # Counting is a second read of the file: only worth it when a progress bar will show the total.
-    total = count_records(args.input, fmt=args.input_format) if err.is_terminal else None
+    total = count_records(args.input, fmt=args.input_format) if terminal else None
     progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}/s"), TimeRemainingColumn(),
-                        console=err, disable=not err.is_terminal, transient=True)
+                        console=err, disable=not terminal, transient=True)
     interrupted = False
     stopped: ReplycoachError | None = None
     times = RunTimes()
@@ -395,7 +396,7 @@ def _cmd_batch(args: argparse.Namespace, out: Console) -> int:
                     raise _output_error(error, out_path, "--out") from None
                 good += len(line)
                 summary.add(result)
-                if err.is_terminal and done_count % 16 == 0:  # the rate is a walk over recent samples
+                if terminal and done_count % 16 == 0:  # the rate is a walk over recent samples
                     progress.update(task, advance=16, rate=f"{progress.tasks[0].speed or 0:.0f}")
         except KeyboardInterrupt:
             interrupted = True

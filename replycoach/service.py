@@ -25,8 +25,8 @@ import sys
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable
+from contextlib import ExitStack, asynccontextmanager
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
@@ -118,21 +118,48 @@ def _rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
-@contextmanager
-def _transient_words(coach: Coach) -> Iterator[None]:
-    """Forget, after the block, every word the block added: spaCy's strings, lexemes and
-    tokenizer cache through a memory zone (spaCy >= 3.8), and our orth -> norm cache, whose
-    entries would otherwise point at strings the zone removed. One thread per Coach only: a
-    zone is a mode of the whole vocabulary."""
-    norms: dict[int, int] = coach.nlp.get_pipe("replycoach_norm").norm_by_orth
-    known = len(norms)
-    zone = coach.nlp.memory_zone() if hasattr(coach.nlp, "memory_zone") else nullcontext()
-    try:
-        with zone:
-            yield
-    finally:
-        for orth in list(islice(reversed(norms), len(norms) - known)):  # a dict keeps insertion order
-            del norms[orth]
+# How many new strings a check process keeps between two flushes of its words: about 30 MB of
+# strings, lexemes and cache entries, well under `recycle_mb` (the 3,361 corpus replies of
+# benchmarks/ add 24,000 strings and 15 MB; a second pass over them adds none).
+WINDOW_STRINGS = 50_000
+
+
+class _Words:
+    """Forget the words that checks add, a window at a time: spaCy's strings, lexemes and tokenizer
+    cache through a memory zone (spaCy >= 3.8), and our orth -> norm cache, whose entries would
+    otherwise point at strings the zone removed. The zone stays open across requests until it
+    holds WINDOW_STRINGS new strings, so a word met again within the window is found cached:
+    forgetting after every request made each one build a lexeme for every word it met, about a
+    quarter of a check's CPU. One thread per Coach only: a zone is a mode of the whole vocabulary."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.nlp = coach.nlp
+        self.norms: dict[int, int] = coach.nlp.get_pipe("replycoach_norm").norm_by_orth
+        self._zone: ExitStack | None = None
+        self._strings = self._known = 0
+
+    def open(self) -> None:
+        """Start a window if none is open (what a request adds from now on is forgotten with it)."""
+        if self._zone is None and hasattr(self.nlp, "memory_zone"):
+            self._strings, self._known = len(self.nlp.vocab.strings), len(self.norms)
+            self._zone = ExitStack()
+            self._zone.enter_context(self.nlp.memory_zone())
+
+    def close_if_full(self, limit: int) -> None:
+        """After a request: end the window once it holds `limit` new strings."""
+        if self._zone is not None and len(self.nlp.vocab.strings) - self._strings >= limit:
+            self.close()
+
+    def close(self) -> None:
+        """End the window: every word added since it opened is forgotten."""
+        if self._zone is None:
+            return
+        zone, self._zone = self._zone, None
+        try:
+            zone.close()
+        finally:
+            for orth in list(islice(reversed(self.norms), len(self.norms) - self._known)):  # insertion order
+                del self.norms[orth]
 
 
 def _warmed(coach: Coach) -> Coach:
@@ -146,19 +173,25 @@ def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, A
     rule_ids = [r.id for r in coach.rules]
     start_mb = _rss_mb()
 
+    words = _Words(coach)
+
     @lru_cache(maxsize=16)
-    def narrowed(selection: tuple[str, ...]) -> Coach:
+    def narrowed(selection: tuple[str, ...]) -> tuple[Coach, _Words]:
         """A Coach with only the selected rules (a few selections are common, so cache them)."""
         drop = tuple(i for i in rule_ids if i not in _selected(rule_ids, selection))
-        return _warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
-                             rules=coach.rule_paths))
+        chosen = _warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
+                               rules=coach.rule_paths))
+        return chosen, _Words(chosen)
 
     def answer(job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Answer:
         operation, fields, selection = job
         try:
-            chosen = narrowed(selection) if selection else coach  # built outside the zone: its rules stay
-            with _transient_words(chosen):
+            chosen, window = narrowed(selection) if selection else (coach, words)  # built outside the zone
+            window.open()
+            try:
                 body = _operate(chosen, operation, fields)
+            finally:
+                window.close_if_full(WINDOW_STRINGS)
             status = 200
         except ReplycoachError as err:
             status, body = _status_of(err), json.dumps(err.to_dict(), ensure_ascii=False)

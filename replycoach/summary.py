@@ -5,8 +5,9 @@ best replies, weekly trends and reused lines, built from result lines (fresh or 
 from __future__ import annotations
 
 import csv
+from bisect import insort
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +65,24 @@ class Example:
         return " ".join(self.report["text"].split())[:140]
 
 
+def _lowest(e: Example) -> tuple[int, str]:
+    return e.score, e.id
+
+
+def _highest(e: Example) -> tuple[int, str]:
+    return -e.score, e.id
+
+
+def _keep(ranked: list[Example], example: Example, key: Callable[[Example], tuple[int, str]], size: int) -> None:
+    """Add `example` to `ranked` (sorted by `key`, at most `size` long) if it ranks among the first
+    `size`; ties go after the examples already there, as a stable sort of the list plus it would put
+    them. Most replies rank below the last kept one and cost one comparison: no sort per record."""
+    if len(ranked) >= size and key(example) >= key(ranked[-1]):
+        return
+    insort(ranked, example, key=key)
+    del ranked[size:]
+
+
 @dataclass
 class GroupStats:
     """Running totals for one agent or team (or all replies)."""
@@ -87,8 +106,8 @@ class GroupStats:
         self.words += report["metrics"]["words"]
         self.findings += len(report["findings"])
         self.rules.update(f["rule"] for f in report["findings"])
-        self.worst = sorted([*self.worst, example], key=lambda e: (e.score, e.id))[:KEEP]
-        self.best = sorted([*self.best, example], key=lambda e: (-e.score, e.id))[:KEEP]
+        _keep(self.worst, example, _lowest, KEEP)
+        _keep(self.best, example, _highest, KEEP)
         week = week_of(when)
         if week:
             count_sum = self.weeks.setdefault(week, [0, 0.0])
@@ -150,7 +169,7 @@ class BatchSummary:
             if team:
                 self.teams.setdefault(team, GroupStats()).add(example, when)
             if example.report["findings"] and (len(self.worst) < 8 or example.score < self.worst[-1].score):
-                self.worst = sorted([*self.worst, example], key=lambda e: (e.score, e.id))[:8]
+                _keep(self.worst, example, _lowest, 8)
 
     def line(self) -> str:
         errors = ", ".join(f"{c} {n}" for c, n in self.errors.most_common()) or "none"

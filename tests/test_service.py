@@ -222,23 +222,34 @@ def _fresh_words(n: int, seed: int) -> list[str]:
     return ["".join(rnd.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(n)]
 
 
-def test_new_words_leave_the_string_store_and_norm_cache_as_they_were():
-    from replycoach.service import _answerer
+def test_new_words_are_forgotten_a_window_at_a_time(monkeypatch):
+    from replycoach import service
 
+    monkeypatch.setattr(service, "WINDOW_STRINGS", 300)
     coach = Coach()
     coach.check("Thanks for waiting.")
-    answer = _answerer(coach, recycle_mb=10**6)
+    answer = service._answerer(coach, recycle_mb=10**6)
     strings, norms = coach.nlp.vocab.strings, coach.nlp.get_pipe("replycoach_norm").norm_by_orth
     size = (len(strings), len(norms))
     repeated = _fresh_words(5, 0)
+    flushes = within = 0
     for i in range(60):
         words = [*_fresh_words(20, i + 1), *repeated, repeated[0].upper()]  # some words come back, upper-cased too
         draft = "Thanks for waiting. " + " ".join(f"Your {w} ships today." for w in words)
         status, body, _ = answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))
         assert status == 200
-        assert (len(strings), len(norms)) == size
-    # a check inside the zone reports exactly what a fresh Coach outside one reports
-    assert json.loads(body) == json.loads(Coach().check(draft, customer=f"Where is my {words[0]}?").to_json())
+        assert len(strings) < size[0] + 300 + 200  # a window's strings and one request's at most
+        if (len(strings), len(norms)) == size:  # the window filled and its words were forgotten
+            flushes += 1
+            if flushes == 1:  # a check in a zone reports exactly what a fresh Coach outside one reports
+                fresh = Coach().check(draft, customer=f"Where is my {words[0]}?").to_json()
+                assert json.loads(body) == json.loads(fresh)
+        else:  # within a window: the same request again meets only words it already knows
+            within += 1
+            grown = len(strings)
+            assert answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))[1] == body
+            assert len(strings) in (grown, size[0])
+    assert flushes >= 5 and within >= 30
     status, body, _ = answer(("check", {"draft": draft}, ("tone",)))  # a narrowed Coach too
     assert status == 200 and {f["category"] for f in json.loads(body)["findings"]} <= {"tone"}
 
