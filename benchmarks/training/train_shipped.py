@@ -252,7 +252,7 @@ REPLY_MODELS: dict[str, ReplyModel] = {
     # customer-state model improves. The cut-off cross-validation picks sits on a flat F1 curve and
     # dev falls off fast above it: with a customer-state model retrained on the agreed RSiCS
     # labels it moved 0.141 -> 0.188 and dev fell to 0.721 (twcs+stc3 0.750); the same weights at
-    # 0.12 gave 0.758 / 0.781, and today's at 0.12 0.775 / 0.797 (`threshold:` in gap.yaml).
+    # 0.12 gave 0.758 / 0.781; the shipped weights at 0.12 give 0.770 / 0.797 (`threshold:` in gap.yaml).
     "empathy_gap": ReplyModel("rules/empathy/gap.weights.json", 0.5, customer_words=False, only_upset=True),
     # Canned reads the customer only through its questions and frustration cues, and the reply
     # against it: how much of the message it takes up (coverage) and how long it is beside it
