@@ -11,6 +11,14 @@ read only if its checksum and key hold (a truncated or corrupted file is compute
 replaced), and written to a temporary file then renamed into place, so a reader never sees half
 of one. A cache directory that cannot be written costs only the time it would have saved.
 
+A word table (lemmas, syllables, Zipf values, inflections: 40,000 to 290,000 words each) is kept
+in parts by its keys' first letters (`pack_table`), and a process unmarshals only the parts
+holding the words it looks up (`Table`): one draft's words touch about 1% of each table, where
+reading whole tables was a tenth of a whole `replycoach check`.
+
+The key of each weights file whose features passed the check against its recipe is kept too
+(linear.load_weights), so the same bytes are not checked again.
+
 Where: $REPLYCOACH_CACHE_DIR, else the user's cache directory (platformdirs:
 ~/.cache/replycoach on Linux). Off: `Coach(cache=False)`, `--no-cache`, or REPLYCOACH_NO_CACHE=1.
 """
@@ -23,12 +31,12 @@ import hashlib
 import marshal
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CacheStore", "fingerprint", "gc_paused", "open_store"]
+__all__ = ["CacheStore", "Table", "fingerprint", "gc_paused", "open_store", "pack_table"]
 
 _MAGIC = b"replycoach-cache-1\n"  # the file format; a new one ignores old files
 _DIGEST = hashlib.sha256().digest_size
@@ -91,6 +99,82 @@ class CacheStore:
                 path.unlink()
         except OSError:
             pass  # another process pruned first, or the folder is read-only: both fine
+
+
+PART = 3  # a table's keys are grouped into parts by their first PART characters: 3 gives parts of ~30 words
+_TABLE = "parts-1"  # the packed table's format
+
+
+def pack_table(table: Mapping[str, Any]) -> tuple[str, int, dict[str, tuple[int, int]], bytes]:
+    """`table` (str keys, plain-data values) as `CacheStore.save` keeps it for `Table.unpack`: each
+    part marshalled on its own, one after the other, and where each one lies."""
+    parts: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        parts.setdefault(key[:PART], {})[key] = value
+    index: dict[str, tuple[int, int]] = {}
+    blobs: list[bytes] = []
+    at = 0
+    for prefix, part in parts.items():
+        blob = marshal.dumps(part)
+        index[prefix] = (at, at + len(blob))
+        blobs.append(blob)
+        at += len(blob)
+    return _TABLE, len(table), index, b"".join(blobs)
+
+
+class Table:
+    """A str-keyed table read from the cache part by part: a part is unmarshalled when a key in it
+    is first looked up. Read-only; `get` as a dict's."""
+
+    __slots__ = ("_data", "_index", "_parts", "_size")
+
+    def __init__(self, size: int, index: dict[str, tuple[int, int]], data: bytes) -> None:
+        self._size = size
+        self._index = index
+        self._data = memoryview(data)  # parts are read from it in place, not copied out first
+        self._parts: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def unpack(cls, value: Any) -> Table | None:
+        """The table `pack_table` made, or None for a value of any other shape (a file this code
+        did not write): the caller computes the table again. (Each part's place is checked when
+        the part is first read: checking 13,000 of them here would cost more than reading the few
+        a draft needs; the store's checksum and key have already ruled out damage.)"""
+        if not (isinstance(value, tuple) and len(value) == 4 and value[0] == _TABLE):
+            return None
+        _, size, index, data = value
+        if not (isinstance(size, int) and isinstance(index, dict) and isinstance(data, bytes) and index):
+            return None
+        return cls(size, index, data)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        prefix = key[:PART]
+        part = self._parts.get(prefix)
+        if part is None:
+            part = self._parts[prefix] = self._read(prefix)
+        return part.get(key, default)
+
+    def _read(self, prefix: str) -> dict[str, Any]:
+        span = self._index.get(prefix)
+        if span is None:
+            return {}
+        if not (isinstance(span, tuple) and len(span) == 2 and 0 <= span[0] <= span[1] <= len(self._data)):
+            raise ValueError(f"a cached table's part {prefix!r} lies outside it")
+        part = marshal.loads(self._data[span[0]:span[1]])
+        if not isinstance(part, dict):
+            raise ValueError(f"a cached table's part {prefix!r} is not a table")
+        return part
+
+    def __len__(self) -> int:
+        return self._size
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every entry (reads every part)."""
+        whole: dict[str, Any] = {}
+        for prefix in self._index:
+            self.get(prefix)
+            whole.update(self._parts[prefix])
+        return whole
 
 
 def open_store(enabled: bool = True) -> CacheStore | None:

@@ -11,7 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import render_html  # noqa: F401  (registers the notebook views of what a Coach returns)
+from . import (
+    linear,
+    render_html,  # noqa: F401  (registers the notebook views of what a Coach returns)
+)
 from .cache import CacheStore, fingerprint, gc_paused, open_store
 from .checks.base import Check, MatcherBank
 from .config import Config, find_config, load_config
@@ -22,7 +25,16 @@ from .linear import LinearModel, Side, load_weights
 from .models import ConversationReport, Edit, Finding, Metrics, Report, Signal, Strength, TurnReport
 from .pipeline import Analysis, analyse, build_nlp, load_tables, plain_zipf
 from .records import Turn
-from .rewrite import Rewrite, Rewriter, RuleRewriter, apply_edits, onto_draft, rewrite_to_fixed_point, todos_in
+from .rewrite import (
+    Rewrite,
+    Rewriter,
+    RuleRewriter,
+    apply_edits,
+    new_findings,
+    onto_draft,
+    rewrite_to_fixed_point,
+    todos_in,
+)
 from .rules.loader import ParsedFiles, compile_error, kinds, load_rules, names_rule
 from .rules.schema import CONVERSATION_SCOPES, Rule
 from .scoring import conversation_score, dedupe, score
@@ -52,6 +64,7 @@ class Coach:
         self.nlp = build_nlp(self.config.model)
         self.rule_paths = [str(r) for r in rules]  # extra packs, for worker processes to load
         store = open_store(cache)
+        linear.use_store(store)  # weights files (read by learned rules and the customer models) check faster
         parsed = self._parsed_files(store)
         self.rule_set = load_rules(self.config, rules, parsed=parsed)
         if store and parsed.added:
@@ -214,14 +227,17 @@ class Coach:
             why = f"the learned rules judged the rewrite worse ({', '.join(worse) or 'a lower score'})"
             # A learned rule near its threshold can flip on the whole rewrite: keep all the edits
             # but one where that passes (the last edit first), rather than none. A lone edit has
-            # nothing to keep.
+            # nothing to keep. The edits were guarded together, so the rest must pass the guard
+            # again: without a new line, a spelled-out acronym can lift the reading grade.
             for i in reversed(range(len(result.edits))) if len(result.edits) > 1 else ():
                 kept = result.edits[:i] + result.edits[i + 1:]
                 text, placed = apply_edits(first.text, kept)
                 trial, trial_worse = judged(text)
-                if trial.score >= before.score and not trial_worse:
+                todos = todos_in(text, placed)
+                if (trial.score >= before.score and not trial_worse
+                        and not new_findings(before, trial, [(t.start, t.end) for t in todos], self._word_level)):
                     result = result.model_copy(update={
-                        "text": text, "edits": kept, "todos": todos_in(text, placed),
+                        "text": text, "edits": kept, "todos": todos,
                         "rejected": (*result.rejected, f"{result.edits[i].rule}: {why} with this edit")})
                     after_report = trial
                     break
@@ -397,11 +413,11 @@ class Coach:
         ctx, (findings, strengths, signals) = self._rules_pass(analysis, customer, channel)
         reports = []
         if rules_alone or not self._late_checks:
-            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals))
+            reports.append(self._scored(analysis, customer, channel, findings, strengths, signals, ctx.unchecked))
         if full and self._late_checks:
             more = self._run(self._late_checks, analysis, ctx)
             reports.append(self._scored(analysis, customer, channel, findings + more[0], strengths + more[1],
-                                        signals + more[2]))
+                                        signals + more[2], ctx.unchecked))
         return tuple(reports)
 
     def _rules_pass(self, analysis: Analysis, customer: Customer | None, channel: str
@@ -431,7 +447,7 @@ class Coach:
         return findings, strengths, signals
 
     def _scored(self, analysis: Analysis, customer: Customer | None, channel: str, findings: list[Finding],
-                strengths: list[Strength], signals: list[Signal]) -> Report:
+                strengths: list[Strength], signals: list[Signal], unchecked: list[str]) -> Report:
         findings = dedupe(findings, self._word_level)
         result = score(findings, strengths, words=analysis.words, weights=self.config.weights,
                        threshold=self.config.threshold, word_level=self._word_level,
@@ -445,7 +461,8 @@ class Coach:
             customer_upset_level=customer.level if customer else None,
             customer_cues=customer.cues if customer else (),
             protected_spans=len(analysis.clean.protected),
-            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0))
+            replaced_characters=analysis.clean.replaced + (customer.analysis.clean.replaced if customer else 0),
+            unchecked_rules=tuple(unchecked))
         return Report(score=result.overall, passed=result.passed, threshold=self.config.threshold,
                       categories=result.categories, metrics=metrics, findings=tuple(findings),
                       strengths=tuple(strengths), signals=tuple(signals), text=analysis.text,
@@ -468,7 +485,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
     CMUdict 0.1 s. The other languages' lists stay for the few replies that need them (see
     language.looks_foreign): a process checking English never reads them. With the cache,
     wordfreq is imported only for a word that is not plain a-z (see pipeline.plain_zipf)."""
-    from . import linear, signals
+    from . import signals
 
     load_tables(store)
     if plain_zipf("the") is None:

@@ -199,6 +199,7 @@ class Context:
     allow: frozenset[str]  # lower-cased team allowlist
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # matcher key -> token spans
     fired: frozenset[str] = frozenset()  # rules that fired before the learned rules ran
+    unchecked: list[str] = field(default_factory=list)  # rules that could not finish on this draft
     _mirrors: bool | None = None
     _reply_side: Side | None = None
     _features: dict[str, dict[str, float]] = field(default_factory=dict)

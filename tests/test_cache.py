@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replycoach import Coach, Config, RuleError
-from replycoach.cache import CacheStore, open_store
+from replycoach.cache import PART, CacheStore, Table, open_store, pack_table
 from replycoach.cli import main
 
 PHRASE_RULE = """\
@@ -98,6 +98,50 @@ def test_a_store_reads_back_what_it_wrote_and_nothing_under_another_key(tmp_path
     assert not list((tmp_path / "c").glob(".*.tmp"))
 
 
+def test_a_packed_table_reads_back_part_by_part(tmp_path: Path):
+    table = {"refund": 2, "refunded": 3, "ref": 1, "a": 1, "zebra": 2, "utilise": 3, "ünïcode": 3}
+    store = CacheStore(tmp_path)
+    assert store.save("syllables", "k", pack_table(table))
+    read = Table.unpack(store.load("syllables", "k"))
+    assert read is not None and len(read) == len(table)
+    assert read.get("refunded") == 3 and read._parts.keys() == {"ref"}  # one part read, the others not
+    assert read.get("refuse") is None and read.get("refuse", 0) == 0 and read.get("qqq", -1) == -1
+    assert read.get("a") == 1 and read.get("ünïcode") == 3
+    assert read.to_dict() == table
+    assert all(len(prefix) <= PART for prefix in read._index)
+
+
+@pytest.mark.parametrize("value", [None, {"refund": 2}, ("parts-1", 1, {}, b""), ("parts-0", 1, {"a": (0, 1)}, b"x"),
+                                   ("parts-1", "1", {"a": (0, 1)}, b"x"), ("parts-1", 1, {"a": (0, 1)}, "x")])
+def test_a_value_that_is_not_a_packed_table_is_not_read_as_one(value: object):
+    assert Table.unpack(value) is None
+
+
+@pytest.mark.parametrize("index", [{"ref": (0, 999)}, {"ref": [0, 1]}, {"ref": (5, 2)}])
+def test_a_part_outside_its_table_is_an_error_not_a_wrong_answer(index: dict[str, object]):
+    _, size, _, data = pack_table({"refund": 2})
+    table = Table.unpack(("parts-1", size, index, data))
+    assert table is not None and table.get("zzz") is None  # another part: not read
+    with pytest.raises(ValueError, match="part 'ref'"):
+        table.get("refund")
+
+
+def test_a_word_table_cached_in_another_shape_is_computed_again(tmp_path: Path):
+    from replycoach import pipeline
+
+    store = CacheStore(tmp_path)
+    calls = []
+
+    def compute() -> dict[str, int]:
+        calls.append(1)
+        return {"refund": 2}
+
+    store.save("syllables", "k", {"refund": 9})  # a whole dict, as an older version wrote it
+    assert pipeline._cached_table(store, "syllables", "k", compute) == {"refund": 2} and calls == [1]
+    read = pipeline._cached_table(store, "syllables", "k", compute)  # saved packed: read back, not computed
+    assert isinstance(read, Table) and read.get("refund") == 2 and calls == [1]
+
+
 def test_old_entries_are_pruned(tmp_path: Path):
     store = CacheStore(tmp_path)
     for i in range(12):
@@ -174,3 +218,36 @@ def test_building_a_coach_leaves_collection_on(cache_dir: Path, make_pack: Calla
     assert gc.isenabled()
     _pack_coach(make_pack(stock=PHRASE_RULE.format(phrase="rest assured")))
     assert gc.isenabled()
+
+
+def test_a_weights_file_is_checked_against_its_recipe_once_per_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import json
+
+    from replycoach import linear
+
+    shipped = Path(linear.__file__).parent / "data" / "customer-upset.json"
+    path = tmp_path / "model.json"
+    path.write_bytes(shipped.read_bytes())
+    checks: list[str] = []
+    real = linear._feature_problem
+    monkeypatch.setattr(linear, "_feature_problem", lambda name, *a: checks.append(name) or real(name, *a))
+    monkeypatch.setattr(linear, "_checked_store", None)
+    store = CacheStore(tmp_path / "cache")
+
+    def load() -> int:
+        checks.clear()
+        linear.load_weights(path)
+        return len(checks)
+
+    assert load() > 100  # no store: every feature checked, every time
+    assert load() > 100
+    linear.use_store(store)
+    assert load() > 100  # checked, and the file's key kept
+    assert load() == 0  # the same bytes: trusted
+    data = json.loads(path.read_text())
+    data["weights"]["r.zz:nonsense"] = 1.0
+    path.write_text(json.dumps(data))
+    for _ in range(2):  # a changed file is checked again; a bad one is never trusted
+        with pytest.raises(RuleError) as err:
+            load()
+        assert err.value.code == "RC209" and "r.zz:nonsense" in str(err.value)

@@ -3,6 +3,7 @@ import sys
 
 import pytest
 
+from replycoach.cache import Table
 from replycoach.pipeline import analyse, build_nlp, fk_grade, norm_of
 from replycoach.text import clean
 
@@ -76,13 +77,14 @@ def test_the_cached_zipf_table_answers_as_wordfreq_does(tmp_path):
     from replycoach.cache import CacheStore
 
     store = CacheStore(tmp_path)
-    kept = pipeline._zipf_words, pipeline._zipf_index, pipeline._zipf_values
+    kept = pipeline._zipf
     try:
-        pipeline._zipf_words = ()
+        pipeline._zipf = {}
         pipeline._load_zipf_table(store)  # built from wordfreq and saved
-        assert pipeline._zipf_words and list(tmp_path.glob("zipf-*.bin"))
-        pipeline._zipf_words = ()
-        pipeline._load_zipf_table(store)  # read back
+        assert pipeline._zipf and list(tmp_path.glob("zipf-*.bin"))
+        pipeline._zipf = {}
+        pipeline._load_zipf_table(store)  # read back, part by part
+        assert isinstance(pipeline._zipf, Table)
         rng = random.Random(13)
         listed = sorted(get_frequency_dict("en"))
         words = rng.sample(listed, 3000) + ["the", "plumber", "agent_name", "x_", "_", "zzqxv", "becky"]
@@ -93,7 +95,7 @@ def test_the_cached_zipf_table_answers_as_wordfreq_does(tmp_path):
         assert [pipeline.plain_zipf(w) for w in answered] == [zipf_frequency(w, "en") for w in answered]
         assert pipeline.plain_zipf("ps4") is None and pipeline.plain_zipf("Becky") is None  # wordfreq's to answer
     finally:
-        pipeline._zipf_words, pipeline._zipf_index, pipeline._zipf_values = kept
+        pipeline._zipf = kept
 
 
 def test_pyphens_patterns_from_the_cache_hyphenate_as_parsed_ones(tmp_path, monkeypatch):
@@ -141,7 +143,7 @@ def test_lemminflects_dictionary_from_the_cache_inflects_as_its_own_file_does(tm
         (saved,) = tmp_path.glob("inflections-*.bin")
         fresh()
         assert [pipeline.inflection(w, t) for w, t in words] == expected  # read back
-        assert found.infl_dict is not parsed and found.infl_dict == parsed
+        assert isinstance(found.infl_dict, Table) and found.infl_dict.to_dict() == parsed
         whole = saved.read_bytes()
         saved.write_bytes(whole[:-9])  # truncated: parsed again, not trusted, and saved again
         fresh()
@@ -163,10 +165,11 @@ def test_the_cached_lemma_table_is_the_shipped_file_and_a_damaged_one_is_read_ag
     (saved,) = tmp_path.glob("lemmas-*.bin")
     whole = saved.read_bytes()
     monkeypatch.setattr(pipeline, "_lemmas", {})
-    pipeline._load_lemmas(store)  # read back
-    assert pipeline._lemmas == shipped and pipeline.lemma_of("utilised") == shipped["utilised"]
+    pipeline._load_lemmas(store)  # read back, part by part
+    assert isinstance(pipeline._lemmas, Table) and pipeline._lemmas.to_dict() == shipped
+    assert pipeline.lemma_of("utilised") == shipped["utilised"]
     mid = len(whole) // 2
     saved.write_bytes(whole[:mid] + bytes([whole[mid] ^ 0xFF]) + whole[mid + 1:])  # one flipped byte
     monkeypatch.setattr(pipeline, "_lemmas", {})
-    pipeline._load_lemmas(store)
+    pipeline._load_lemmas(store)  # not trusted: read from the file again, and saved again
     assert pipeline._lemmas == shipped and saved.read_bytes() == whole

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from replycoach import Edit, ReplycoachError, Report
@@ -111,6 +111,9 @@ PIECES = ["We apologise for any inconvenience.", "Your order has been shipped.",
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10).map(" ".join),
        st.sampled_from([None, CUSTOMER, "Where is my order?"]))
+# Once failed: the learned rules refused the whole rewrite, and the edits kept without the
+# thank-you line lifted the reading grade over the channel's limit (a new finding).
+@example("per our SLA PLEASE NOTE Prior to that, please restart the router", CUSTOMER)
 def test_guarantees_hold_for_any_mix(coach, draft, customer):
     try:
         assert_guarantees(coach, draft, customer)

@@ -19,8 +19,12 @@ COMMON_WORD_ZIPF = 4.5  # "you" is 7.2, "order" 5.5; acronyms like "SMS" 3.6, "E
 
 # Capitals, optionally after one digit ("2SV", "3DS"): "KYC", "AT&T", "SLAs".
 _SHAPE = re.compile(r"^[0-9]?[A-Z][A-Z0-9&+]{1,7}s?$")
-# A model or version code ("PS4", "S10", "G85"), a product name rather than an abbreviation.
-_MODEL_NUMBER = re.compile(r"[0-9]$")
+# A model or version code ("PS4", "S10", "G85", "M6S", "L39U"), a product name rather than an
+# abbreviation: a digit at the end or after a letter ("2SV", a digit first, is an abbreviation).
+_MODEL_NUMBER = re.compile(r"[0-9]$|[A-Z][0-9]")
+# Marks before an agent's initials ("*TLT", "^JS", "~ AMY", "= JJ") or a mention ("@ CTRIP", as
+# Weibo spaces it): a name, not an abbreviation.
+_NAME_MARKS = "*^~=@"
 
 
 class AcronymSpec(RuleSpec):
@@ -38,7 +42,13 @@ class AcronymSpec(RuleSpec):
 
 
 def _signature(a: Analysis, i: int) -> bool:
-    """The reply's last word, after a link or a full stop: an agent's initials ("...: <link> HRB")."""
+    """An agent's initials or a mention: after a mark ("*TLT", "= JJ", "@ CTRIP"), or the reply's
+    last word after a link or a full stop ("...: <link> HRB")."""
+    before = a.starts[i]
+    while before and a.text[before - 1].isspace():
+        before -= 1
+    if before and a.text[before - 1] in _NAME_MARKS:
+        return True
     if a.text[a.token_end(i):].strip():
         return False
     j = i - 1
@@ -86,7 +96,11 @@ class Acronym(Check[AcronymSpec]):
                     continue  # "5GB" is a size, "2PM" a time
                 if _signature(a, i):
                     continue
-                if not self.spec.min_length <= len(acronym) <= self.spec.max_length or _MODEL_NUMBER.search(acronym):
+                # The length bounds keep initials and words in capitals quiet; a listed expansion
+                # says this one is an abbreviation whatever its length ("UX").
+                if not (acronym in known or self.spec.min_length <= len(acronym) <= self.spec.max_length):
+                    continue
+                if _MODEL_NUMBER.search(acronym):
                     continue
                 frequency = zipf(acronym.lower())
                 if frequency >= COMMON_WORD_ZIPF:

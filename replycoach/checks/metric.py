@@ -22,6 +22,9 @@ class MetricSpec(RuleSpec):
         description="grade: Flesch-Kincaid on our tokens; words: sentence or reply length; others: textstat.")
     above: float | Literal["channel"] | None = Field(
         None, description="Fire when the value is above this; 'channel' uses the channel's grade target.")
+    above_by_channel: dict[str, float] = Field(default_factory=dict, description=(
+        "Per-channel limits calibrated on real replies, in place of `above` on those channels "
+        "({chat: 10}: harder than 9 in 10 agents' chat replies)."))
     below: float | None = Field(None, description="Fire when the value is below this.")
     min_words: int = Field(0, ge=0, description="Ignore sentences or replies shorter than this.")
     max_words: int | None = Field(None, ge=1, description="Ignore sentences or replies longer than this "
@@ -33,7 +36,7 @@ class MetricSpec(RuleSpec):
 
     @model_validator(mode="after")
     def _band(self) -> MetricSpec:
-        if self.above is None and self.below is None:
+        if self.above is None and self.below is None and not self.above_by_channel:
             raise ValueError("set `above`, `below` or both")
         if self.scope == "sentence" and self.measure not in ("grade", "words"):
             raise ValueError("per-sentence measures are `grade` and `words`")
@@ -48,6 +51,8 @@ class Metric(Check[MetricSpec]):
     word_level = False
 
     def _limit(self, ctx: Context) -> float | None:
+        if ctx.channel in self.spec.above_by_channel:
+            return self.spec.above_by_channel[ctx.channel]
         return ctx.policy.grade if self.spec.above == "channel" else self.spec.above  # type: ignore[return-value]
 
     def _counts(self, words: int) -> bool:

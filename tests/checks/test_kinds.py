@@ -88,8 +88,42 @@ message: "Flagged: {match}"
 why: It matters.
 pattern: '(a|aa)+$'
 """))
-    # Catastrophic backtracking on this input: the guard gives up (no finding) instead of hanging.
-    assert spans(coach.check("Hello " + "a" * 5000 + "b there.")) == []
+    # Catastrophic backtracking on this input: the guard gives up instead of hanging, and says so.
+    report = coach.check("Hello " + "a" * 5000 + "b there.")
+    assert spans(report) == []
+    assert report.metrics.unchecked_rules == ("team.r",)
+    assert coach.check("Hello aa").metrics.unchecked_rules == ()
+
+
+class _Descheduled:
+    """A compiled pattern whose first search stops on the wall clock before using any CPU, as
+    when a busy machine runs other processes for the whole time limit."""
+
+    def __init__(self, pattern):
+        self.pattern = pattern
+        self.searches = 0
+
+    def finditer(self, *args, **kwargs):
+        self.searches += 1
+        if self.searches == 1:
+            raise TimeoutError("regex timed out")
+        return self.pattern.finditer(*args, **kwargs)
+
+
+def test_a_regex_search_stopped_by_a_busy_machine_is_resumed(pack_coach):
+    """The limit is CPU time: a report must not depend on what else the machine runs."""
+    coach = pack_coach(r=rule("""\
+kind: regex
+category: tone
+message: "Flagged: {match}"
+why: It matters.
+pattern: '!{2,}'
+"""))
+    (check,) = [c for c in coach._checks if c.rule.id == "team.r"]
+    check._pattern = slow = _Descheduled(check._pattern)
+    report = coach.check("Thanks for waiting!! It ships today.")
+    assert slow.searches == 2
+    assert spans(report) == ["!!"] and report.metrics.unchecked_rules == ()
 
 
 def test_required_fires_only_under_its_condition(pack_coach):

@@ -1,4 +1,5 @@
-"""The `runon` kind: long sentences run together at a comma splice or past a mid-sentence link."""
+"""The `runon` kind: sentences run together at a comma splice, past a mid-sentence link, at a bare
+conjunction, at a capital after a comma or a word, or at a linking adverb."""
 
 import pytest
 
@@ -14,8 +15,13 @@ subjects: [we, you, please]
 openers: [if, which]
 min_clause: 3
 joiners: [and]
-capitals: [after]
+capitals: [after, check]
 adverbs: [however]
+min_tail: 5
+conjunctions: [so]
+pronouns: [it, you]
+purpose: [can]
+names_after: [click, the]
 examples: {flag: [x], pass: [y]}
 """
 
@@ -111,3 +117,58 @@ def test_a_linking_adverb_with_its_stops_stays_quiet(coach, draft):
 def test_subjects_are_required(pack_coach):
     with pytest.raises(RuleError):
         pack_coach(r=RUNON.replace("subjects: [we, you, please]\n", ""))
+
+
+def test_a_short_closing_line_after_a_link_is_no_run_on(coach):
+    """Fewer than min_tail words after the link read as a new line; min_tail or more run on."""
+    short = "Please read the steps for the order from last week at https://example.com/help we hope it helps!"
+    long = "Please read the steps for the order from last week at https://example.com/help we hope it helps you today!"
+    assert spans(coach.check(short)) == []
+    assert [m for _, m in spans(coach.check(long))] == ["17 words, joined at the link"]
+
+
+def test_a_bare_conjunction_opening_a_main_clause_in_a_long_sentence_fires(coach):
+    draft = ("We check every view on the channel for a few days and count the real ones "
+             "so it is normal to see the count drop.")
+    assert [m for _, m in spans(coach.check(draft))] == ["25 words, joined at 'so'"]
+    assert coach.check(draft).findings[0].fixes == ()
+
+
+@pytest.mark.parametrize("draft", [
+    # a purpose clause
+    "We check every view on the channel for a few days and count the real ones so you can see the right count.",
+    # with its comma
+    "We check every view on the channel for a few days and count the real ones, so it is normal to see the count drop.",
+    # the pro-verb "do so", and "If so"
+    "You will need to sign in to the website first with the email on the account to do so you need the password.",
+    "If so it is best to sign in to the website again with the email address on the account and check the order.",
+    # short
+    "We count the real views so it is normal.",
+])
+def test_a_conjunction_that_is_no_joint_stays_quiet(coach, draft):
+    assert spans(coach.check(draft)) == []
+
+
+def test_a_capitalised_opener_straight_after_a_word_fires_at_any_length_with_a_fix(coach):
+    draft = "The credits show on your next invoice once it is compiled Check here for the details."
+    report = coach.check(draft)
+    assert [m for _, m in spans(report)] == ["16 words, joined at 'Check'"]
+    (fix,) = report.findings[0].fixes
+    assert draft[:fix.start] + fix.replacement + draft[fix.end:] == (
+        "The credits show on your next invoice once it is compiled. Check here for the details.")
+
+
+@pytest.mark.parametrize("draft", [
+    "Please click Check for updates and restart the phone.",  # a button's name
+    "Open the Check settings page on the phone.",  # after a listed word
+    "Hi there Check the settings page.",  # too few words before it
+    "The credits show on your next invoice once it is compiled Check.",  # nothing after it
+])
+def test_a_capitalised_word_that_is_a_name_stays_quiet(coach, draft):
+    assert spans(coach.check(draft)) == []
+
+
+def test_a_comma_closing_a_clause_opened_after_that_is_no_splice(coach):
+    draft = "Please keep in mind that if the owner deletes the account, we cannot turn it back on for you."
+    assert spans(coach.check(draft)) == []
+    assert spans(coach.check(draft.replace("that if", "that"))) != []

@@ -1,5 +1,6 @@
 """The whole-reply rules of the tone and ownership packs (rules/tone/brush-off.yaml,
-rules/ownership/receipt-only.yaml), and that the labels file trained beside them keeps out of dev and reserved."""
+rules/ownership/receipt-only.yaml, no-next-step.yaml, vague-promise.yaml), and that the labels file
+trained beside them keeps out of dev and reserved."""
 
 import json
 from pathlib import Path
@@ -50,6 +51,41 @@ def test_receipt_only_wants_a_time(coach):
                            "@alex2046 Thanks, we've received your message and will get back to you by 5pm.")
     assert not findings_of(coach, rule, "Thanks, we've received your message and will get back to you within 2 hours.")
     assert not findings_of(coach, rule, "Thanks, we've received your message. Your refund went through.")
+
+
+EXPIRED = "Unfortunately your booking has expired and the payment was not taken."
+
+
+def test_no_next_step_points_at_the_bad_news(coach):
+    draft = "@jo Hi there, thanks for the details. " + EXPIRED
+    hits = findings_of(coach, "ownership.no-next-step", draft)
+    assert [f.text for f in hits] == ["Unfortunately"]
+    assert draft[hits[0].start:hits[0].end] == hits[0].text
+
+
+@pytest.mark.parametrize("tail", [
+    " Book again here: https://example.com/book",  # a link
+    " Would you like a new one?",  # a question back
+    " I'll hold the same fare for you.",  # a promise
+    " We have refunded the deposit.",  # something done
+    " You can rebook at the same fare.",  # a step
+    " (1/2)",  # the next tweet carries on
+])
+def test_no_next_step_is_silenced_by_a_way_forward_anywhere(coach, tail):
+    assert findings_of(coach, "ownership.no-next-step", EXPIRED)
+    assert not findings_of(coach, "ownership.no-next-step", EXPIRED + tail)
+
+
+def test_no_next_step_wants_bad_news(coach):
+    """A plain answer needs no next step; a no or an apology does."""
+    assert not findings_of(coach, "ownership.no-next-step", "Yes, the lounge is open until midnight.")
+    assert findings_of(coach, "ownership.no-next-step", "No, the lounge closed at ten.")
+    assert findings_of(coach, "ownership.no-next-step", "Sorry, the lounge closed at ten.")
+
+
+def test_vague_promise_fires_once_per_reply(coach):
+    draft = "If anything changes we'll tell you. We will keep improving our service."
+    assert [f.text for f in findings_of(coach, "ownership.vague-promise", draft)] == ["If anything changes"]
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "labelled-replies").is_dir(), reason="shared data not present")
