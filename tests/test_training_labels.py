@@ -1,8 +1,9 @@
 """The project's own label files under benchmarks/training: their shape, and the RSiCS split.
 
 RSiCS requests with even request ids may train the customer-state model; odd ids stay unseen by
-training, so the label files must hold even ids only, each once, and ids and labels only (the
-texts are third-party data and stay in the shared data folder)."""
+training, so the label files must hold even ids only, and ids and labels only (the texts are
+third-party data and stay in the shared data folder). An id appears once per file and in at most
+two files: a second, blind judgement (training reads the first; see train_shipped.rsics_labelled)."""
 
 import json
 from pathlib import Path
@@ -30,11 +31,12 @@ def test_label_file_has_every_label_verdict_and_note(name: str):
         assert row["source"] == "ibm" and row["customer"] and row["reply"], row["id"]
 
 
-def test_rsics_label_files_hold_even_ids_once_with_labels_only():
+def test_rsics_label_files_hold_even_ids_at_most_twice_with_labels_only():
     files = sorted(TRAINING.glob("rsics-upset-labels*.jsonl"))
     assert len(files) >= 2
-    seen: set[str] = set()
+    judged: dict[str, int] = {}
     for path in files:
+        in_file: set[str] = set()
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             row = json.loads(line)
             place = f"{path.name}:{n}"
@@ -42,8 +44,20 @@ def test_rsics_label_files_hold_even_ids_once_with_labels_only():
             assert row["customer_upset"] in (0, 1, None), place
             dataset, _, request = row["id"].removeprefix("rsics:").partition("/")
             assert dataset in {"1", "2", "3", "4"} and int(request) % 2 == 0, place
-            assert row["id"] not in seen, place
-            seen.add(row["id"])
+            assert row["id"] not in in_file, place
+            in_file.add(row["id"])
+            judged[row["id"]] = judged.get(row["id"], 0) + 1
+            assert judged[row["id"]] <= 2, place
+
+
+def test_rsics_second_judgement_judges_every_request_of_the_first():
+    # rsics-upset-labels-2b.jsonl is the second, blind judgement of rsics-upset-labels-2.jsonl
+    def rows(name: str) -> list[dict]:
+        return [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines()]
+
+    first, second = rows("rsics-upset-labels-2.jsonl"), rows("rsics-upset-labels-2b.jsonl")
+    assert [r["id"] for r in second] == [r["id"] for r in first]
+    assert all(r["customer_upset"] in (0, 1) for r in second)
 
 
 def _train_shipped():
@@ -98,3 +112,13 @@ def test_training_never_reads_a_reserved_id(tmp_path, monkeypatch):
     (tmp_path / "ibm-labels-a.jsonl").write_text(_row("ibm-1") + "\n" + _row("ibm-2") + "\n")
     monkeypatch.setattr(train_shipped, "HERE", tmp_path)
     assert [item.id for item in train_shipped._our_labels(exclude={"ibm-2"})] == ["ibm-1"]
+
+
+@pytest.mark.parametrize("name", ["customer-upset.json", "customer-very-upset.json"])
+def test_shipped_customer_models_read_the_recipe_the_training_script_writes(name: str):
+    # A shipped customer model must be rebuildable from train_shipped.py: a recipe changed there
+    # (a word list added, say) without retraining would ship weights the script cannot reproduce.
+    from replycoach.linear import load_weights
+
+    shipped = load_weights(Path(__file__).resolve().parents[1] / "replycoach" / "data" / name)
+    assert shipped.recipe == _train_shipped().CUSTOMER_RECIPE
