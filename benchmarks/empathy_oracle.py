@@ -25,7 +25,7 @@ from typing import Any
 
 from common import add_rules_arg, make_coach, table
 from corpus import DataMissing, exit_missing
-from judgement import labelled_items
+from judgement import error_entry, labelled_items
 
 from replycoach import ReplycoachError
 from replycoach.evaluation import Counts, LabelledReply, flags, predict_labels
@@ -109,21 +109,10 @@ def error_lines(rows: list[tuple[LabelledReply, Any, bool]], worst: int) -> list
                     or customer_wrong(item, report)):
                 continue
             shown += 1
-            lines.append(f"  {kind}  {item.id}  (customer_upset label {item.labels.get('customer_upset')}, "
-                         f"p {report.metrics.customer_upset_p})")
-            if item.customer:
-                lines.append(f"    customer: {_short(item.customer)}")
-            lines.append(f"    reply:    {_short(item.reply)}")
-            for f in [f for f in flags(report) if f.category == "empathy"][:3]:
-                lines.append(f"    fired:    {f.rule} {f.text[:60]!r}")
-            for note in item.notes:
-                lines.append(f"    judge:    {_short(note)}")
+            head = (f"{kind}  {item.id}  (customer_upset label {item.labels.get('customer_upset')}, "
+                    f"p {report.metrics.customer_upset_p})")
+            lines += error_entry(head, item, [f for f in flags(report) if f.category == "empathy"], width=220)
     return lines
-
-
-def _short(text: str, n: int = 220) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -138,18 +138,29 @@ def errors_for(label: str, results: list[tuple[LabelledReply, Any]], worst: int)
     lines = []
     for kind, rows in (("false positive", sorted(fps, key=lambda r: -r[0])), ("false negative", fns)):
         for _, item, report, fired in rows[:worst]:
-            lines.append(f"  {kind}  {item.id}")
-            if item.customer:
-                lines.append(f"    customer: {_short(item.customer)}")
-            lines.append(f"    reply:    {_short(item.reply)}")
+            state = None
             if category is None:
                 m = report.metrics
                 cues = list(getattr(m, "customer_cues", ()))[:5]
-                lines.append(f"    upset p={getattr(m, 'customer_upset_p', None)}  cues={cues}")
-            for f in fired[:3]:
-                lines.append(f"    fired:    {f.rule} {f.text[:60]!r}")
-            for note in item.notes:
-                lines.append(f"    judge:    {_short(note)}")
+                state = f"upset p={getattr(m, 'customer_upset_p', None)}  cues={cues}"
+            lines += error_entry(f"{kind}  {item.id}", item, fired, state=state)
+    return lines
+
+
+def error_entry(head: str, item: LabelledReply, fired: list[Any], *, state: str | None = None,
+                width: int = 200) -> list[str]:
+    """One worst error as the harness prints it: its head line, the customer's message and the
+    reply, the customer's state if given, the first findings that fired, and the judges' notes."""
+    lines = [f"  {head}"]
+    if item.customer:
+        lines.append(f"    customer: {_short(item.customer, width)}")
+    lines.append(f"    reply:    {_short(item.reply, width)}")
+    if state:
+        lines.append(f"    {state}")
+    for f in fired[:3]:
+        lines.append(f"    fired:    {f.rule} {f.text[:60]!r}")
+    for note in item.notes:
+        lines.append(f"    judge:    {_short(note, width)}")
     return lines
 
 
