@@ -63,7 +63,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from common import REPO, add_rules_arg, fail, table
+from common import REPO, add_rules_arg, fail, table, tree_rss_kib
 from corpus import DataMissing, _csv_rows, _need, agent_replies, exit_missing
 
 CLI = "import sys; from replycoach.cli import main; sys.exit(main())"
@@ -118,30 +118,6 @@ def write_repeated(rows: list[dict[str, Any]], n: int, path: Path) -> Path:
 
 # --- running the CLI ---------------------------------------------------------------------------
 
-def _tree_rss_kb(root: int) -> int:
-    """Sum of VmRSS over `root` and its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-                ppid = int(stat[stat.rfind(")") + 2:].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total
-
-
 class TreeSampler(threading.Thread):
     """Samples the process tree's summed RSS until stopped; `peak_kb` is the largest seen."""
 
@@ -151,7 +127,7 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.1):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+            self.peak_kb = max(self.peak_kb, tree_rss_kib(self.pid))
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Helpers the benchmark scripts share: building a Coach, pinning to one core, printing tables."""
+"""Helpers the benchmark scripts share: building a Coach, pinning to one core, printing tables,
+reading a process tree from /proc."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # measure the checkout's replycoach, installed or not
     sys.path.insert(0, str(REPO))
 
-__all__ = ["REPO", "add_pin_args", "add_rules_arg", "fail", "make_coach", "pin_one_core", "pinned", "table"]
+__all__ = ["REPO", "add_pin_args", "add_rules_arg", "depths", "fail", "make_coach", "pin_one_core", "pinned", "table",
+           "tree_rss_kib"]
 
 
 def add_rules_arg(parser: argparse.ArgumentParser) -> None:
@@ -92,3 +94,35 @@ def _fmt(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def depths(pid: int) -> dict[int, int]:
+    """`pid` and all its descendants, each with its depth below `pid` (0: `pid` itself), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    found: dict[int, int] = {}
+    todo = [(pid, 0)]
+    while todo:
+        p, depth = todo.pop()
+        found[p] = depth
+        todo.extend((c, depth + 1) for c in children.get(p, []))
+    return found
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory (VmRSS, KiB) summed over `pid` and its descendants, from /proc."""
+    total = 0
+    for p in depths(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total

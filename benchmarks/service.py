@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from batch import cpu_capacity
-from common import REPO, make_coach
+from common import REPO, depths, make_coach, tree_rss_kib
 from corpus import DataMissing, agent_replies, exit_missing
 
 TARGET_RATE, TARGET_P99_MS = 1000, 20  # issue 13, with --workers 2 and 8 clients
@@ -56,25 +56,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def depths(pid: int) -> dict[int, int]:
-    """`pid` and all its descendants, each with its depth below `pid` (0: `pid` itself), from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat = Path(entry.path, "stat").read_text()
-                children.setdefault(int(stat[stat.rfind(")") + 2:].split()[1]), []).append(int(entry.name))
-            except (OSError, ValueError, IndexError):
-                continue
-    found: dict[int, int] = {}
-    todo = [(pid, 0)]
-    while todo:
-        p, depth = todo.pop()
-        found[p] = depth
-        todo.extend((c, depth + 1) for c in children.get(p, []))
-    return found
 
 
 def tree(pid: int) -> list[int]:
@@ -111,15 +92,7 @@ def roles(workers: int) -> list[str]:
 
 def rss_mib(pid: int) -> float:
     """Resident memory of the server's process tree, from /proc."""
-    total = 0
-    for p in tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return round(total / 1024, 1)
+    return round(tree_rss_kib(pid) / 1024, 1)
 
 
 def request_bytes(port: int, body: dict[str, Any]) -> bytes:
