@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from .cache import CacheStore, fingerprint
 from .errors import RuleError
 from .pipeline import Analysis, norm_of
-from .signals import customer_sentiment, upset_cues
+from .signals import Gated, customer_sentiment, upset_cues
 
 __all__ = ["FORMAT", "NUMERIC", "Judgement", "LinearModel", "Recipe", "Side", "WeightsFile", "features",
            "load_lexicons", "load_weights"]
@@ -289,10 +289,13 @@ def _vader(side: Side) -> float:
 
 
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
-_EXCLAIM = re.compile(r"!+")
-_LAUGH = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*)\b|[\U0001F602\U0001F923\U0001F606]|:D\b|xD\b", re.IGNORECASE)
-_WAITING = re.compile(r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:hours?|days?|weeks?|months?|times?)\b"
-                      r"|\bhours?\b|\bdays?\b|\bweeks?\b|\bagain\b|\bstill\b", re.IGNORECASE)
+_EXCLAIM = Gated(re.compile(r"!+"), ("!",))
+# (Gated: each alternative holds one of the words after it; the emoji are not ASCII.)
+_LAUGH = Gated(re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*)\b|[\U0001F602\U0001F923\U0001F606]|:D\b|xD\b",
+                          re.IGNORECASE), ("lol", "lmao", "haha", "hehe", ":d", "xd"))
+_WAITING = Gated(re.compile(r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:hours?|days?|weeks?|months?|times?)\b"
+                            r"|\bhours?\b|\bdays?\b|\bweeks?\b|\bagain\b|\bstill\b", re.IGNORECASE),
+                 ("hour", "day", "week", "month", "time", "again", "still"))
 
 @lru_cache(maxsize=1)
 def _valence() -> dict[str, float]:

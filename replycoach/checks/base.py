@@ -12,6 +12,7 @@ import itertools
 import operator
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, NamedTuple, TypeVar
 
 from ..models import Finding, Fix, Strength
@@ -435,7 +436,21 @@ class Check(Generic[S]):
 
 def _fill(template: str, values: dict[str, Any]) -> str:
     """Fill a message; a placeholder without a value stays as written."""
-    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), template)
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    filled = [parts[0]]
+    for name, text in zip(parts[1::2], parts[2::2], strict=True):
+        filled += (str(values[name]) if name in values else f"{{{name}}}", text)
+    return "".join(filled)
+
+
+@lru_cache(maxsize=4096)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """A message split at its placeholders: text, name, text, ..., text. Every finding fills two
+    (message and why) from a rule's few: splitting each once costs less than a substitution with a
+    Python callback per placeholder per finding."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def starts_sentence(text: str, at: int) -> bool:

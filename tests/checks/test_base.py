@@ -136,3 +136,13 @@ def test_a_pattern_set_patterns_cannot_read_is_left_to_spacy(nlp):
     assert len(bank._plain) == 1 and len(bank._tokens) == 2
     hits = bank.run(nlp("Please wait 3 days"))
     assert hits == {"number": [(2, 4)], "first-optional": [(0, 2), (1, 2)], "plain": [(0, 2)]}
+
+
+@given(st.lists(st.sampled_from(["{match}", "{expansion}", "{missing}", "{", "}", "{x y}", "text ", "é", "{{match}}"]),
+                max_size=8).map("".join))
+@example("Say '{replacement}' instead of '{match}'.")
+def test_a_message_is_filled_as_its_placeholder_substitution_fills_it(template):
+    from replycoach.checks.base import _PLACEHOLDER, _fill
+
+    values = {"match": "ASAP", "expansion": None, "replacement": 3}
+    assert _fill(template, values) == _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group())), template)
