@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any, TypeVar
 
 from .config import ChannelPolicy, Config
 from .linear import LinearModel, Side, features
@@ -14,6 +16,8 @@ from .rules.schema import Condition
 from .signals import customer_sentiment, upset_cues
 
 __all__ = ["Context", "Customer", "PhraseKeys", "customer_sentiment", "upset_cues"]
+
+T = TypeVar("T")
 
 # Words too common to show that a reply mirrors the customer's problem.
 _GENERIC = frozenset(
@@ -203,6 +207,13 @@ class Context:
     _mirrors: bool | None = None
     _reply_side: Side | None = None
     _features: dict[str, dict[str, float]] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict)
+
+    def shared(self, name: str, compute: Callable[[], T]) -> T:
+        """A fact of this draft that several rules read (`name` says which), computed once per check."""
+        if name not in self._shared:
+            self._shared[name] = compute()
+        return self._shared[name]  # type: ignore[no-any-return]
 
     def features(self, model: LinearModel, analysis: Analysis) -> dict[str, float]:
         """The feature map learned rules read, built once per recipe per check: rules trained

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -57,6 +58,26 @@ def _signature(a: Analysis, i: int) -> bool:
     return j >= 0 and (a.protected[j] == "url" or a.texts[j] in SENTENCE_END)
 
 
+@lru_cache(maxsize=100_000)
+def _shaped(token: str) -> bool:
+    return _SHAPE.match(token) is not None
+
+
+def _candidates(a: Analysis) -> list[int]:
+    """The tokens shaped like an acronym, outside shouted sentences (the tone rules see those),
+    in order: a fact of the draft, shared by every acronym rule of a check."""
+    found = []
+    for s in a.sentences:
+        words = [i for i in range(s.tok_start, s.tok_end) if a.is_word[i]]
+        upper = sum(1 for i in words if a.texts[i].isupper())
+        if words and upper > 2 and upper >= 0.6 * len(words):
+            continue
+        # "2SV" is no word to the pipeline (its digit is protected as a number) but is an acronym here.
+        found += [i for i in range(s.tok_start, s.tok_end)
+                  if (a.is_word[i] or a.texts[i][:1].isdigit()) and _shaped(a.texts[i])]
+    return found
+
+
 def _defined(text: str, acronym: str) -> bool:
     """Spelled out in the reply: 'service level agreement (SLA)' or 'SLA (service level agreement)'."""
     return (f"({acronym})" in text or f"({acronym}s)" in text
@@ -81,46 +102,40 @@ class Acronym(Check[AcronymSpec]):
         text = a.clean.analysed
         seen: set[str] = set()
         lo, hi = a.rule_range(self.spec.scope)
-        for s in a.sentences:
-            words = [i for i in range(s.tok_start, s.tok_end) if a.is_word[i]]
-            upper = sum(1 for i in words if a.texts[i].isupper())
-            if words and upper > 2 and upper >= 0.6 * len(words):
-                continue  # a shouted sentence, not acronyms (the tone rules see it)
-            # "2SV" is no word to the pipeline (its digit is protected as a number) but is an acronym here.
-            for i in (i for i in range(s.tok_start, s.tok_end) if a.is_word[i] or a.texts[i][:1].isdigit()):
-                token = a.texts[i]
-                if not _SHAPE.match(token) or not (lo <= a.starts[i] < hi):
-                    continue
-                acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
-                if acronym in allow or acronym.lstrip("0123456789") in allow or acronym in seen:
-                    continue  # "5GB" is a size, "2PM" a time
-                if _signature(a, i):
-                    continue
-                # The length bounds keep initials and words in capitals quiet; a listed expansion
-                # says this one is an abbreviation whatever its length ("UX").
-                if not (acronym in known or self.spec.min_length <= len(acronym) <= self.spec.max_length):
-                    continue
-                if _MODEL_NUMBER.search(acronym):
-                    continue
-                frequency = zipf(acronym.lower())
-                if frequency >= COMMON_WORD_ZIPF:
-                    continue  # a shouted word ("YOU", "HI"): the tone rules see it
-                if self.spec.rarer_than is not None and frequency >= self.spec.rarer_than:
-                    continue
-                seen.add(acronym)
-                if _defined(text, acronym):
-                    continue
-                if ctx.customer and re.search(rf"\b{re.escape(acronym)}", ctx.customer.analysis.clean.analysed):
-                    continue
-                expansion = known.get(acronym)
-                if expansion:
-                    spelled = f"{expansion} ({token})"
-                    # Spelt out in place, "GPU Performance" would no longer match the setting on screen.
-                    yield self.finding(a, a.starts[i], a.token_end(i),
-                                       message=self.spec.known_message or self.spec.message,
-                                       suggestions=(spelled, expansion), expansion=expansion,
-                                       fixes=[] if runs_into_a_name(a.text, a.token_end(i)) else
-                                       [Fix(start=a.starts[i], end=a.token_end(i),
-                                            replacement=capital_at_sentence_start(a.text, a.starts[i], spelled))])
-                else:
-                    yield self.finding(a, a.starts[i], a.token_end(i), expansion="")
+        for i in ctx.shared("acronym candidates", lambda: _candidates(a)):
+            if not (lo <= a.starts[i] < hi):
+                continue
+            token = a.texts[i]
+            acronym = token[:-1] if token.endswith("s") and token[:-1].isupper() else token
+            if acronym in allow or acronym.lstrip("0123456789") in allow or acronym in seen:
+                continue  # "5GB" is a size, "2PM" a time
+            if _signature(a, i):
+                continue
+            # The length bounds keep initials and words in capitals quiet; a listed expansion
+            # says this one is an abbreviation whatever its length ("UX").
+            if not (acronym in known or self.spec.min_length <= len(acronym) <= self.spec.max_length):
+                continue
+            if _MODEL_NUMBER.search(acronym):
+                continue
+            frequency = zipf(acronym.lower())
+            if frequency >= COMMON_WORD_ZIPF:
+                continue  # a shouted word ("YOU", "HI"): the tone rules see it
+            if self.spec.rarer_than is not None and frequency >= self.spec.rarer_than:
+                continue
+            seen.add(acronym)
+            if _defined(text, acronym):
+                continue
+            if ctx.customer and re.search(rf"\b{re.escape(acronym)}", ctx.customer.analysis.clean.analysed):
+                continue
+            expansion = known.get(acronym)
+            if expansion:
+                spelled = f"{expansion} ({token})"
+                # Spelt out in place, "GPU Performance" would no longer match the setting on screen.
+                yield self.finding(a, a.starts[i], a.token_end(i),
+                                   message=self.spec.known_message or self.spec.message,
+                                   suggestions=(spelled, expansion), expansion=expansion,
+                                   fixes=[] if runs_into_a_name(a.text, a.token_end(i)) else
+                                   [Fix(start=a.starts[i], end=a.token_end(i),
+                                        replacement=capital_at_sentence_start(a.text, a.starts[i], spelled))])
+            else:
+                yield self.finding(a, a.starts[i], a.token_end(i), expansion="")
