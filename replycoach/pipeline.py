@@ -542,10 +542,15 @@ _INITIALS = re.compile(r"(?:^|[ \t.!?])([\^*~/–—-][ \t]?(?:[A-Z]{1,4}\d?|[A-
                        r"(?:[ \t]+(?:https?://\S{1,200}|\(?\d{1,2}/\d{1,2}\)?))*[ \t]*$")
 
 
+_INITIAL_MARKS = "^*~/–—-"  # the marks _INITIALS starts from
+
+
 def signoff_range(text: str) -> tuple[int, int] | None:
     """Where the sign-off starts and ends: "Regards,\nSam", "^TB", "-Becky 2/2"; None if there is none."""
     end = len(text.rstrip())
-    initials = _INITIALS.search(text, max(0, end - 240), end)
+    # Initials follow one of these marks, in the window searched: most replies hold none of them there.
+    window = text[max(0, end - 240):end]
+    initials = _INITIALS.search(text, max(0, end - 240), end) if any(m in window for m in _INITIAL_MARKS) else None
     if initials:
         return initials.start(1), end
     for m in _SIGNOFF.finditer(text, max(0, end - 120)):
@@ -577,6 +582,12 @@ def _word_like(text: str) -> bool:
     return any(c.isalpha() for c in text) and not _CLITIC.match(text)
 
 
+@lru_cache(maxsize=200_000)
+def _is_word(text: str, space: int, punct: int) -> bool:
+    """Whether a token outside protected spans counts as a word (for readability and word checks)."""
+    return not space and not punct and _word_like(text)
+
+
 def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentences: bool = True) -> Analysis:
     """Tokenise the cleaned draft (or take a Doc from `nlp.pipe`) and count what checks share.
 
@@ -594,14 +605,16 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
     starts, spaces, puncts, sent_starts = tuple(columns[0]), columns[1], columns[2], columns[3]
     texts = tuple(map(doc.vocab.strings.__getitem__, columns[4]))
     # A token is protected when it starts inside a protected span (the last such span names it):
-    # the tokens starting inside a span are a run of `starts`, found by bisection.
+    # the tokens starting inside a span are a run of `starts`, found by bisection. A protected
+    # token is never a word; any other's wordhood is a fact of the word, looked up in C.
     marks: list[str | None] = [None] * n
+    words_at = list(map(_is_word, texts, spaces, puncts))
     for span in clean.protected:
         lo, hi = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
         marks[lo:hi] = [span.kind] * (hi - lo)
+        words_at[lo:hi] = [False] * (hi - lo)
     protected = tuple(marks)
-    is_word = tuple(not p and not space and not punct and _word_like(t)
-                    for t, p, space, punct in zip(texts, protected, spaces, puncts, strict=True))
+    is_word = tuple(words_at)
     if not sentences:
         return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,
                         is_word=is_word, sentences=(), greeting=None, signoff=None)
@@ -618,7 +631,7 @@ def analyse(nlp: Language, clean: CleanText, doc: Doc | None = None, *, sentence
         last = next(i for i in range(hi - 1, first - 1, -1) if not spaces[i])
         start, end = starts[lo], starts[last] + len(texts[last])
         in_body = end > body_start and start < body_end
-        words = [texts[i].lower() for i in range(lo, hi) if is_word[i]] if in_body else []
+        words = list(map(str.lower, itertools.compress(texts[lo:hi], is_word[lo:hi]))) if in_body else []
         found.append(Sentence(start=starts[first], end=end, tok_start=lo, tok_end=hi,
                               words=len(words), syllables=sum(map(syllables_of, words))))
     return Analysis(clean=clean, doc=doc, texts=texts, starts=starts, protected=protected,

@@ -2,6 +2,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from replycoach.cache import Table
 from replycoach.pipeline import analyse, build_nlp, fk_grade, norm_of
@@ -173,3 +175,14 @@ def test_the_cached_lemma_table_is_the_shipped_file_and_a_damaged_one_is_read_ag
     monkeypatch.setattr(pipeline, "_lemmas", {})
     pipeline._load_lemmas(store)  # not trusted: read from the file again, and saved again
     assert pipeline._lemmas == shipped and saved.read_bytes() == whole
+
+
+@given(st.lists(st.sampled_from([*"ab AB\t\n.!?^*~/–—-19:h", "https://x.co ", "(1/2)", "Tom", "TB"]), max_size=120)
+       .map("".join))
+@example("Thanks for waiting.\n^TB https://t.co/x")
+def test_initials_are_searched_for_only_where_their_marks_are(text):
+    from replycoach.pipeline import _INITIAL_MARKS, _INITIALS
+
+    end = len(text.rstrip())
+    found = _INITIALS.search(text, max(0, end - 240), end)
+    assert found is None or any(m in text[max(0, end - 240):end] for m in _INITIAL_MARKS)
