@@ -83,6 +83,8 @@ _UNENCODABLE = re.compile(r"[\ud800-\udfff]")
 
 def replace_unencodable(text: str) -> tuple[str, int]:
     """`text` with each lone surrogate replaced by U+FFFD, and how many there were."""
+    if text.isascii():  # a flag of the string, known without a scan
+        return text, 0
     return _UNENCODABLE.subn("\ufffd", text)
 
 
@@ -108,7 +110,8 @@ def _check_text(text: str, *, max_chars: int, name: str) -> None:
     if len(text) > max_chars:
         raise InputError(f"{name} is {len(text):,} characters; the limit is {max_chars:,}",
                          code="RC104", remedy="check one reply at a time, or raise max_chars in config")
-    controls = sum(1 for ch in text[:4096] if ch < " " and ch not in "\n\r\t\f")
+    head = text[:4096]
+    controls = 0 if head.isprintable() else sum(1 for ch in head if ch < " " and ch not in "\n\r\t\f")
     if "\x00" in text[:4096] or controls > 0.1 * min(len(text), 4096):
         raise InputError(f"{name} looks like binary data, not text", code="RC102",
                          remedy="pass the text of the reply")
@@ -356,7 +359,7 @@ _SIGNATURE = _line_pattern(
 def _attributions(text: str) -> Iterator[tuple[int, int]]:
     """Each attribution's (start, end): from its first line, wrapped or not, to its colon. One
     with neither a date, an address nor an opening such as "On " is prose ("our engineer wrote:")."""
-    for colon in _LINE_END_COLON.finditer(text):
+    for colon in _LINE_END_COLON.finditer(text) if ":" in text else ():
         end = _ATTRIBUTION_END.search(text, max(0, colon.start() - _ATTRIBUTION_REACH), colon.start())
         if end is None:
             continue
@@ -404,7 +407,8 @@ def _excluded_regions(text: str) -> list[Span]:
     if sig is not None:
         spans.append(Span("signature", sig, limit))
         limit = sig
-    spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
+    if ">" in text:  # (every quoted line holds one: most texts are not searched)
+        spans.extend(Span("quoted", m.start(), m.end()) for m in _QUOTED_LINE.finditer(text, 0, limit))
     return sorted(spans, key=lambda s: (s.start, s.end))
 
 

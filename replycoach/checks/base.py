@@ -72,8 +72,9 @@ class SetPatterns:
     def __init__(self, vocab: Any) -> None:
         self._vocab = vocab
         # key, its tokens as (bit, op) with "+" as the token then "*", positions reachable by
-        # leaving out optional tokens (see _optional_skips), and whether it is matched in windows
-        self._patterns: list[tuple[str, tuple[tuple[int, str], ...], list[frozenset[int]], bool]] = []
+        # leaving out optional tokens (see _optional_skips), whether it is matched in windows, its
+        # first token's bit and the bits its second token must fit (0: a match may end before it)
+        self._patterns: list[tuple[str, tuple[tuple[int, str], ...], list[frozenset[int]], bool, int, int]] = []
         self._tests: list[tuple[tuple[str, str, Any], ...]] = []  # per bit: what the word must pass
         self._firsts = 0  # the bits of the patterns' first tokens
         self._masks: dict[int, int] = {}  # word (ORTH hash) -> the bits it fits
@@ -99,8 +100,11 @@ class SetPatterns:
                 bits.append((len(self._tests), op))
                 self._tests.append(tests)  # type: ignore[arg-type]
             steps += bits
+        skip = _optional_skips([op for _, op in steps])
+        # The bits a second token must fit, or 0 where a match may end after the first
+        needs = 0 if len(steps) in skip[1] else sum(1 << steps[p][0] for p in set(skip[1]))
         self._firsts |= 1 << steps[0][0]
-        self._patterns.append((key, tuple(steps), _optional_skips([op for _, op in steps]), windowed))
+        self._patterns.append((key, tuple(steps), skip, windowed, 1 << steps[0][0], needs))
         self._masks.clear()
 
     def _test(self, attr: str, value: Any) -> tuple[str, str, Any] | None:
@@ -136,19 +140,27 @@ class SetPatterns:
         return mask
 
     def __call__(self, doc: Doc) -> Iterator[tuple[str, int, int]]:
-        """(key, start, end) of every match; a windowed pattern's only where some window holds it."""
+        """(key, start, end) of every match, in no particular order; a windowed pattern's only
+        where some window holds it."""
         from spacy.attrs import ORTH
 
         n = len(doc)
         if not n or not self._patterns:
             return
-        known = self._masks
-        masks = [known[o] if o in known else self._mask(o) for o in doc.to_array(ORTH).tolist()]
+        orths = doc.to_array(ORTH).tolist()
+        masks = list(map(self._masks.get, orths))  # most words were seen before
+        if None in masks:
+            masks = [self._mask(o) if m is None else m for o, m in zip(orths, masks, strict=True)]
         half = WINDOW // 2
         last_window = (max(1, n - half) - 1) // half * half
+        nexts = [*masks[1:], 0]  # the next token's bits
         for start in itertools.compress(range(n), map(self._firsts.__and__, masks)):
-            for key, steps, skip, windowed in self._patterns:
-                if not masks[start] >> steps[0][0] & 1:
+            mask, after = masks[start], nexts[start]
+            for key, steps, skip, windowed, first, needs in self._patterns:
+                # A match starts on a token that fits the pattern's first step and, unless it can
+                # end there, goes on to a token that fits a step after it (`needs`): a first step
+                # that fits most words (any word, then "'s") then costs a test, not a match.
+                if not mask & first or (needs and not after & needs):
                     continue
                 limit = min(n, min(start // half * half, last_window) + WINDOW) if windowed else n
                 size = len(steps)
@@ -157,9 +169,9 @@ class SetPatterns:
                 if size in states:
                     yield key, start, at
                 while states and at < limit:
-                    mask = masks[at]
+                    here = masks[at]
                     states = frozenset().union(*(skip[p if steps[p][1] == "*" else p + 1] for p in states
-                                                 if p < size and mask >> steps[p][0] & 1))
+                                                 if p < size and here >> steps[p][0] & 1))
                     at += 1
                     if size in states:
                         yield key, start, at
