@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from replycoach import RuleError
@@ -166,6 +166,7 @@ PIECES = ["@jo", "@sam", "https://x.co/a", "www.b.org", "12", "3.5", "#A123B", "
           "the", "refunds", "?", "!", ":)", ",", ".", "\n", "  ", "number", "<number>", "can't"]
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=16).map(" ".join))
 @example("@jo @sam 12 13 https://x.co/a 14 thanks :) !")
 def test_side_keys_are_the_tokens_keys_with_runs_of_one_protected_kind_once(coach, text):

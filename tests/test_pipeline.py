@@ -2,7 +2,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from replycoach.cache import Table
@@ -177,6 +177,7 @@ def test_the_cached_lemma_table_is_the_shipped_file_and_a_damaged_one_is_read_ag
     assert pipeline._lemmas == shipped and saved.read_bytes() == whole
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from([*"ab AB\t\n.!?^*~/–—-19:h", "https://x.co ", "(1/2)", "Tom", "TB"]), max_size=120)
        .map("".join))
 @example("Thanks for waiting.\n^TB https://t.co/x")

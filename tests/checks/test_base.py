@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from replycoach.checks.base import capital_at_sentence_start, match_case, removal, starts_sentence
@@ -100,6 +100,7 @@ def nlp():
     return build_nlp()
 
 
+@settings(deadline=None)  # it builds spaCy matchers per example: on a loaded machine that takes seconds
 @given(words=st.lists(st.sampled_from(_WORDS), max_size=150))
 @example(words=["is", *["not"] * 62, "sent"])  # 64 tokens: inside the first window
 @example(words=["is", *["not"] * 63, "sent"])  # 65: in no window
@@ -138,6 +139,7 @@ def test_a_pattern_set_patterns_cannot_read_is_left_to_spacy(nlp):
     assert hits == {"number": [(2, 4)], "first-optional": [(0, 2), (1, 2)], "plain": [(0, 2)]}
 
 
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["{match}", "{expansion}", "{missing}", "{", "}", "{x y}", "text ", "é", "{{match}}"]),
                 max_size=8).map("".join))
 @example("Say '{replacement}' instead of '{match}'.")
