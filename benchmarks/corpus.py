@@ -42,6 +42,7 @@ __all__ = [
     "rsics_requests",
     "rsics_upset",
     "twcs_replies",
+    "twcs_texts",
 ]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -127,6 +128,12 @@ def twcs_replies() -> list[Reply]:
         customer = parent["text"] if parent and parent["inbound"] == "True" else None
         replies.append(Reply(f"twcs:{row['tweet_id']}", row["text"], customer))
     return replies
+
+
+def twcs_texts() -> dict[str, tuple[str, str | None]]:
+    """twcs-head brand replies by the id labelled files give them ("twcs-<tweet_id>"), as
+    (reply, customer message): how label files that may not carry twcs text get it back."""
+    return {f"twcs-{r.id.removeprefix('twcs:')}": (r.text, r.customer) for r in twcs_replies()}
 
 
 def ibm_replies() -> list[Reply]:
