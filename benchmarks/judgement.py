@@ -40,7 +40,7 @@ from corpus import (
     rsics_requests,
     rsics_training_half,
     rsics_upset,
-    twcs_texts,
+    eval_texts,
 )
 
 from replycoach import ReplycoachError
@@ -82,8 +82,8 @@ def _dev_reserved() -> set[str]:
 
 
 def _texts_needed(path: Path) -> bool:
-    """Whether some line of `path` carries ids and labels but no text (a twcs-head label file:
-    its licence keeps the texts out of the repository)."""
+    """Whether some line of `path` carries ids and labels but no text (a twcs-head or stc3 label
+    file: their licences keep the texts out of the repository)."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
@@ -106,7 +106,7 @@ def labelled_items(labels: list[Path] | None, source: str = ""
         if not path.is_file():
             exit_missing(DataMissing(f"{path} is missing"))
     reserved = _dev_reserved() | set().union(*(reserved_ids(path) for path in files))
-    texts = twcs_texts() if any(_texts_needed(path) for path in files) else None
+    texts = eval_texts() if any(_texts_needed(path) for path in files) else None
     judgements = [read_labelled(path, exclude=reserved, texts=texts) for path in files]
     items = judgements[0]
     for other in judgements[1:]:
