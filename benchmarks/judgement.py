@@ -34,13 +34,13 @@ from corpus import (
     DataMissing,
     data_dir,
     epitome_pairs,
+    eval_texts,
     exit_missing,
     politeness_requests,
     politeness_training_half,
     rsics_requests,
     rsics_training_half,
     rsics_upset,
-    eval_texts,
 )
 
 from replycoach import ReplycoachError
