@@ -102,8 +102,8 @@ def agreed(first: LabelledReply, second: LabelledReply) -> LabelledReply:
 
 def agreement(first: Sequence[LabelledReply], second: Sequence[LabelledReply]) -> dict[str, float]:
     """Per label, the F1 of one judgement against the other over the replies both judged (and
-    for "verdict", the share of replies given the same verdict). Symmetric: F1 does not care
-    which judgement plays the gold."""
+    for "verdict", the share of replies given the same verdict); a label no judgement marks
+    anywhere is left out. Symmetric: F1 does not care which judgement plays the gold."""
     by_id = {item.id: item for item in second}
     pairs = [(a, by_id[a.id]) for a in first if a.id in by_id]
     out: dict[str, float] = {}
@@ -112,7 +112,7 @@ def agreement(first: Sequence[LabelledReply], second: Sequence[LabelledReply]) -
         for a, b in pairs:
             if a.labels.get(name) is not None and b.labels.get(name) is not None:
                 counts.add(bool(a.labels[name]), bool(b.labels[name]))
-        if counts.tp + counts.fp + counts.fn + counts.tn:
+        if counts.tp + counts.fp + counts.fn:  # F1 says nothing where neither judgement has a positive
             out[name] = counts.f1
     verdicts = [(a.verdict, b.verdict) for a, b in pairs if a.verdict and b.verdict]
     if verdicts:

@@ -105,3 +105,5 @@ def test_agreement_is_the_f1_of_one_judgement_against_the_other():
     assert figures["verdict"] == pytest.approx(0.75)
     assert agreement(second, first)["tone"] == figures["tone"]
     assert "canned" not in figures  # nobody judged it
+    nobody = agreement(judged([0, 0, 0, 0], ["send"] * 4), judged([0, 0, 0, 0], ["send"] * 4))
+    assert "tone" not in nobody and nobody["verdict"] == 1.0
