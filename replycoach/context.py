@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, TypeVar
 
 from .config import ChannelPolicy, Config
@@ -30,18 +29,11 @@ _GENERIC = frozenset(
 def content_norms(analysis: Analysis, norms: tuple[str, ...] | None = None) -> frozenset[str]:
     """Lemma keys of the content words: what a reply must echo to be about this customer.
     `norms`: every token's key, when the caller has them already."""
-    keys = map(norm_of, analysis.texts) if norms is None else norms
-    words = analysis.is_word
-    found = frozenset(map(_content_key, itertools.compress(keys, words), itertools.compress(analysis.texts, words)))
-    return found - {None}  # type: ignore[return-value]
-
-
-@lru_cache(maxsize=200_000)
-def _content_key(norm: str, text: str) -> str | None:
-    """A word's key if it is a content word (a word of 3+ letters, not a stop word), else None."""
     from spacy.lang.en.stop_words import STOP_WORDS  # here: importing spaCy is for checking, not for loading rules
 
-    return norm if len(text) > 2 and norm not in STOP_WORDS and norm not in _GENERIC else None
+    keys = map(norm_of, analysis.texts) if norms is None else norms
+    found = (n for n, t, w in zip(keys, analysis.texts, analysis.is_word, strict=True) if w and len(t) > 2)
+    return frozenset(n for n in found if n not in STOP_WORDS and n not in _GENERIC)
 
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[!?])(?=\w)")

@@ -17,7 +17,6 @@ models that read both.
 from __future__ import annotations
 
 import heapq
-import itertools
 import json
 import math
 import operator
@@ -242,33 +241,30 @@ class Side:
 
     @classmethod
     def of(cls, analysis: Analysis, *, sentiment: float | None = None) -> Side:
-        texts = analysis.texts
-        # A token outside protected spans has its key from its text alone (a word's, kept
-        # punctuation's, or none), looked up per token in C; protected tokens are then settled in
-        # order, since a run of one kind counts once.
-        found = list(map(_plain_key, texts, analysis.is_word))
-        last, done = None, 0  # the last key kept before `done`
-        for i in itertools.compress(range(len(texts)), map(operator.is_not, analysis.protected, _NONES)):
-            last = next((k for k in reversed(found[done:i]) if k is not None), last)
-            key = _PROTECTED_KEYS.get(analysis.protected[i], "<id>")  # type: ignore[arg-type]
-            found[i] = key if key and key != last else None  # a handle says who, not how they feel
-            last, done = found[i] or last, i + 1
-        kept = list(map(operator.is_not, found, _NONES))
-        return cls(keys=tuple(itertools.compress(found, kept)),
-                   tokens=tuple(itertools.compress(range(len(texts)), kept)),
-                   lowers=tuple(map(str.lower, itertools.compress(texts, kept))), text=analysis.clean.analysed,
+        keys: list[str] = []
+        tokens: list[int] = []
+        lowers: list[str] = []
+        last = None  # the last key kept
+        # One pass per text of every check, twice with a customer message: names bound locally.
+        protected_keys, kept, word_key = _PROTECTED_KEYS, _KEPT_PUNCTUATION, _word_key
+        for i, (text, word, kind) in enumerate(zip(analysis.texts, analysis.is_word, analysis.protected,
+                                                   strict=True)):
+            if kind is not None:
+                key = protected_keys.get(kind, "<id>")
+                if not key or key == last:
+                    continue  # a handle says who, not how they feel; runs of one kind count once
+            elif word:
+                key = word_key(text)
+            elif text in kept:
+                key = text
+            else:
+                continue
+            keys.append(key)
+            tokens.append(i)
+            lowers.append(text.lower())
+            last = key
+        return cls(keys=tuple(keys), tokens=tuple(tokens), lowers=tuple(lowers), text=analysis.clean.analysed,
                    sentiment=sentiment)
-
-
-_NONES = itertools.repeat(None)
-
-
-@lru_cache(maxsize=200_000)
-def _plain_key(text: str, word: bool) -> str | None:
-    """The key of a token outside protected spans: a word's, or kept punctuation as written."""
-    if word:
-        return _word_key(text)
-    return text if text in _KEPT_PUNCTUATION else None
 
 
 @lru_cache(maxsize=200_000)

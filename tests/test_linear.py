@@ -7,8 +7,6 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from replycoach import RuleError
 from replycoach.linear import LinearModel, Recipe, Side, WeightsFile, features, load_weights
@@ -137,44 +135,3 @@ def test_a_reports_drivers_do_not_change_with_the_hash_seed():
                            capture_output=True, text=True, check=True, timeout=120).stdout
             for seed in range(1, 5)}
     assert len(seen) == 1, seen
-
-
-def _side_by_token(analysis):
-    """Side.of's keys as a loop over tokens says them (its definition, for the test below)."""
-    from replycoach.linear import _KEPT_PUNCTUATION, _PROTECTED_KEYS, _word_key
-
-    keys, tokens, lowers, last = [], [], [], None
-    for i, (text, word, kind) in enumerate(zip(analysis.texts, analysis.is_word, analysis.protected, strict=True)):
-        if kind is not None:
-            key = _PROTECTED_KEYS.get(kind, "<id>")
-            if not key or key == last:
-                continue
-        elif word:
-            key = _word_key(text)
-        elif text in _KEPT_PUNCTUATION:
-            key = text
-        else:
-            continue
-        keys.append(key)
-        tokens.append(i)
-        lowers.append(text.lower())
-        last = key
-    return tuple(keys), tuple(tokens), tuple(lowers)
-
-
-PIECES = ["@jo", "@sam", "https://x.co/a", "www.b.org", "12", "3.5", "#A123B", "me@x.org", "`code`", "Hi", "SORRY",
-          "the", "refunds", "?", "!", ":)", ",", ".", "\n", "  ", "number", "<number>", "can't"]
-
-
-@settings(deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=16).map(" ".join))
-@example("@jo @sam 12 13 https://x.co/a 14 thanks :) !")
-def test_side_keys_are_the_tokens_keys_with_runs_of_one_protected_kind_once(coach, text):
-    from replycoach.pipeline import analyse
-    from replycoach.text import clean
-
-    if not text.strip():
-        return
-    analysis = analyse(coach.nlp, clean(text))
-    found = Side.of(analysis)
-    assert (found.keys, found.tokens, found.lowers) == _side_by_token(analysis)
