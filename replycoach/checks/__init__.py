@@ -1,19 +1,19 @@
 """The built-in rule kinds, one module each; importing this package registers them."""
 
 from . import (
-               acronym,
-               budget,
-               exchange,
-               metric,
-               model,
-               pattern,
-               phrases,
-               rarity,
-               regexp,
-               repeated,
-               required,
-               runon,
-               substitution,
+    acronym,
+    budget,
+    exchange,
+    metric,
+    model,
+    pattern,
+    phrases,
+    rarity,
+    regexp,
+    repeated,
+    required,
+    runon,
+    substitution,
 )
 from .base import KINDS, Check, MatcherBank, register_kind
 

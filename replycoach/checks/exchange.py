@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 import regex
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..context import Context
 from ..models import Finding, Strength
@@ -31,6 +31,13 @@ class ExchangeSpec(RegexSpec):
     customer_lacks: str | None = Field(default=None, min_length=1, max_length=600, description=(
         "Applies only when the customer's message does not match this (or there is none)."))
 
+    @model_validator(mode="after")
+    def _reads_the_customer(self) -> ExchangeSpec:
+        if self.customer_matches is None and self.customer_lacks is None:
+            raise ValueError("an exchange rule needs customer_matches or customer_lacks; without either, "
+                             "use kind: regex")
+        return self
+
 
 @register_kind("exchange")
 class Exchange(Regex):
@@ -39,9 +46,6 @@ class Exchange(Regex):
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
-        if self.spec.customer_matches is None and self.spec.customer_lacks is None:
-            raise ValueError("an exchange rule needs customer_matches or customer_lacks; "
-                             "without either, use kind: regex")
         flags = regex.IGNORECASE if self.spec.ignore_case else 0
         self._customer: dict[str, regex.Pattern[str]] = {}
         for name in ("customer_matches", "customer_lacks"):
