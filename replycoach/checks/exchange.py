@@ -3,7 +3,8 @@ does not) match an expression of its own: what a reply owes depends on what it a
 "no" with nothing after it strands a customer who reported a problem, and answers one who asked
 a question; the reply's words are the same, the customer's message tells them apart.
 
-Both expressions are guarded as `regex` guards its pattern (length, compiled size, CPU time); a
+The customer's expressions read their words: links, e-mail addresses, handles and code are blanked
+first. Both expressions are guarded as `regex` guards its pattern (length, compiled size, CPU time); a
 customer's message that makes the search run out skips the rule, reported in
 `Report.metrics.unchecked_rules` as any regex rule is.
 """
@@ -20,6 +21,7 @@ from pydantic import Field, model_validator
 from ..context import Context
 from ..models import Finding, Strength
 from ..pipeline import Analysis
+from ..text import CleanText
 from .base import MatcherBank, register_kind
 from .regexp import _WALL_TRIES, TIME_LIMIT_S, Regex, RegexSpec, compiled_size
 
@@ -37,6 +39,20 @@ class ExchangeSpec(RegexSpec):
             raise ValueError("an exchange rule needs customer_matches or customer_lacks; without either, "
                              "use kind: regex")
         return self
+
+
+# Kinds of protected span whose characters say nothing about what the customer wrote: the "?" of
+# "youtube.com/watch?v=..." is no question.
+_NOT_WORDS = frozenset({"code", "url", "email", "handle"})
+
+
+def _words_only(clean: CleanText) -> str:
+    """The customer's analysed text with links, addresses, handles and code blanked (offsets kept)."""
+    text = clean.analysed
+    for span in clean.protected:
+        if span.kind in _NOT_WORDS:
+            text = text[:span.start] + " " * (span.end - span.start) + text[span.end:]
+    return text
 
 
 @register_kind("exchange")
@@ -58,7 +74,7 @@ class Exchange(Regex):
                     raise ValueError(f"{name}: invalid regular expression: {err}") from None
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
-        text = ctx.customer.analysis.clean.analysed if ctx.customer is not None else None
+        text = _words_only(ctx.customer.analysis.clean) if ctx.customer is not None else None
         found = {name: self._found(pattern, text) for name, pattern in self._customer.items()}
         if None in found.values():  # the customer's message made a search run out
             ctx.unchecked.append(self.rule.id)

@@ -28,6 +28,12 @@ def test_customer_lacks_silences_the_rule_when_the_customer_matches(pack_coach):
     assert spans(coach.check(draft)) == ["Unfortunately"]  # no customer message: nothing rules it out
 
 
+def test_customer_patterns_read_words_not_links(pack_coach):
+    coach = pack_coach(r=BASE + "customer_lacks: '\\?'\n" + EXAMPLES)
+    customer = "Nobody can watch my video https://www.youtube.com/watch?v=abc123 and it has no claim!"
+    assert spans(coach.check("Unfortunately the video is blocked.", customer=customer)) == ["Unfortunately"]
+
+
 def test_customer_matches_needs_a_customer_who_matches(pack_coach):
     coach = pack_coach(r=BASE + "customer_matches: '\\b(?:tried|already)\\b'\n" + EXAMPLES)
     draft = "Unfortunately you will need to restart it."
