@@ -48,11 +48,13 @@ _NOT_WORDS = frozenset({"code", "url", "email", "handle"})
 
 def _words_only(clean: CleanText) -> str:
     """The customer's analysed text with links, addresses, handles and code blanked (offsets kept)."""
-    text = clean.analysed
-    for span in clean.protected:
+    text, at = clean.analysed, 0
+    parts: list[str] = []
+    for span in clean.protected:  # in order, never overlapping (one pass of one expression)
         if span.kind in _NOT_WORDS:
-            text = text[:span.start] + " " * (span.end - span.start) + text[span.end:]
-    return text
+            parts += [text[at:span.start], " " * (span.end - span.start)]
+            at = span.end
+    return "".join(parts) + text[at:]
 
 
 @register_kind("exchange")
