@@ -277,6 +277,13 @@ REPLY_MODELS: dict[str, ReplyModel] = {
     # numeric cues, lexicons and cross features only (0.505 / 0.489 / 0.510); no stop-word
     # n-grams (0.682 / 0.516 / 0.394). Brand-free templates are caught by the canned.stock-only
     # and canned.stock-to-upset rules instead (with them: 0.791 / 0.811 on dev and twcs+stc3).
+    # Tried on 2026-12-01 with the rules of that day (canned F1 on dev / twcs+stc3 / companies held
+    # out in 5 groups, beside this recipe's 0.822 / 0.865 / 0.495), none kept: C 0.05 (0.787 /
+    # 0.842 / 0.509, measured before canned.channel-policy), C 0.2 (0.795 / 0.833 / 0.475), C 0.3
+    # (0.787 / 0.811 / -), min_count 4 (- / - / 0.493), a third lexicon of help-article words
+    # (steps, article, tips, troubleshooting, page, site, options, resolve, issue, ...: 0.835 /
+    # 0.865 / 0.483, one dev reply more for a worse held-out figure). The differences are a reply
+    # or two either way.
     "canned": ReplyModel("rules/canned/generic.weights.json", 0.1, customer_words=False, only_upset=False,
                          customer_numeric=("question", "cues"), cross=(*_CROSS, "coverage", "length_ratio"),
                          lexicons={"stock": _STOCK_WORDS, "redirect": _REDIRECT_WORDS}),
