@@ -84,6 +84,34 @@ def test_malformed_json(client):
     assert response.status_code == 422 and response.json()["code"] == "RC422"
 
 
+def test_a_valid_request_skips_fastapis_routing_and_an_invalid_one_gets_its_errors(client, monkeypatch):
+    """The short way (service._Guard) answers valid JSON bodies itself; everything else reaches
+    FastAPI, body and all, and gets FastAPI's error replies as before."""
+    from fastapi import routing
+
+    solved = []
+    real = routing.solve_dependencies
+
+    async def counting(*args, **kwargs):
+        solved.append(kwargs["request"].url.path)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(routing, "solve_dependencies", counting)
+    fast = client.post("/v1/check", json={"draft": DRAFT, "customer": CUSTOMER})
+    assert fast.status_code == 200 and solved == []
+    assert fast.json() == json.loads(Coach().check(DRAFT, customer=CUSTOMER).to_json())
+    assert client.post("/v1/render", json={"draft": DRAFT}).json()["html"] and solved == []
+    coded = client.post("/v1/check", json={"draft": DRAFT, "rules": ["tone.nope"]})  # valid, but an unknown rule
+    assert coded.status_code == 400 and coded.json()["code"] == "RC206" and solved == []
+    invalid = client.post("/v1/check", json={"draft": 5})
+    assert invalid.status_code == 422 and invalid.json()["message"].startswith("draft:")
+    assert solved == ["/v1/check"]
+    charset = client.post("/v1/check", content=json.dumps({"draft": DRAFT}).encode(),
+                          headers={"content-type": "application/json; charset=utf-8"})
+    assert charset.status_code == 200 and charset.json() == json.loads(Coach().check(DRAFT).to_json())
+    assert solved == ["/v1/check", "/v1/check"]
+
+
 def test_api_key_and_cors():
     app = create_app(settings=ServiceSettings(api_key="s3cret", cors_origins=("https://desk.example",)))
     client = TestClient(app)
@@ -273,6 +301,16 @@ def test_serve_options_reach_the_app(monkeypatch, capsys):
                                                        "cors_origins": [], "rules": [], "config": None}))
     settings = app_from_environment().state.checkers.settings
     assert (settings.max_body_bytes, settings.timeout, settings.checkers) == (9000, 4.5, 3)
+
+
+def test_the_access_log_is_off_unless_asked_for(monkeypatch):
+    from replycoach import service
+    from replycoach.cli import main
+
+    asked: list[bool] = []
+    monkeypatch.setattr(service, "serve", lambda **kwargs: asked.append(kwargs["access_log"]))
+    assert main(["serve"]) == 0 and main(["serve", "--access-log"]) == 0
+    assert asked == [False, True]
 
 
 # --- replycoach serve --workers N: server processes forked from one Coach -------------------
