@@ -194,6 +194,9 @@ def _scored(items: Iterable[Item], *, coach: Coach | None, config: Config | None
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:  # what every worker would load on first use, loaded once and shared
+        coach = coach or Coach(config=config, rules=rules)
+        coach.warm_up()
     args = (coach if fork else None, config or (coach.config if coach else Config()), rules, encode)
     # Objects that exist now are never freed by a worker: frozen, its garbage collector does not
     # walk them, so it does not write to (and copy) the pages of the Coach it shares with us.

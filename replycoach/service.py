@@ -26,10 +26,9 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import ExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
-from itertools import islice
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -122,53 +121,34 @@ def _rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
-# How many new strings a check process keeps between two flushes of its words: about 30 MB of
-# strings, lexemes and cache entries, well under `recycle_mb` (the 3,361 corpus replies of
-# benchmarks/ add 24,000 strings and 15 MB; a second pass over them adds none).
+# How many new strings a check process may add to its vocabularies before it is replaced by a
+# fresh one forked from the server, which forgets them: about 30 MB of strings, lexemes and
+# tokenizer-cache entries, well under `recycle_mb` (the 3,361 corpus replies of benchmarks/ add
+# 24,000 strings and 15 MB; a second pass over them adds none). Not spaCy's memory zone, which
+# forgets in place: inside one the tokenizer caches nothing, and a check cost about a tenth more
+# instructions (callgrind, 600 corpus checks).
 WINDOW_STRINGS = 50_000
 
 
-class _Words:
-    """Forget the words that checks add, a window at a time: spaCy's strings, lexemes and tokenizer
-    cache through a memory zone (spaCy >= 3.8), and our orth -> norm cache, whose entries would
-    otherwise point at strings the zone removed. The zone stays open across requests until it
-    holds WINDOW_STRINGS new strings, so a word met again within the window is found cached:
-    forgetting after every request made each one build a lexeme for every word it met, about a
-    quarter of a check's CPU. One thread per Coach only: a zone is a mode of the whole vocabulary."""
+class _Growth:
+    """The strings the vocabularies of a check process's Coaches have gained since each was ready."""
 
-    def __init__(self, coach: Coach) -> None:
-        self.nlp = coach.nlp
-        self.norms: dict[int, int] = coach.nlp.get_pipe("replycoach_norm").norm_by_orth
-        self._zone: ExitStack | None = None
-        self._strings = self._known = 0
+    def __init__(self) -> None:
+        self._start: dict[int, tuple[Any, int]] = {}
 
-    def open(self) -> None:
-        """Start a window if none is open (what a request adds from now on is forgotten with it)."""
-        if self._zone is None and hasattr(self.nlp, "memory_zone"):
-            self._strings, self._known = len(self.nlp.vocab.strings), len(self.norms)
-            self._zone = ExitStack()
-            self._zone.enter_context(self.nlp.memory_zone())
+    def watch(self, coach: Coach) -> Coach:
+        strings = coach.nlp.vocab.strings
+        self._start.setdefault(id(strings), (strings, len(strings)))
+        return coach
 
-    def close_if_full(self, limit: int) -> None:
-        """After a request: end the window once it holds `limit` new strings."""
-        if self._zone is not None and len(self.nlp.vocab.strings) - self._strings >= limit:
-            self.close()
-
-    def close(self) -> None:
-        """End the window: every word added since it opened is forgotten."""
-        if self._zone is None:
-            return
-        zone, self._zone = self._zone, None
-        try:
-            zone.close()
-        finally:
-            for orth in list(islice(reversed(self.norms), len(self.norms) - self._known)):  # insertion order
-                del self.norms[orth]
+    def strings(self) -> int:
+        return sum(len(strings) - start for strings, start in self._start.values())
 
 
 def _warmed(coach: Coach) -> Coach:
-    """The Coach after one check: what is built on first use is built outside any memory zone."""
-    coach.check("Thanks for waiting.")
+    """The Coach warmed up (`Coach.warm_up`): what is built on first use is built once, in the
+    server, and shared by the check processes forked from it."""
+    coach.warm_up()
     return coach
 
 
@@ -176,33 +156,28 @@ def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, A
     """The function a check process runs for each request: (operation, request, rule selection)."""
     rule_ids = [r.id for r in coach.rules]
     start_mb = _rss_mb()
-
-    words = _Words(coach)
+    growth = _Growth()
+    growth.watch(coach)
 
     @lru_cache(maxsize=16)
-    def narrowed(selection: tuple[str, ...]) -> tuple[Coach, _Words]:
+    def narrowed(selection: tuple[str, ...]) -> Coach:
         """A Coach with only the selected rules (a few selections are common, so cache them)."""
         drop = tuple(i for i in rule_ids if i not in _selected(rule_ids, selection))
-        chosen = _warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
-                               rules=coach.rule_paths))
-        return chosen, _Words(chosen)
+        return growth.watch(_warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
+                                          rules=coach.rule_paths)))
 
     def answer(job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Answer:
         operation, fields, selection = job
         try:
-            chosen, window = narrowed(selection) if selection else (coach, words)  # built outside the zone
-            window.open()
-            try:
-                body = _operate(chosen, operation, fields)
-            finally:
-                window.close_if_full(WINDOW_STRINGS)
+            body = _operate(narrowed(selection) if selection else coach, operation, fields)
             status = 200
         except ReplycoachError as err:
             status, body = _status_of(err), json.dumps(err.to_dict(), ensure_ascii=False)
         except Exception:
             logging.getLogger("replycoach.service").exception("%s failed", operation)
             status, body = 500, _body("RC500", _INTERNAL)
-        return status, body, _rss_mb() - start_mb > recycle_mb
+        worn = growth.strings() >= WINDOW_STRINGS or _rss_mb() - start_mb > recycle_mb
+        return status, body, worn
 
     return answer
 

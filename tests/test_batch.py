@@ -124,6 +124,23 @@ def test_workers_do_not_collect_what_they_share_with_the_parent(tmp_path, monkey
     assert gc.get_freeze_count() == 0  # the parent itself collects as before
 
 
+def _lists_loaded(coach, item):
+    import wordfreq
+
+    return {"id": item.id, "lists": wordfreq.get_frequency_dict.cache_info().currsize}
+
+
+def test_workers_share_the_word_lists_the_parent_loaded_before_forking(tmp_path, monkeypatch):
+    # Loaded in each worker on first use, they would cost every worker the same half second.
+    import wordfreq
+
+    wordfreq.get_frequency_dict.cache_clear()
+    monkeypatch.setattr(replycoach.batch, "score_item", _lists_loaded)
+    items = read_items(write_jsonl(tmp_path / "in.jsonl", REPLIES))
+    results = [r for _, r in score_items(items, coach=Coach(), jobs=2)]
+    assert len(results) == len(REPLIES) and all(r["lists"] >= 7 for r in results)  # English and six others
+
+
 def test_resume_finishes_without_duplicates_or_gaps(tmp_path):
     rows = [dict(r, id=f"{r['id']}-{i}") for i in range(5) for r in REPLIES]
     src = write_jsonl(tmp_path / "in.jsonl", rows)
