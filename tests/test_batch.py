@@ -99,6 +99,28 @@ def test_timings_count_every_record_once_by_the_process_that_scored_it(tmp_path)
             assert all(w["cpu_s"] > 0 and w["chunks"] >= 1 for w in workers), times
 
 
+def test_the_warm_up_before_forking_counts_as_start_up(tmp_path, monkeypatch):
+    # Serial work the workers wait for: counted as parallel, it would flatter the predicted speed-up.
+    import time
+
+    from replycoach.batch import RunTimes, score_lines
+
+    warmed: list[float] = []
+
+    def busy_warm_up(self):
+        end = time.process_time() + 0.2
+        while time.process_time() < end:
+            pass
+        warmed.append(time.process_time())
+
+    monkeypatch.setattr(Coach, "warm_up", busy_warm_up)
+    coach, times = Coach(), RunTimes()
+    lines = list(score_lines(read_items(write_jsonl(tmp_path / "in.jsonl", REPLIES)), coach=coach, jobs=2,
+                             times=times))
+    assert len(lines) == len(REPLIES) and len(warmed) == 1
+    assert times.before_s >= warmed[0]  # taken after the warm-up, not before it
+
+
 def test_chunks_are_sized_by_the_cpu_a_record_took():
     sizer = _Sizer()
     assert sizer.size() == FIRST_CHUNK
