@@ -16,7 +16,8 @@ Wall-clock figures depend on what else the machine runs; CPU seconds much less, 
 reports them, and the speed-up two free cores would give is computed from them (Amdahl):
 
   wall s        time.perf_counter around the whole process
-  CPU before    the parent's CPU when scoring began: interpreter, imports, Coach(), forking (serial)
+  CPU before    the parent's CPU when scoring began: interpreter, imports, Coach(), and with --jobs 2
+                Coach.warm_up() (what every worker would load on first use) and forking (serial)
   CPU parent    the parent's CPU while the workers scored: reading, handing out chunks, writing lines,
                 the summary (it runs beside the workers, so it competes with them for the two cores)
   CPU after     the parent's CPU after the last line: the summary and report files (serial)

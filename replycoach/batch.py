@@ -114,7 +114,8 @@ class RunTimes:
     on free cores, whatever the machine's load while it ran (see benchmarks/batch.py)."""
 
     jobs: int = 1
-    before_s: float = 0.0  # this process's CPU when scoring began (interpreter, imports, Coach)
+    before_s: float = 0.0  # this process's CPU when scoring began (interpreter, imports, Coach; with workers,
+    # its warm-up and forking them)
     scoring_s: float = 0.0  # ... while records were scored (with workers: reading, handing out, writing)
     wall_scoring_s: float = 0.0
     workers: dict[int, WorkerTimes] = field(default_factory=dict)
@@ -194,6 +195,9 @@ def _scored(items: Iterable[Item], *, coach: Coach | None, config: Config | None
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:  # what every worker would load on first use, loaded once and shared
+        coach = coach or Coach(config=config, rules=rules)
+        coach.warm_up()
     args = (coach if fork else None, config or (coach.config if coach else Config()), rules, encode)
     # Objects that exist now are never freed by a worker: frozen, its garbage collector does not
     # walk them, so it does not write to (and copy) the pages of the Coach it shares with us.
@@ -202,6 +206,7 @@ def _scored(items: Iterable[Item], *, coach: Coach | None, config: Config | None
         workers = [Worker(context, _chunk_scorer, args) for _ in range(jobs)]
     finally:
         gc.unfreeze()
+    times.before_s = _process_cpu()  # the warm-up and forking are start-up, done before any record is scored
     try:
         yield from _in_order(iter(items), workers, window=jobs * 4, times=times)
     finally:

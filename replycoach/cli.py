@@ -145,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="time a request may take before it gets 504 (default 10)")
     serve.add_argument("--checkers", type=int, default=2, metavar="N",
                        help="check processes per server process (default 2): a slow request holds only one")
+    serve.add_argument("--access-log", action="store_true", help="log a line per request to stderr (costs CPU)")
     serve.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                        help="allow browser calls from this origin (repeatable; default: none)")
     shared(serve)
@@ -489,7 +490,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     load_config(found)  # fail now, with a clear message, rather than in every worker
     from .service import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     return EXIT_PASSED
 
 

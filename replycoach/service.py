@@ -25,11 +25,10 @@ import sys
 import threading
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from contextlib import ExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from importlib import resources
-from itertools import islice
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -94,6 +93,10 @@ def _status_of(err: ReplycoachError) -> int:
     return 400 if err.code.startswith(("RC2", "RC3")) else 422
 
 
+def _coded(err: ReplycoachError) -> JSONResponse:
+    return _error(_status_of(err), err.code, str(err))
+
+
 def _selected(rule_ids: list[str], selection: tuple[str, ...]) -> list[str]:
     return [i for i in rule_ids if any(names_rule(s, i) for s in selection)]
 
@@ -118,53 +121,34 @@ def _rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
-# How many new strings a check process keeps between two flushes of its words: about 30 MB of
-# strings, lexemes and cache entries, well under `recycle_mb` (the 3,361 corpus replies of
-# benchmarks/ add 24,000 strings and 15 MB; a second pass over them adds none).
+# How many new strings a check process may add to its vocabularies before it is replaced by a
+# fresh one forked from the server, which forgets them: about 30 MB of strings, lexemes and
+# tokenizer-cache entries, well under `recycle_mb` (the 3,361 corpus replies of benchmarks/ add
+# 24,000 strings and 15 MB; a second pass over them adds none). Not spaCy's memory zone, which
+# forgets in place: inside one the tokenizer caches nothing, and a check cost about a tenth more
+# instructions (callgrind, 600 corpus checks).
 WINDOW_STRINGS = 50_000
 
 
-class _Words:
-    """Forget the words that checks add, a window at a time: spaCy's strings, lexemes and tokenizer
-    cache through a memory zone (spaCy >= 3.8), and our orth -> norm cache, whose entries would
-    otherwise point at strings the zone removed. The zone stays open across requests until it
-    holds WINDOW_STRINGS new strings, so a word met again within the window is found cached:
-    forgetting after every request made each one build a lexeme for every word it met, about a
-    quarter of a check's CPU. One thread per Coach only: a zone is a mode of the whole vocabulary."""
+class _Growth:
+    """The strings the vocabularies of a check process's Coaches have gained since each was ready."""
 
-    def __init__(self, coach: Coach) -> None:
-        self.nlp = coach.nlp
-        self.norms: dict[int, int] = coach.nlp.get_pipe("replycoach_norm").norm_by_orth
-        self._zone: ExitStack | None = None
-        self._strings = self._known = 0
+    def __init__(self) -> None:
+        self._start: dict[int, tuple[Any, int]] = {}
 
-    def open(self) -> None:
-        """Start a window if none is open (what a request adds from now on is forgotten with it)."""
-        if self._zone is None and hasattr(self.nlp, "memory_zone"):
-            self._strings, self._known = len(self.nlp.vocab.strings), len(self.norms)
-            self._zone = ExitStack()
-            self._zone.enter_context(self.nlp.memory_zone())
+    def watch(self, coach: Coach) -> Coach:
+        strings = coach.nlp.vocab.strings
+        self._start.setdefault(id(strings), (strings, len(strings)))
+        return coach
 
-    def close_if_full(self, limit: int) -> None:
-        """After a request: end the window once it holds `limit` new strings."""
-        if self._zone is not None and len(self.nlp.vocab.strings) - self._strings >= limit:
-            self.close()
-
-    def close(self) -> None:
-        """End the window: every word added since it opened is forgotten."""
-        if self._zone is None:
-            return
-        zone, self._zone = self._zone, None
-        try:
-            zone.close()
-        finally:
-            for orth in list(islice(reversed(self.norms), len(self.norms) - self._known)):  # insertion order
-                del self.norms[orth]
+    def strings(self) -> int:
+        return sum(len(strings) - start for strings, start in self._start.values())
 
 
 def _warmed(coach: Coach) -> Coach:
-    """The Coach after one check: what is built on first use is built outside any memory zone."""
-    coach.check("Thanks for waiting.")
+    """The Coach warmed up (`Coach.warm_up`): what is built on first use is built once, in the
+    server, and shared by the check processes forked from it."""
+    coach.warm_up()
     return coach
 
 
@@ -172,33 +156,28 @@ def _answerer(coach: Coach, recycle_mb: int) -> Callable[[tuple[str, dict[str, A
     """The function a check process runs for each request: (operation, request, rule selection)."""
     rule_ids = [r.id for r in coach.rules]
     start_mb = _rss_mb()
-
-    words = _Words(coach)
+    growth = _Growth()
+    growth.watch(coach)
 
     @lru_cache(maxsize=16)
-    def narrowed(selection: tuple[str, ...]) -> tuple[Coach, _Words]:
+    def narrowed(selection: tuple[str, ...]) -> Coach:
         """A Coach with only the selected rules (a few selections are common, so cache them)."""
         drop = tuple(i for i in rule_ids if i not in _selected(rule_ids, selection))
-        chosen = _warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
-                               rules=coach.rule_paths))
-        return chosen, _Words(chosen)
+        return growth.watch(_warmed(Coach(config=coach.config.merged(disable=(*coach.config.disable, *drop)),
+                                          rules=coach.rule_paths)))
 
     def answer(job: tuple[str, dict[str, Any], tuple[str, ...]]) -> Answer:
         operation, fields, selection = job
         try:
-            chosen, window = narrowed(selection) if selection else (coach, words)  # built outside the zone
-            window.open()
-            try:
-                body = _operate(chosen, operation, fields)
-            finally:
-                window.close_if_full(WINDOW_STRINGS)
+            body = _operate(narrowed(selection) if selection else coach, operation, fields)
             status = 200
         except ReplycoachError as err:
             status, body = _status_of(err), json.dumps(err.to_dict(), ensure_ascii=False)
         except Exception:
             logging.getLogger("replycoach.service").exception("%s failed", operation)
             status, body = 500, _body("RC500", _INTERNAL)
-        return status, body, _rss_mb() - start_mb > recycle_mb
+        worn = growth.strings() >= WINDOW_STRINGS or _rss_mb() - start_mb > recycle_mb
+        return status, body, worn
 
     return answer
 
@@ -390,10 +369,17 @@ def _body(code: str, message: str) -> str:
 
 class _Guard:
     """The API key, then the body size: by Content-Length when sent, and always by counting the
-    bytes as they arrive (a chunked body has no Content-Length), stopping at the limit."""
+    bytes as they arrive (a chunked body has no Content-Length), stopping at the limit.
 
-    def __init__(self, app: ASGIApp, settings: ServiceSettings) -> None:
-        self.app, self.settings = app, settings
+    Then the short way for the three POST operations: a JSON body that parses and validates as a
+    CheckRequest goes to `answer` straight from here, without FastAPI's routing, dependency
+    solving and Request objects (together about a third of a server process's CPU per request,
+    profiled under load). Anything else, a body that does not parse or validate included, goes on
+    to FastAPI with the body replayed, so every error reply is FastAPI's own, as before."""
+
+    def __init__(self, app: ASGIApp, settings: ServiceSettings,
+                 answer: Callable[[str, CheckRequest], Awaitable[Response]] | None = None) -> None:
+        self.app, self.settings, self.answer = app, settings, answer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/") or scope["method"] == "OPTIONS":
@@ -419,7 +405,53 @@ class _Guard:
                     raise StarletteHTTPException(413, detail=too_large)
             return message
 
-        await self.app(scope, counted, send)
+        operation = _OPERATIONS.get(scope["path"]) if scope["method"] == "POST" else None
+        if self.answer is None or operation is None or headers.get("content-type", "").lower() != "application/json":
+            await self.app(scope, counted, send)
+            return
+        body = bytearray()
+        while True:
+            try:
+                message = await counted()
+            except StarletteHTTPException:
+                await _error(413, "RC413", too_large)(scope, receive, send)
+                return
+            if message["type"] != "http.request":  # the client went away
+                return
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        request = _valid_request(bytes(body))
+        if request is None:
+            await self.app(scope, _replay(bytes(body), receive), send)
+            return
+        await (await self.answer(operation, request))(scope, receive, send)
+
+
+_OPERATIONS = {"/v1/check": "check", "/v1/rewrite": "rewrite", "/v1/render": "render"}
+
+
+def _valid_request(body: bytes) -> CheckRequest | None:
+    """The body as FastAPI would read it for a CheckRequest (json.loads, then the model's
+    validation), or None where FastAPI would answer with an error of its own."""
+    try:
+        return CheckRequest.model_validate(json.loads(body), from_attributes=True)
+    except Exception:  # not JSON, not UTF-8, too deep, or not a valid request: FastAPI says which
+        return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives `body` whole, then whatever the client sends next (its disconnect)."""
+    given = False
+
+    async def replayed() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
 
 
 def _unparsable(cause: BaseException | None) -> str:
@@ -459,6 +491,14 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
                                       remedy="ignore fewer rules, or do not check this draft")
         return operation, fields, selection
 
+    async def answer(operation: str, request: CheckRequest) -> Response:
+        """What a check, rewrite or render request gets, whichever way it came in (see _Guard)."""
+        try:
+            work = job(operation, request)
+        except ReplycoachError as err:
+            return _coded(err)
+        return await checkers.run(work)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         checkers.start()
@@ -471,14 +511,14 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
                              422: {"model": ErrorBody}, 503: {"model": ErrorBody}, 504: {"model": ErrorBody}})
     app.state.checkers = checkers
     weakref.finalize(app, checkers.close)  # an app dropped without a shutdown (a test client) stops them too
-    app.add_middleware(_Guard, settings=settings)
+    app.add_middleware(_Guard, settings=settings, answer=answer)
     if settings.cors_origins:  # added last, so it wraps the guard: its 401/413 stay readable cross-origin
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type", API_KEY_HEADER])
 
     @app.exception_handler(ReplycoachError)
     async def coded(_: Request, err: ReplycoachError) -> JSONResponse:
-        return _error(_status_of(err), err.code, str(err))
+        return _coded(err)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, err: RequestValidationError) -> JSONResponse:
@@ -499,15 +539,15 @@ def create_app(*, config: Config | None = None, rules: tuple[str, ...] = (),
 
     @app.post("/v1/check", summary="Check a draft", response_model=None)
     async def check(request: CheckRequest) -> Response:
-        return await checkers.run(job("check", request))
+        return await answer("check", request)
 
     @app.post("/v1/rewrite", summary="Rewrite a draft", response_model=None)
     async def rewrite(request: CheckRequest) -> Response:
-        return await checkers.run(job("rewrite", request))
+        return await answer("rewrite", request)
 
     @app.post("/v1/render", summary="Check a draft and render its findings as HTML", response_model=None)
     async def render(request: CheckRequest) -> Response:
-        return await checkers.run(job("render", request))
+        return await answer("render", request)
 
     @app.get("/v1/rules", summary="The loaded rules")
     def list_rules() -> list[dict[str, str]]:
@@ -549,14 +589,16 @@ def app_from_environment() -> FastAPI:
 
 # --- replycoach serve -----------------------------------------------------------------------
 
-def serve(*, host: str, port: int, workers: int = 1, log_level: str = "info") -> None:
+def serve(*, host: str, port: int, workers: int = 1, log_level: str = "info", access_log: bool = False) -> None:
     """Run the app from REPLYCOACH_SERVE's settings until Ctrl-C or SIGTERM. With workers > 1 the
     Coach is built once, here, and the server processes are forked from this one: they share it
     (and its compiled packs) copy-on-write, and accept on one listening socket. A server process
-    that dies is replaced; none outlives this one."""
+    that dies is replaced; none outlives this one. `access_log` writes a line per request to
+    stderr: off by default, since formatting it cost a tenth of a server process's CPU per request."""
     import uvicorn
 
-    config = uvicorn.Config(app_from_environment(), host=host, port=port, log_level=log_level)
+    config = uvicorn.Config(app_from_environment(), host=host, port=port, log_level=log_level,
+                            access_log=access_log)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         config.workers = 1
         uvicorn.Server(config).run()

@@ -99,6 +99,28 @@ def test_timings_count_every_record_once_by_the_process_that_scored_it(tmp_path)
             assert all(w["cpu_s"] > 0 and w["chunks"] >= 1 for w in workers), times
 
 
+def test_the_warm_up_before_forking_counts_as_start_up(tmp_path, monkeypatch):
+    # Serial work the workers wait for: counted as parallel, it would flatter the predicted speed-up.
+    import time
+
+    from replycoach.batch import RunTimes, score_lines
+
+    warmed: list[float] = []
+
+    def busy_warm_up(self):
+        end = time.process_time() + 0.2
+        while time.process_time() < end:
+            pass
+        warmed.append(time.process_time())
+
+    monkeypatch.setattr(Coach, "warm_up", busy_warm_up)
+    coach, times = Coach(), RunTimes()
+    lines = list(score_lines(read_items(write_jsonl(tmp_path / "in.jsonl", REPLIES)), coach=coach, jobs=2,
+                             times=times))
+    assert len(lines) == len(REPLIES) and len(warmed) == 1
+    assert times.before_s >= warmed[0]  # taken after the warm-up, not before it
+
+
 def test_chunks_are_sized_by_the_cpu_a_record_took():
     sizer = _Sizer()
     assert sizer.size() == FIRST_CHUNK
@@ -122,6 +144,23 @@ def test_workers_do_not_collect_what_they_share_with_the_parent(tmp_path, monkey
     results = [r for _, r in score_items(items, coach=Coach(), jobs=2)]
     assert len(results) == len(REPLIES) and all(r["frozen"] > 1000 for r in results)
     assert gc.get_freeze_count() == 0  # the parent itself collects as before
+
+
+def _lists_loaded(coach, item):
+    import wordfreq
+
+    return {"id": item.id, "lists": wordfreq.get_frequency_dict.cache_info().currsize}
+
+
+def test_workers_share_the_word_lists_the_parent_loaded_before_forking(tmp_path, monkeypatch):
+    # Loaded in each worker on first use, they would cost every worker the same half second.
+    import wordfreq
+
+    wordfreq.get_frequency_dict.cache_clear()
+    monkeypatch.setattr(replycoach.batch, "score_item", _lists_loaded)
+    items = read_items(write_jsonl(tmp_path / "in.jsonl", REPLIES))
+    results = [r for _, r in score_items(items, coach=Coach(), jobs=2)]
+    assert len(results) == len(REPLIES) and all(r["lists"] >= 7 for r in results)  # English and six others
 
 
 def test_resume_finishes_without_duplicates_or_gaps(tmp_path):

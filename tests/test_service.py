@@ -84,6 +84,34 @@ def test_malformed_json(client):
     assert response.status_code == 422 and response.json()["code"] == "RC422"
 
 
+def test_a_valid_request_skips_fastapis_routing_and_an_invalid_one_gets_its_errors(client, monkeypatch):
+    """The short way (service._Guard) answers valid JSON bodies itself; everything else reaches
+    FastAPI, body and all, and gets FastAPI's error replies as before."""
+    from fastapi import routing
+
+    solved = []
+    real = routing.solve_dependencies
+
+    async def counting(*args, **kwargs):
+        solved.append(kwargs["request"].url.path)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(routing, "solve_dependencies", counting)
+    fast = client.post("/v1/check", json={"draft": DRAFT, "customer": CUSTOMER})
+    assert fast.status_code == 200 and solved == []
+    assert fast.json() == json.loads(Coach().check(DRAFT, customer=CUSTOMER).to_json())
+    assert client.post("/v1/render", json={"draft": DRAFT}).json()["html"] and solved == []
+    coded = client.post("/v1/check", json={"draft": DRAFT, "rules": ["tone.nope"]})  # valid, but an unknown rule
+    assert coded.status_code == 400 and coded.json()["code"] == "RC206" and solved == []
+    invalid = client.post("/v1/check", json={"draft": 5})
+    assert invalid.status_code == 422 and invalid.json()["message"].startswith("draft:")
+    assert solved == ["/v1/check"]
+    charset = client.post("/v1/check", content=json.dumps({"draft": DRAFT}).encode(),
+                          headers={"content-type": "application/json; charset=utf-8"})
+    assert charset.status_code == 200 and charset.json() == json.loads(Coach().check(DRAFT).to_json())
+    assert solved == ["/v1/check", "/v1/check"]
+
+
 def test_api_key_and_cors():
     app = create_app(settings=ServiceSettings(api_key="s3cret", cors_origins=("https://desk.example",)))
     client = TestClient(app)
@@ -222,36 +250,39 @@ def _fresh_words(n: int, seed: int) -> list[str]:
     return ["".join(rnd.choice(string.ascii_lowercase) for _ in range(9)) for _ in range(n)]
 
 
-def test_new_words_are_forgotten_a_window_at_a_time(monkeypatch):
+def test_a_check_process_asks_to_be_replaced_once_it_has_learnt_a_window_of_words(monkeypatch):
+    """Memory stays bounded: a check process that has added WINDOW_STRINGS strings is replaced by
+    a fresh one forked from the server. Until then it keeps every word it met (no memory zone,
+    inside which spaCy's tokenizer would cache nothing), and reports what a fresh Coach reports."""
     from replycoach import service
 
     monkeypatch.setattr(service, "WINDOW_STRINGS", 300)
     coach = Coach()
-    coach.check("Thanks for waiting.")
+    coach.warm_up()
     answer = service._answerer(coach, recycle_mb=10**6)
-    strings, norms = coach.nlp.vocab.strings, coach.nlp.get_pipe("replycoach_norm").norm_by_orth
-    size = (len(strings), len(norms))
-    repeated = _fresh_words(5, 0)
-    flushes = within = 0
-    for i in range(60):
-        words = [*_fresh_words(20, i + 1), *repeated, repeated[0].upper()]  # some words come back, upper-cased too
+    strings = coach.nlp.vocab.strings
+    start = len(strings)
+    for i in range(40):
+        words = _fresh_words(20, i + 1)
         draft = "Thanks for waiting. " + " ".join(f"Your {w} ships today." for w in words)
-        status, body, _ = answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))
+        status, body, worn = answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))
         assert status == 200
-        assert len(strings) < size[0] + 300 + 200  # a window's strings and one request's at most
-        if (len(strings), len(norms)) == size:  # the window filled and its words were forgotten
-            flushes += 1
-            if flushes == 1:  # a check in a zone reports exactly what a fresh Coach outside one reports
-                fresh = Coach().check(draft, customer=f"Where is my {words[0]}?").to_json()
-                assert json.loads(body) == json.loads(fresh)
-        else:  # within a window: the same request again meets only words it already knows
-            within += 1
-            grown = len(strings)
-            assert answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))[1] == body
-            assert len(strings) in (grown, size[0])
-    assert flushes >= 5 and within >= 30
-    status, body, _ = answer(("check", {"draft": draft}, ("tone",)))  # a narrowed Coach too
-    assert status == 200 and {f["category"] for f in json.loads(body)["findings"]} <= {"tone"}
+        if i == 0:
+            fresh = Coach().check(draft, customer=f"Where is my {words[0]}?").to_json()
+            assert json.loads(body) == json.loads(fresh)
+        if worn:
+            break
+        grown = len(strings)
+        assert answer(("check", {"draft": draft, "customer": f"Where is my {words[0]}?"}, ()))[1:] == (body, False)
+        assert len(strings) == grown  # the same request again meets only words it already knows
+    assert worn and 300 <= len(strings) - start < 300 + 200  # a window's strings and one request's at most
+    narrowed = service._answerer(coach, recycle_mb=10**6)  # a narrowed Coach's new words count too
+    for i in range(40):
+        status, body, worn = narrowed(("check", {"draft": " ".join(_fresh_words(30, 100 + i))}, ("tone",)))
+        assert status in (200, 422)
+        if worn:
+            break
+    assert worn
 
 
 def test_a_process_that_grew_too_much_is_replaced():
@@ -273,6 +304,16 @@ def test_serve_options_reach_the_app(monkeypatch, capsys):
                                                        "cors_origins": [], "rules": [], "config": None}))
     settings = app_from_environment().state.checkers.settings
     assert (settings.max_body_bytes, settings.timeout, settings.checkers) == (9000, 4.5, 3)
+
+
+def test_the_access_log_is_off_unless_asked_for(monkeypatch):
+    from replycoach import service
+    from replycoach.cli import main
+
+    asked: list[bool] = []
+    monkeypatch.setattr(service, "serve", lambda **kwargs: asked.append(kwargs["access_log"]))
+    assert main(["serve"]) == 0 and main(["serve", "--access-log"]) == 0
+    assert asked == [False, True]
 
 
 # --- replycoach serve --workers N: server processes forked from one Coach -------------------
