@@ -122,3 +122,24 @@ def test_shipped_customer_models_read_the_recipe_the_training_script_writes(name
 
     shipped = load_weights(Path(__file__).resolve().parents[1] / "replycoach" / "data" / name)
     assert shipped.recipe == _train_shipped().CUSTOMER_RECIPE
+
+
+def test_rsics_training_keeps_only_the_labels_two_judgements_agree_on(tmp_path, monkeypatch):
+    train_shipped = _train_shipped()
+    from corpus import UpsetItem  # importable once train_shipped has put benchmarks/ on the path
+
+    lines = {"rsics-upset-labels-a.jsonl": [("1/2", 1), ("1/4", 1), ("1/6", 0), ("1/8", None)],
+             "rsics-upset-labels-b.jsonl": [("1/2", 1), ("1/4", 0), ("1/8", 1)]}
+    for name, rows in lines.items():
+        (tmp_path / name).write_text("".join(json.dumps({"id": f"rsics:{i}", "customer_upset": v}) + "\n"
+                                             for i, v in rows))
+    monkeypatch.setattr(train_shipped, "HERE", tmp_path)
+    monkeypatch.setattr(train_shipped, "rsics_upset",
+                        lambda: [UpsetItem(f"1/{n}", f"text {n}", False) for n in (2, 4, 6, 8)])
+    items = {item.id: item for item in train_shipped.rsics_labelled()}
+    assert sorted(items) == ["rsics:1/2", "rsics:1/4", "rsics:1/6", "rsics:1/8"]
+    assert items["rsics:1/2"].labels["customer_upset"] == 1  # both said 1
+    assert items["rsics:1/4"].labels["customer_upset"] is None  # they differ: no label
+    assert items["rsics:1/6"].labels["customer_upset"] == 0  # judged once: as it stands
+    assert items["rsics:1/8"].labels["customer_upset"] is None  # one was unsure
+    assert items["rsics:1/2"].customer == "text 2"
