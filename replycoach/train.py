@@ -21,7 +21,7 @@ from .linear import FORMAT, Reads, Recipe, Trained, WeightsFile, features
 if TYPE_CHECKING:
     from .coach import Coach
 
-__all__ = ["TrainResult", "featurize", "plateau_threshold", "train"]
+__all__ = ["TrainResult", "featurize", "recall_threshold", "train"]
 
 _MIN_WEIGHT = 1e-4  # smaller weights change no decision; leaving them out keeps the file small
 
@@ -58,7 +58,7 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
           folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
           licence: str = "", notes: str | None = None, only_upset: bool = False,
           calibrate_on: Callable[[LabelledReply], bool] | None = None, repeats: int = 1,
-          rows: Sequence[dict[str, float] | None] | None = None, plateau: float | None = None) -> TrainResult:
+          rows: Sequence[dict[str, float] | None] | None = None, recall: float | None = None) -> TrainResult:
     """Fit, cross-validate and pick the threshold; returns the weights file's contents.
     `only_upset`: learn only from replies to customers the customer-state model calls upset.
     `calibrate_on`: choose the threshold (and report the cross-validated figures) on these rows
@@ -68,8 +68,9 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
     cut-off does not hang on how one split happened to fall.
     `rows`: the items' feature maps worked out beforehand (one per item, None = left out), for a
     caller that reads some items with another Coach (see `featurize`).
-    `plateau`: choose the middle of the cut-offs whose cross-validated F1 is within this much of
-    the best (`plateau_threshold`), not the best one, for a model whose F1 curve is flat."""
+    `recall`: choose the highest cut-off whose cross-validated recall is at least this
+    (`recall_threshold`), not the F1-best one, for a model whose F1 curve is flat: there the best
+    cut lands anywhere on the flat part and jumps when a few rows change."""
     try:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -122,8 +123,8 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
             held_out[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
         gold += [bool(v) for v, c in zip(y, calibrating, strict=True) if c]
         oof += [p for p, c in zip(held_out.tolist(), calibrating, strict=True) if c]
-    threshold, cv = (best_threshold(gold, oof) if plateau is None
-                     else plateau_threshold(gold, oof, tolerance=plateau))
+    threshold, cv = (best_threshold(gold, oof) if recall is None
+                     else recall_threshold(gold, oof, recall=recall))
     fitted = model().fit(xs, y)
     coef = fitted.coef_[0] / scale
     bias = float(fitted.intercept_[0] - float(np.dot(fitted.coef_[0][numeric], mean[numeric] / scale[numeric])))
@@ -135,39 +136,29 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         trained=Trained(data=data, licence=licence, date=datetime.date.today().isoformat(), examples=len(y),
                         positives=int(y.sum()), notes=notes,
                         cv={"folds": folds, "seed": seed, **({"repeats": repeats} if repeats > 1 else {}),
-                            **({"plateau": plateau} if plateau is not None else {}), "C": c, "precision": round(cv.precision, 3),
-                            "recall": round(cv.recall, 3), "f1": round(cv.f1, 3)}))
+                            **({"target_recall": recall} if recall is not None else {}), "C": c,
+                            "precision": round(cv.precision, 3), "recall": round(cv.recall, 3),
+                            "f1": round(cv.f1, 3)}))
     return TrainResult(weights=spec, cv=cv, dropped=dropped)
 
 
-def plateau_threshold(gold: Sequence[bool], probabilities: Sequence[float], *,
-                      tolerance: float) -> tuple[float, Counts]:
-    """The middle of the plateau of cut-offs whose F1 is within `tolerance` of the best, and its
-    counts. Where the F1 curve is flat, the best cut lands anywhere on the plateau and jumps when
-    a few rows change; its middle (by rows flagged, from the lowest such cut to the highest) moves
-    only as its ends do. Candidates are midpoints between neighbouring distinct values, as in
-    `best_threshold`."""
+def recall_threshold(gold: Sequence[bool], probabilities: Sequence[float], *,
+                     recall: float) -> tuple[float, Counts]:
+    """The highest cut-off that still catches `recall` of the positives, and its counts. Recall
+    only falls as the cut rises, so this cut moves smoothly as rows change, where the best F1
+    on a flat curve jumps. Candidates are midpoints between neighbouring distinct values."""
     values = sorted(set(probabilities))
-    if len(values) < 2:
-        return best_threshold(gold, probabilities)
+    positives = sum(map(bool, gold))
+    below = 0  # positives under the cut between values[i] and values[i + 1]
+    cut = values[0] / 2
     positives_at: dict[float, int] = {}
-    rows_at: dict[float, int] = {}
     for g, p in zip(gold, probabilities, strict=True):
         positives_at[p] = positives_at.get(p, 0) + bool(g)
-        rows_at[p] = rows_at.get(p, 0) + 1
-    positives = sum(positives_at.values())
-    # the cut between values[i] and values[i + 1] flags every row at values[i + 1] or above
-    f1s: list[float] = []
-    tp = flagged = 0
-    for value in reversed(values[1:]):
-        tp += positives_at[value]
-        flagged += rows_at[value]
-        f1s.append(2 * tp / (flagged + positives) if flagged + positives else 0.0)
-    f1s.reverse()
-    best = max(f1s)
-    near = [i for i, f1 in enumerate(f1s) if f1 >= best - tolerance]
-    middle = (near[0] + near[-1]) // 2
-    cut = (values[middle] + values[middle + 1]) / 2
+    for low, high in zip(values, values[1:], strict=False):
+        below += positives_at[low]
+        if positives and (positives - below) / positives < recall:
+            break
+        cut = (low + high) / 2
     return cut, Counts.of(gold, [p >= cut for p in probabilities])
 
 

@@ -115,35 +115,31 @@ _GOLD = [True, True, False, True, False, True, False, False, False]
 _PROBABILITIES = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
 
 
-def test_plateau_threshold_takes_the_middle_of_the_near_best_cuts():
-    from replycoach.evaluation import best_threshold
-    from replycoach.train import plateau_threshold
-
-    assert best_threshold(_GOLD, _PROBABILITIES)[0] == pytest.approx(0.35)  # the best: the top 6
-    assert plateau_threshold(_GOLD, _PROBABILITIES, tolerance=0.0)[0] == pytest.approx(0.35)
-    # within 0.15 of the best: the top 2 to the top 8; the middle flags the top 5
-    cut, counts = plateau_threshold(_GOLD, _PROBABILITIES, tolerance=0.15)
-    assert cut == pytest.approx(0.45) and (counts.tp, counts.fp, counts.fn) == (3, 2, 1)
-
-
-def test_plateau_threshold_stays_put_where_the_best_cut_jumps():
-    from replycoach.evaluation import best_threshold
-    from replycoach.train import plateau_threshold
-
-    # one more positive near the bottom: the best cut jumps from the top 6 to the top 8 ...
-    gold = [*_GOLD[:7], True, False]
-    assert best_threshold(gold, _PROBABILITIES)[0] == pytest.approx(0.15)
-    # ... while the plateau's middle moves by one row
-    assert plateau_threshold(gold, _PROBABILITIES, tolerance=0.15)[0] == pytest.approx(0.35)
-
-
-def test_train_records_the_plateau_it_chose_the_threshold_on(labels):
+def test_train_records_the_recall_it_chose_the_threshold_by(labels):
     from replycoach.evaluation import read_labelled
     from replycoach.linear import Recipe
     from replycoach.train import train
 
     items = read_labelled(labels)
     coach = Coach(config=Config(shipped_packs=False))
-    steady = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, plateau=0.05)
-    assert steady.weights.trained.cv["plateau"] == 0.05
-    assert "plateau" not in train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3).weights.trained.cv
+    steady = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, recall=0.9)
+    assert steady.weights.trained.cv["target_recall"] == 0.9 and steady.cv.recall >= 0.9
+    best = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3)
+    assert "target_recall" not in best.weights.trained.cv
+
+
+def test_recall_threshold_is_the_highest_cut_that_keeps_the_recall():
+    from replycoach.train import recall_threshold
+
+    assert recall_threshold(_GOLD, _PROBABILITIES, recall=0.5)[0] == pytest.approx(0.75)  # the top 2: 2 of 4
+    cut, counts = recall_threshold(_GOLD, _PROBABILITIES, recall=0.75)  # the top 4: 3 of 4
+    assert cut == pytest.approx(0.55) and (counts.tp, counts.fp, counts.fn) == (3, 1, 1)
+    assert recall_threshold(_GOLD, _PROBABILITIES, recall=1.0)[0] == pytest.approx(0.35)
+    # one more positive near the bottom: the best F1 jumps from the top 6 to the top 8, while this
+    # cut moves by two rows (4 of 5 needed)
+    from replycoach.evaluation import best_threshold
+
+    more = [*_GOLD[:7], True, False]
+    assert best_threshold(_GOLD, _PROBABILITIES)[0] == pytest.approx(0.35)
+    assert best_threshold(more, _PROBABILITIES)[0] == pytest.approx(0.15)
+    assert recall_threshold(more, _PROBABILITIES, recall=0.75)[0] == pytest.approx(0.35)
