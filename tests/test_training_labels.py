@@ -124,22 +124,35 @@ def test_shipped_customer_models_read_the_recipe_the_training_script_writes(name
     assert shipped.recipe == _train_shipped().CUSTOMER_RECIPE
 
 
-def test_rsics_training_keeps_only_the_labels_two_judgements_agree_on(tmp_path, monkeypatch):
-    train_shipped = _train_shipped()
-    from corpus import UpsetItem  # importable once train_shipped has put benchmarks/ on the path
+# Evaluation-only label files of twcs-head and stc3 replies: ids and labels only (those texts'
+# licences keep them out of the repository; benchmarks/corpus.eval_texts joins them by id), each
+# set judged twice, blind, in two files of the same ids in the same order.
+EVAL_PAIRS = (("eval-twcs-a.jsonl", "eval-twcs-b.jsonl"), ("eval-holdout-a.jsonl", "eval-holdout-b.jsonl"))
 
-    lines = {"rsics-upset-labels-a.jsonl": [("1/2", 1), ("1/4", 1), ("1/6", 0), ("1/8", None)],
-             "rsics-upset-labels-b.jsonl": [("1/2", 1), ("1/4", 0), ("1/8", 1)]}
-    for name, rows in lines.items():
-        (tmp_path / name).write_text("".join(json.dumps({"id": f"rsics:{i}", "customer_upset": v}) + "\n"
-                                             for i, v in rows))
-    monkeypatch.setattr(train_shipped, "HERE", tmp_path)
-    monkeypatch.setattr(train_shipped, "rsics_upset",
-                        lambda: [UpsetItem(f"1/{n}", f"text {n}", False) for n in (2, 4, 6, 8)])
-    items = {item.id: item for item in train_shipped.rsics_labelled()}
-    assert sorted(items) == ["rsics:1/2", "rsics:1/4", "rsics:1/6", "rsics:1/8"]
-    assert items["rsics:1/2"].labels["customer_upset"] == 1  # both said 1
-    assert items["rsics:1/4"].labels["customer_upset"] is None  # they differ: no label
-    assert items["rsics:1/6"].labels["customer_upset"] == 0  # judged once: as it stands
-    assert items["rsics:1/8"].labels["customer_upset"] is None  # one was unsure
-    assert items["rsics:1/2"].customer == "text 2"
+
+@pytest.mark.parametrize("pair", EVAL_PAIRS, ids=lambda p: p[0])
+def test_evaluation_label_pairs_judge_the_same_replies_with_labels_only(pair):
+    judged = []
+    for name in pair:
+        rows = [json.loads(line) for line in (TRAINING / name).read_text(encoding="utf-8").splitlines()]
+        for row in rows:
+            assert set(row) == {"id", "source", "company", "channel", "labels", "notes"}, (name, row["id"])
+            assert row["source"] in ("twcs", "stc3") and row["id"].startswith(row["source"] + "-"), row["id"]
+            assert set(row["labels"]) == set(LABELS) | {"verdict"}, row["id"]
+            assert all(row["labels"][label] in (0, 1) for label in LABELS), row["id"]
+            assert row["labels"]["verdict"] in ("send", "coach", "rewrite"), row["id"]
+            assert row["notes"] and all(n.strip() for n in row["notes"]), row["id"]
+        judged.append([r["id"] for r in rows])
+    assert judged[0] == judged[1] and len(set(judged[0])) == len(judged[0])
+
+
+def test_evaluation_labels_never_name_a_dev_or_reserved_reply():
+    labelled = Path(__file__).resolve().parents[2] / "shared" / "data" / "labelled-replies"
+    if not (labelled / "reserved.txt").is_file():
+        pytest.skip("the shared data folder is not beside the checkout")
+    held = set((labelled / "reserved.txt").read_text(encoding="utf-8").split())
+    held |= {json.loads(line)["id"] for line in (labelled / "dev.jsonl").read_text(encoding="utf-8").splitlines()}
+    for pair in EVAL_PAIRS:
+        for name in pair:
+            for line in (TRAINING / name).read_text(encoding="utf-8").splitlines():
+                assert json.loads(line)["id"] not in held, name
