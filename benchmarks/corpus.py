@@ -35,6 +35,7 @@ __all__ = [
     "agent_replies",
     "data_dir",
     "epitome_pairs",
+    "eval_texts",
     "exit_missing",
     "ibm_replies",
     "politeness_requests",
@@ -127,6 +128,33 @@ def twcs_replies() -> list[Reply]:
         customer = parent["text"] if parent and parent["inbound"] == "True" else None
         replies.append(Reply(f"twcs:{row['tweet_id']}", row["text"], customer))
     return replies
+
+
+def eval_texts() -> dict[str, tuple[str, str | None]]:
+    """The replies of the evaluation-only sets by the ids labelled files give them, as (reply,
+    customer message): how label files that may not carry these texts (their licences keep them
+    out of the repository) get them back. "twcs-<tweet_id>": a twcs-head brand reply and the
+    tweet it answers; "stc3-<dialogue id>": a helpdesk dialogue's first helpdesk turn and the
+    customer turns before it, joined by newlines (as labelled-replies/dev.jsonl has them)."""
+    texts = {f"twcs-{r.id.removeprefix('twcs:')}": (r.text, r.customer) for r in twcs_replies()}
+    with _need("stc3-helpdesk", "dialogues_en.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                dialogue = json.loads(line)
+                first = _first_helpdesk_reply(dialogue["turns"])
+                if first:
+                    texts[f"stc3-{dialogue['id']}"] = first
+    return texts
+
+
+def _first_helpdesk_reply(turns: list[dict[str, str]]) -> tuple[str, str | None] | None:
+    customer: list[str] = []
+    for turn in turns:
+        if turn["sender"] == "customer":
+            customer.append(turn["text"])
+        else:
+            return turn["text"], "\n".join(customer) or None
+    return None
 
 
 def ibm_replies() -> list[Reply]:

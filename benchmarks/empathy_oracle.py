@@ -25,7 +25,7 @@ from typing import Any
 
 from common import add_rules_arg, make_coach, table
 from corpus import DataMissing, exit_missing
-from judgement import error_entry, labelled_items
+from judgement import error_entry, file_names, labelled_items
 
 from replycoach import ReplycoachError
 from replycoach.evaluation import Counts, LabelledReply, flags, predict_labels
@@ -117,21 +117,22 @@ def error_lines(rows: list[tuple[LabelledReply, Any, bool]], worst: int) -> list
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--labels", type=Path, default=None,
-                        help="labelled JSONL (default: labelled-replies/dev.jsonl in the shared data)")
+    parser.add_argument("--labels", type=Path, action="append", default=None,
+                        help="labelled JSONL (default: labelled-replies/dev.jsonl in the shared data); "
+                             "twice for two judgements of the same replies")
     parser.add_argument("--source", default="", help="only rows of these sources, comma-separated (ibm,twcs,stc3)")
     parser.add_argument("--worst", type=int, default=0,
                         help="the empathy rules' own false positives and negatives shown, per run")
     add_rules_arg(parser)
     args = parser.parse_args(argv)
 
-    labels_file, items = labelled_items(args.labels, args.source)
+    labels_name, items, _ = labelled_items(args.labels, args.source)
     coach = make_coach(args.rules)
     shipped = scored(coach, items, oracle=False)
     known = scored(coach, items, oracle=True)
     figures = [[run, c.positives, c.flagged, round(c.precision, 3), round(c.recall, 3), round(c.f1, 3)]
                for run, c in (("as shipped", counts(shipped)), ("customer state from the labels", counts(known)))]
-    print(f"{labels_file.name}{' ' + args.source if args.source else ''}: {LABEL}, {len(shipped)} replies\n")
+    print(f"{file_names(labels_name)}{' ' + args.source if args.source else ''}: {LABEL}, {len(shipped)} replies\n")
     print(table(["run", "positives", "flagged", "P", "R", "F1"], figures))
     print("\nerrors as shipped, by the customer model's reading of the customer")
     print(table(["error", "customer model", "replies"], split_rows(shipped)))

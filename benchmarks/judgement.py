@@ -34,6 +34,7 @@ from corpus import (
     DataMissing,
     data_dir,
     epitome_pairs,
+    eval_texts,
     exit_missing,
     politeness_requests,
     politeness_training_half,
@@ -47,6 +48,8 @@ from replycoach.evaluation import (
     LABELS,
     Counts,
     LabelledReply,
+    agreed,
+    agreement,
     auc,
     best_threshold,
     flags,
@@ -70,17 +73,55 @@ def reserved_ids(labels_file: Path) -> set[str]:
     return set(path.read_text(encoding="utf-8").split()) if path.is_file() else set()
 
 
-def labelled_items(labels: Path | None, source: str = "") -> tuple[Path, list[LabelledReply]]:
-    """The labelled file (default: labelled-replies/dev.jsonl in the shared data) and its rows, with
-    reserved ids left out and, given `source` ("ibm,twcs"), only rows of those sources."""
-    labels_file = labels or data_dir() / "labelled-replies" / "dev.jsonl"
-    if not labels_file.is_file():
-        exit_missing(DataMissing(f"{labels_file} is missing"))
-    items = read_labelled(labels_file, exclude=reserved_ids(labels_file))
+def _dev_reserved() -> set[str]:
+    """The held-out ids of labelled-replies: never read, whichever file names them."""
+    try:
+        return reserved_ids(data_dir() / "labelled-replies" / "dev.jsonl")
+    except DataMissing:
+        return set()
+
+
+def _texts_needed(path: Path) -> bool:
+    """Whether some line of `path` carries ids and labels but no text (a twcs-head or stc3 label
+    file: their licences keep the texts out of the repository)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if isinstance(row, dict) and "reply" not in row and "text" not in row:
+                return True
+    return False
+
+
+def labelled_items(labels: list[Path] | None, source: str = ""
+                   ) -> tuple[str, list[LabelledReply], dict[str, float]]:
+    """The labelled rows, their name and the judges' F1 against each other.
+
+    Default: labelled-replies/dev.jsonl in the shared data, with the agreement table of the
+    SOURCE.md beside it. Several files are several judgements of the same replies: only the
+    replies every file judged, with only the labels they agree on (`agreed`), and the judges' F1
+    is measured between the files (`agreement`; for two files). Reserved ids are always left out;
+    given `source` ("ibm,twcs"), only rows of those sources are kept."""
+    files = labels or [data_dir() / "labelled-replies" / "dev.jsonl"]
+    for path in files:
+        if not path.is_file():
+            exit_missing(DataMissing(f"{path} is missing"))
+    reserved = _dev_reserved() | set().union(*(reserved_ids(path) for path in files))
+    texts = eval_texts() if any(_texts_needed(path) for path in files) else None
+    judgements = [read_labelled(path, exclude=reserved, texts=texts) for path in files]
+    items = judgements[0]
+    for other in judgements[1:]:
+        by_id = {item.id: item for item in other}
+        items = [agreed(item, by_id[item.id]) for item in items if item.id in by_id]
+    judges = judges_f1(files[0]) if len(files) == 1 else agreement(*judgements) if len(files) == 2 else {}
     if source:
         keep = set(source.split(","))
         items = [i for i in items if i.source in keep]
-    return labels_file, items
+    return "+".join(f"{path.parent.name}/{path.name}" for path in files), items, judges
+
+
+def file_names(labels_name: str) -> str:
+    """"labelled-replies/dev.jsonl+..." as the file names alone, for the head line."""
+    return "+".join(part.rsplit("/", 1)[-1] for part in labels_name.split("+"))
 
 
 def run_labelled(coach: Any, items: list[LabelledReply]) -> list[tuple[LabelledReply, Any]]:
@@ -311,8 +352,9 @@ def public_rows(coach: Any, limit: int, rules: Path | None) -> list[list[Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--labels", type=Path, default=None,
-                        help="labelled JSONL (default: labelled-replies/dev.jsonl in the shared data)")
+    parser.add_argument("--labels", type=Path, action="append", default=None,
+                        help="labelled JSONL (default: labelled-replies/dev.jsonl in the shared data); "
+                             "give it twice for two judgements of the same replies (only agreed labels count)")
     parser.add_argument("--source", default="", help="only rows of these sources, comma-separated (ibm,twcs,stc3)")
     parser.add_argument("--worst", type=int, default=4, help="false positives and negatives shown per label")
     parser.add_argument("--labels-only", default="", help="error analysis for these labels only")
@@ -326,13 +368,13 @@ def main(argv: list[str] | None = None) -> int:
     add_rules_arg(parser)
     args = parser.parse_args(argv)
 
-    labels_file, items = labelled_items(args.labels, args.source)
+    labels_name, items, judges = labelled_items(args.labels, args.source)
     coach = make_coach(args.rules)
     results = run_labelled(coach, items)
     refused = sum(isinstance(r, ReplycoachError) for _, r in results)
-    rows, _ = label_table(results, judges_f1(labels_file))
+    rows, _ = label_table(results, judges)
     verdicts, verdict_auc = verdict_rows(results)
-    out: dict[str, Any] = {"labels": str(labels_file), "items": len(items), "refused": refused,
+    out: dict[str, Any] = {"labels": labels_name, "items": len(items), "refused": refused,
                            "table": rows, "verdicts": verdicts, "auc_send_vs_rewrite": verdict_auc}
     if args.public:
         out["public"] = public_rows(coach, args.limit, args.rules)
@@ -340,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({**out, "rules": rules}, indent=2))
         return 0
-    print(f"{labels_file.name}: {len(items)} replies ({refused} refused with a coded error)\n")
+    print(f"{file_names(labels_name)}: {len(items)} replies ({refused} refused with a coded error)\n")
     print(table(["label", "positives", "flagged", "P", "R", "F1", "judges F1"], rows))
     print(f"\noverall score: AUC send vs rewrite {verdict_auc:.3f}")
     print(table(["verdict", "replies", "mean score", "pass rate"], verdicts))
@@ -356,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
                      "best with P>=0.5", "F1", "P"],
                     tune_rows(results, coach)))
     if args.write_measured:
-        n = write_measured(rules, coach, f"{labels_file.parent.name}/{labels_file.name}")
+        n = write_measured(rules, coach, labels_name)
         print(f"\nwrote measured precision into {n} rule files", file=sys.stderr)
     if args.worst:
         only = set(args.labels_only.split(",")) if args.labels_only else set(LABELS)

@@ -4,7 +4,12 @@ A labelled file is JSONL, one reply a line, in the shape of the project's labell
 `{"id", "customer", "reply", "channel", "labels": {"customer_upset": 1, "tone": 0, ...,
 "verdict": "send"|"coach"|"rewrite"}}`; a label that is null (the judges disagreed) or absent
 does not count. Flat lines (`{"reply": ..., "tone": 1}`) are read too, as `replycoach train`
-writes and teams' QA exports often are.
+writes and teams' QA exports often are. A file may carry ids and labels only, when the texts'
+licence keeps them out of the file: `read_labelled(..., texts=...)` joins them by id.
+
+Two independent judgements of the same replies are merged with `agreed` (a label counts only
+where both give it) and compared with `agreement` (F1 of one judgement against the other, the
+ceiling a tool can hope to reach).
 
 Each label is predicted from the report as an agent reads it: `customer_upset` from the
 customer-state model, every other label from whether its category has a finding of severity
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +30,8 @@ from .errors import InputError
 if TYPE_CHECKING:
     from .models import Finding, Report
 
-__all__ = ["LABELS", "Counts", "LabelledReply", "auc", "best_threshold", "flags", "iter_gold", "predict_labels",
-           "read_labelled"]
+__all__ = ["LABELS", "Counts", "LabelledReply", "agreed", "agreement", "auc", "best_threshold", "flags", "iter_gold",
+           "predict_labels", "read_labelled"]
 
 # label -> the report category that answers it (customer_upset is a metric, not a category)
 LABELS: dict[str, str | None] = {
@@ -50,8 +55,10 @@ class LabelledReply:
     notes: tuple[str, ...] = ()
 
 
-def read_labelled(path: str | Path, *, exclude: Iterable[str] = ()) -> list[LabelledReply]:
-    """Read a labelled JSONL file; ids in `exclude` (a held-out list) are skipped."""
+def read_labelled(path: str | Path, *, exclude: Iterable[str] = (),
+                  texts: Mapping[str, tuple[str, str | None]] | None = None) -> list[LabelledReply]:
+    """Read a labelled JSONL file; ids in `exclude` (a held-out list) are skipped. A line without
+    a reply text takes it, and the customer's message, from `texts` (id -> (reply, customer))."""
     path = Path(path)
     skip = frozenset(exclude)
     out: list[LabelledReply] = []
@@ -64,12 +71,52 @@ def read_labelled(path: str | Path, *, exclude: Iterable[str] = ()) -> list[Labe
             continue
         try:
             row = json.loads(line)
+            if texts is not None and isinstance(row, dict) and "reply" not in row and "text" not in row:
+                row = _with_text(row, texts)
             item = _labelled(row, n)
         except (json.JSONDecodeError, TypeError, ValueError) as err:
             raise InputError(f"not a labelled reply: {err}", code="RC110", place=f"{path}:{n}",
                              remedy='each line needs "reply" (or "text") and 0/1 labels') from None
         if item.id not in skip:
             out.append(item)
+    return out
+
+
+def _with_text(row: dict[str, Any], texts: Mapping[str, tuple[str, str | None]]) -> dict[str, Any]:
+    found = texts.get(str(row.get("id")))
+    if found is None:
+        raise ValueError(f"no text for id {row.get('id')!r} in the texts given")
+    reply, customer = found
+    return {**row, "reply": reply, "customer": customer}
+
+
+def agreed(first: LabelledReply, second: LabelledReply) -> LabelledReply:
+    """Two judgements of one reply as one: each label (and the verdict) where both give the same
+    value, None where they differ or one of them gives none; both judgements' notes."""
+    names = dict.fromkeys([*first.labels, *second.labels])
+    labels = {name: first.labels.get(name) if first.labels.get(name) == second.labels.get(name) else None
+              for name in names}
+    return replace(first, labels=labels, verdict=first.verdict if first.verdict == second.verdict else None,
+                   notes=first.notes + second.notes)
+
+
+def agreement(first: Sequence[LabelledReply], second: Sequence[LabelledReply]) -> dict[str, float]:
+    """Per label, the F1 of one judgement against the other over the replies both judged (and
+    for "verdict", the share of replies given the same verdict); a label no judgement marks
+    anywhere is left out. Symmetric: F1 does not care which judgement plays the gold."""
+    by_id = {item.id: item for item in second}
+    pairs = [(a, by_id[a.id]) for a in first if a.id in by_id]
+    out: dict[str, float] = {}
+    for name in LABELS:
+        counts = Counts()
+        for a, b in pairs:
+            if a.labels.get(name) is not None and b.labels.get(name) is not None:
+                counts.add(bool(a.labels[name]), bool(b.labels[name]))
+        if counts.tp + counts.fp + counts.fn:  # F1 says nothing where neither judgement has a positive
+            out[name] = counts.f1
+    verdicts = [(a.verdict, b.verdict) for a, b in pairs if a.verdict and b.verdict]
+    if verdicts:
+        out["verdict"] = sum(a == b for a, b in verdicts) / len(verdicts)
     return out
 
 

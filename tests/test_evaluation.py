@@ -70,3 +70,40 @@ def test_a_label_is_flagged_by_warnings_not_suggestions(coach):
     kinds = {(f.category, f.severity.value) for f in report.findings}
     assert ("readability", "suggestion") in kinds
     assert not predict_labels(report)["hard_to_read"]
+
+
+def test_a_file_of_ids_and_labels_takes_its_texts_by_id(tmp_path):
+    path = tmp_path / "ids.jsonl"
+    path.write_text('{"id": "t-1", "tone": 1, "verdict": "coach", "note": "curt"}\n', encoding="utf-8")
+    [item] = read_labelled(path, texts={"t-1": ("Fixed.", "Still broken!!")})
+    assert (item.reply, item.customer, item.labels, item.verdict) == ("Fixed.", "Still broken!!", {"tone": 1}, "coach")
+    with pytest.raises(InputError) as err:
+        read_labelled(path, texts={})
+    assert err.value.code == "RC110" and "t-1" in err.value.message
+
+
+def test_two_judgements_keep_only_what_they_agree_on():
+    from replycoach.evaluation import LabelledReply, agreed
+
+    a = LabelledReply(id="x", reply="Hi", labels={"tone": 1, "canned": 0}, verdict="coach", notes=("a",))
+    b = LabelledReply(id="x", reply="Hi", labels={"tone": 1, "canned": 1}, verdict="rewrite", notes=("b",))
+    merged = agreed(a, b)
+    assert merged.labels == {"tone": 1, "canned": None} and merged.verdict is None and merged.notes == ("a", "b")
+
+
+def test_agreement_is_the_f1_of_one_judgement_against_the_other():
+    from replycoach.evaluation import LabelledReply, agreement
+
+    def judged(marks, verdicts):
+        return [LabelledReply(id=str(i), reply="r", labels={"tone": m}, verdict=v)
+                for i, (m, v) in enumerate(zip(marks, verdicts, strict=True))]
+
+    first = judged([1, 1, 0, 0], ["send", "coach", "send", "send"])
+    second = judged([1, 0, 1, 0], ["send", "send", "send", "send"])
+    figures = agreement(first, second)
+    assert figures["tone"] == pytest.approx(0.5)  # one shared positive of two each
+    assert figures["verdict"] == pytest.approx(0.75)
+    assert agreement(second, first)["tone"] == figures["tone"]
+    assert "canned" not in figures  # nobody judged it
+    nobody = agreement(judged([0, 0, 0, 0], ["send"] * 4), judged([0, 0, 0, 0], ["send"] * 4))
+    assert "tone" not in nobody and nobody["verdict"] == 1.0
