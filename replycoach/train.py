@@ -3,7 +3,8 @@
 Logistic regression with balanced classes (scikit-learn, from the optional `[train]` extra; it
 is never needed to check a reply), over the same features `linear.features` computes at check
 time, built by the same Coach, so what is trained is what runs. k-fold cross-validation gives
-out-of-fold probabilities; the threshold that maximises F1 on them is the one shipped, and the
+out-of-fold probabilities; the threshold that maximises F1 on them (or, given a target recall,
+the highest that keeps it: steadier on a flat F1 curve) is the one shipped, and the
 precision, recall and F1 at it are written into the weights file. Deterministic for a seed.
 """
 
