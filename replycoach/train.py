@@ -3,7 +3,8 @@
 Logistic regression with balanced classes (scikit-learn, from the optional `[train]` extra; it
 is never needed to check a reply), over the same features `linear.features` computes at check
 time, built by the same Coach, so what is trained is what runs. k-fold cross-validation gives
-out-of-fold probabilities; the threshold that maximises F1 on them is the one shipped, and the
+out-of-fold probabilities; the threshold that maximises F1 on them (or, given a target recall,
+the highest that keeps it: steadier on a flat F1 curve) is the one shipped, and the
 precision, recall and F1 at it are written into the weights file. Deterministic for a seed.
 """
 
@@ -21,7 +22,7 @@ from .linear import FORMAT, Reads, Recipe, Trained, WeightsFile, features
 if TYPE_CHECKING:
     from .coach import Coach
 
-__all__ = ["TrainResult", "featurize", "train"]
+__all__ = ["TrainResult", "featurize", "recall_threshold", "train"]
 
 _MIN_WEIGHT = 1e-4  # smaller weights change no decision; leaving them out keeps the file small
 
@@ -58,7 +59,7 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
           folds: int = 5, seed: int = 0, c: float = 1.0, min_count: int = 2, data: str = "",
           licence: str = "", notes: str | None = None, only_upset: bool = False,
           calibrate_on: Callable[[LabelledReply], bool] | None = None, repeats: int = 1,
-          rows: Sequence[dict[str, float] | None] | None = None) -> TrainResult:
+          rows: Sequence[dict[str, float] | None] | None = None, recall: float | None = None) -> TrainResult:
     """Fit, cross-validate and pick the threshold; returns the weights file's contents.
     `only_upset`: learn only from replies to customers the customer-state model calls upset.
     `calibrate_on`: choose the threshold (and report the cross-validated figures) on these rows
@@ -67,7 +68,10 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
     choose the threshold on all their out-of-fold probabilities together, so that the shipped
     cut-off does not hang on how one split happened to fall.
     `rows`: the items' feature maps worked out beforehand (one per item, None = left out), for a
-    caller that reads some items with another Coach (see `featurize`)."""
+    caller that reads some items with another Coach (see `featurize`).
+    `recall`: choose the highest cut-off whose cross-validated recall is at least this
+    (`recall_threshold`), not the F1-best one, for a model whose F1 curve is flat: there the best
+    cut lands anywhere on the flat part and jumps when a few rows change."""
     try:
         import numpy as np
         from sklearn.feature_extraction import DictVectorizer
@@ -102,8 +106,11 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
     for j in numeric:  # standardise counts and cues so one C suits them and the binary n-grams
         col = x[:, j].toarray().ravel()
         mean[j], scale[j] = col.mean(), col.std() or 1.0
-    xs = x.toarray()
-    xs[:, numeric] = (xs[:, numeric] - mean[numeric]) / scale[numeric]
+    # sparse rows (liblinear skips zeros either way: the fit is the same, in half the time)
+    xs = x.tolil()
+    for j in numeric:
+        xs[:, j] = ((x[:, j].toarray().ravel() - mean[j]) / scale[j])[:, None]
+    xs = xs.tocsr()
 
     def model() -> LogisticRegression:
         return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000,
@@ -117,7 +124,8 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
             held_out[test_idx] = model().fit(xs[train_idx], y[train_idx]).predict_proba(xs[test_idx])[:, 1]
         gold += [bool(v) for v, c in zip(y, calibrating, strict=True) if c]
         oof += [p for p, c in zip(held_out.tolist(), calibrating, strict=True) if c]
-    threshold, cv = best_threshold(gold, oof)
+    threshold, cv = (best_threshold(gold, oof) if recall is None
+                     else recall_threshold(gold, oof, recall=recall))
     fitted = model().fit(xs, y)
     coef = fitted.coef_[0] / scale
     bias = float(fitted.intercept_[0] - float(np.dot(fitted.coef_[0][numeric], mean[numeric] / scale[numeric])))
@@ -129,9 +137,30 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
         trained=Trained(data=data, licence=licence, date=datetime.date.today().isoformat(), examples=len(y),
                         positives=int(y.sum()), notes=notes,
                         cv={"folds": folds, "seed": seed, **({"repeats": repeats} if repeats > 1 else {}),
-                            "C": c, "precision": round(cv.precision, 3),
-                            "recall": round(cv.recall, 3), "f1": round(cv.f1, 3)}))
+                            **({"target_recall": recall} if recall is not None else {}), "C": c,
+                            "precision": round(cv.precision, 3), "recall": round(cv.recall, 3),
+                            "f1": round(cv.f1, 3)}))
     return TrainResult(weights=spec, cv=cv, dropped=dropped)
+
+
+def recall_threshold(gold: Sequence[bool], probabilities: Sequence[float], *,
+                     recall: float) -> tuple[float, Counts]:
+    """The highest cut-off that still catches `recall` of the positives, and its counts. Recall
+    only falls as the cut rises, so this cut moves smoothly as rows change, where the best F1
+    on a flat curve jumps. Candidates are midpoints between neighbouring distinct values."""
+    values = sorted(set(probabilities))
+    positives = sum(map(bool, gold))
+    below = 0  # positives under the cut between values[i] and values[i + 1]
+    cut = values[0] / 2
+    positives_at: dict[float, int] = {}
+    for g, p in zip(gold, probabilities, strict=True):
+        positives_at[p] = positives_at.get(p, 0) + bool(g)
+    for low, high in zip(values, values[1:], strict=False):
+        below += positives_at[low]
+        if positives and (positives - below) / positives < recall:
+            break
+        cut = (low + high) / 2
+    return cut, Counts.of(gold, [p >= cut for p in probabilities])
 
 
 def _prune(rows: list[dict[str, float]], min_count: int) -> list[dict[str, float]]:

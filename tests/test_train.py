@@ -108,3 +108,38 @@ def test_rows_worked_out_beforehand_are_trained_on_as_given(labels):
                  rows=rows).weights.trained.examples == 39
     with pytest.raises(ValueError, match="feature maps"):
         train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, rows=rows[1:])
+
+
+# Rows from the most probable down: F1 flagging the top k is .4 .667 .571 .75 .667 .8 .727 .667 .615
+_GOLD = [True, True, False, True, False, True, False, False, False]
+_PROBABILITIES = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+
+
+def test_train_records_the_recall_it_chose_the_threshold_by(labels):
+    from replycoach.evaluation import read_labelled
+    from replycoach.linear import Recipe
+    from replycoach.train import train
+
+    items = read_labelled(labels)
+    coach = Coach(config=Config(shipped_packs=False))
+    steady = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3, recall=0.9)
+    assert steady.weights.trained.cv["target_recall"] == 0.9 and steady.cv.recall >= 0.9
+    best = train(coach, items, label="tone", reads="reply", recipe=Recipe(), folds=3)
+    assert "target_recall" not in best.weights.trained.cv
+
+
+def test_recall_threshold_is_the_highest_cut_that_keeps_the_recall():
+    from replycoach.train import recall_threshold
+
+    assert recall_threshold(_GOLD, _PROBABILITIES, recall=0.5)[0] == pytest.approx(0.75)  # the top 2: 2 of 4
+    cut, counts = recall_threshold(_GOLD, _PROBABILITIES, recall=0.75)  # the top 4: 3 of 4
+    assert cut == pytest.approx(0.55) and (counts.tp, counts.fp, counts.fn) == (3, 1, 1)
+    assert recall_threshold(_GOLD, _PROBABILITIES, recall=1.0)[0] == pytest.approx(0.35)
+    # one more positive near the bottom: the best F1 jumps from the top 6 to the top 8, while this
+    # cut moves by two rows (4 of 5 needed)
+    from replycoach.evaluation import best_threshold
+
+    more = [*_GOLD[:7], True, False]
+    assert best_threshold(_GOLD, _PROBABILITIES)[0] == pytest.approx(0.35)
+    assert best_threshold(more, _PROBABILITIES)[0] == pytest.approx(0.15)
+    assert recall_threshold(more, _PROBABILITIES, recall=0.75)[0] == pytest.approx(0.35)
