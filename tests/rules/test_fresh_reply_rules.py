@@ -1,6 +1,6 @@
 """Reply-side rules tuned on replies never seen in dev (rules/tone/thanks-only.yaml and the
-exceptions and phrases added to ownership.no-next-step, ownership.deflection,
-ownership.failed-channel, canned.stock-to-upset and tone.defensive)."""
+exceptions and phrases added to ownership.deflection, ownership.failed-channel,
+canned.stock-to-upset and tone.defensive)."""
 
 import pytest
 
@@ -27,18 +27,6 @@ def test_thanks_only_wants_the_whole_reply_to_be_thanks(coach, draft):
 def test_thanks_only_is_for_upset_customers(coach):
     assert findings_of(coach, "tone.thanks-only", "Thank you. ^bc", COMPLAINT)
     assert not findings_of(coach, "tone.thanks-only", "Thank you. ^bc", "I'll send the photo tonight.")
-
-
-def test_no_next_step_takes_the_customers_need_to_as_a_step(coach):
-    rule = "ownership.no-next-step"
-    assert not findings_of(coach, rule, "Unfortunately you need to bring the receipt to a store.")
-    assert findings_of(coach, rule, "Unfortunately we need to be fair to everyone on that flight.")
-
-
-def test_no_next_step_reads_praise_as_praise(coach):
-    rule = "ownership.no-next-step"
-    assert not findings_of(coach, rule, "Thanks for the kind words! Couldn't do it without you.")
-    assert findings_of(coach, rule, "Thanks for asking. Couldn't find a booking under that name.")
 
 
 @pytest.mark.parametrize(("draft", "fires"), [
