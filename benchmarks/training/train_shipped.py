@@ -48,7 +48,11 @@ from replycoach.train import TrainResult, featurize, train  # noqa: E402
 
 CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
                                                  "caps", "words", "waiting", "cues", "neg_words", "pos_words",
-                                                 "thanks", "negation", "happy"),
+                                                 "thanks", "negation", "happy",
+                                                 # thanks and praise against complaint (signals.CUSTOMER_CUES)
+                                                 "praise_calm", "loud_praise", "loud_problem", "resolved",
+                                                 "sarcastic", "exasperation", "emoji_warm", "emoji_upset",
+                                                 "repeat_problem"),
                          lexicons={
     # Words of a bad experience, so that complaints in words the labels never saw still count.
     "trouble": ("broken", "break", "missing", "lost", "lose", "wrong", "late", "delay", "delayed", "cancel",
