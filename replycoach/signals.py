@@ -246,6 +246,15 @@ def exasperation_cues(text: str) -> list[str]:
 
 _REPEAT = re.compile(r"\b(?:again|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|multiple times|"
                      r"several times|(?:twice|three times) now)\b", re.IGNORECASE)
+# A fix tried and failed, or a report already made: the rubric's "repeated failure", said flatly
+# ("Didn't work.", "done that multiple times", "have reported it").
+_FAILED_AGAIN = re.compile(
+    r"\b(?:(?:didn't|did not|doesn't|does not|don't|won't|still (?:not|doesn't|won't|didn't)|not) work(?:ed|ing)?\b"
+    r"|(?:tried|done|did) (?:that|this|it|everything|all (?:of )?(?:that|the \w+))\b.{0,40}\b"
+    r"(?:times|already|twice|still|but|nothing)|already (?:tried|done|did|reported|contacted|called)|"
+    r"(?:multiple|several|many|few) times|(?:have|has|already) reported)",
+    re.IGNORECASE,
+)
 _EXCLAIM_RUN = re.compile(r"!+")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -279,6 +288,8 @@ CUSTOMER_CUES: dict[str, tuple[str, Callable[[str], float]]] = {
     "emoji_warm": ("warm emoji in a message that names no fault (log; a laugh at a fault is no praise)",
                    lambda t: 0.0 if names_fault(t) else math.log1p(emoji_feeling(t)[0])),
     "emoji_upset": ("upset emoji (log)", lambda t: math.log1p(emoji_feeling(t)[1])),
+    "failed_again": ("a fix tried and failed or a report already made: 'didn't work', 'have reported it'",
+                     lambda t: float(_FAILED_AGAIN.search(t[:5000].replace("\u2019", "'")) is not None)),
     "repeat_problem": ("a repetition ('again', 'third time') with a problem named",
                        lambda t: float(_REPEAT.search(t[:5000]) is not None and names_problem(t))),
 }

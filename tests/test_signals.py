@@ -31,8 +31,12 @@ def cues_of(text: str) -> set[str]:
     ("Love the new menu! \U0001F383", {"praise_calm", "loud_praise", "emoji_warm"}),
     ("Thanks for the quick reply! I got it to work after reinstalling, not sure what it was.",
      {"resolved", "loud_problem"}),
+    ("Thanks for the quick reply! I got it to work after reinstalling a few times.",
+     {"resolved", "failed_again", "praise_calm", "loud_praise"}),
     ("This is the 3rd time my order is late!!", {"loud_problem", "repeat_problem"}),
-    ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset"}),
+    ("Didn’t work. The screen still freezes.", {"failed_again"}),
+    ("yes I've done that multiple times", {"failed_again"}),
+    ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
     ("Thanks for nothing.", {"sarcastic"}),
     ("Where do I find my order number?", set()),
 ])
