@@ -127,7 +127,7 @@ def test_shipped_customer_models_read_the_recipe_the_training_script_writes(name
 # Evaluation-only label files of twcs-head and stc3 replies: ids and labels only (those texts'
 # licences keep them out of the repository; benchmarks/corpus.eval_texts joins them by id), each
 # set judged twice, blind, in two files of the same ids in the same order.
-EVAL_PAIRS = (("eval-twcs-a.jsonl", "eval-twcs-b.jsonl"),)
+EVAL_PAIRS = (("eval-twcs-a.jsonl", "eval-twcs-b.jsonl"), ("eval-holdout-a.jsonl", "eval-holdout-b.jsonl"))
 
 
 @pytest.mark.parametrize("pair", EVAL_PAIRS, ids=lambda p: p[0])

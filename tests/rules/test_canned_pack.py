@@ -1,6 +1,7 @@
 """The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml),
-and that the labels file written beside them (benchmarks/training/eval-ibm-dev-later-turns.jsonl)
-keeps out of dev and reserved."""
+the channel's policy in place of an answer (channel-policy.yaml), what corporate.yaml counts as a
+line about the company in general, and that the labels file written beside them
+(benchmarks/training/eval-ibm-dev-later-turns.jsonl) keeps out of dev and reserved."""
 
 import json
 from pathlib import Path
@@ -39,6 +40,44 @@ def test_stock_to_upset_is_for_upset_customers(coach):
 def test_stock_to_upset_passes_a_dm_request_that_takes_up_the_problem(coach):
     draft = "Sorry about the lost ticket, Jeff. DM us your account number and I'll chase it today. -Wayne"
     assert not findings_of(coach, "canned.stock-to-upset", draft, LOST)
+
+
+def test_stock_to_upset_knows_a_bare_contact_us_redirect(coach):
+    draft = "@sam Happy to follow up! Contact us via https://example.com/help so we can connect."
+    assert [f.text for f in findings_of(coach, "canned.stock-to-upset", draft, LOST)] == ["Happy to follow up"]
+    # one word of the problem keeps it quiet
+    assert not findings_of(coach, "canned.stock-to-upset", draft.replace("follow up", "follow up on the ticket"), LOST)
+
+
+@pytest.mark.parametrize(("draft", "match"), [
+    ("Hi, our apologies for the delay. We cannot assist with travel inquiries over social media. Thank you!",
+     "We cannot assist with travel inquiries over social media"),
+    ("Welcome to our support on Twitter. The support here is limited to technical issues only.",
+     "The support here is limited to"),
+])
+def test_channel_policy_marks_the_policy_line(coach, draft, match):
+    hits = findings_of(coach, "canned.channel-policy", draft, LOST)
+    assert [f.text for f in hits] == [match]
+    assert draft[hits[0].start:hits[0].end] == match
+
+
+def test_channel_policy_passes_a_reason_about_this_customers_account(coach):
+    draft = "We can't see your account on Twitter, so please call us and we'll reset the password while you wait."
+    assert not findings_of(coach, "canned.channel-policy", draft, LOST)
+
+
+def test_corporate_is_about_the_company_in_general_not_this_problem(coach):
+    general = "Sorry for your experience. We will keep optimizing our service process."
+    theirs = "You can try deleting the keyboard in Settings and adding it again. We will keep optimizing the problem."
+    hits = findings_of(coach, "canned.corporate", general, HAIR)
+    assert [f.text for f in hits] == ["We will keep optimizing our service"]
+    assert not findings_of(coach, "canned.corporate", theirs, HAIR)
+
+
+def test_thanks_for_bringing_this_to_our_attention_is_a_suggestion_not_a_flag(coach):
+    draft = "Thanks for bringing this to our attention. That text is not from us; please forward it to us."
+    canned = [f for f in coach.check(draft, customer=HAIR).findings if f.category == "canned"]
+    assert [(f.rule, f.severity.value) for f in canned] == [("canned.robotic", "suggestion")]
 
 
 def test_labels_file_holds_no_id_another_label_file_holds():

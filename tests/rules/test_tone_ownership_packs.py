@@ -1,6 +1,6 @@
 """The whole-reply rules of the tone and ownership packs (rules/tone/brush-off.yaml,
-rules/ownership/receipt-only.yaml, no-next-step.yaml, vague-promise.yaml), and that the labels file
-trained beside them keeps out of dev and reserved."""
+rules/ownership/receipt-only.yaml, no-next-step.yaml, vague-promise.yaml, improve-pledge.yaml,
+pleasantries-only.yaml), and that the labels file trained beside them keeps out of dev and reserved."""
 
 import json
 from pathlib import Path
@@ -81,6 +81,60 @@ def test_no_next_step_wants_bad_news(coach):
     assert not findings_of(coach, "ownership.no-next-step", "Yes, the lounge is open until midnight.")
     assert findings_of(coach, "ownership.no-next-step", "No, the lounge closed at ten.")
     assert findings_of(coach, "ownership.no-next-step", "Sorry, the lounge closed at ten.")
+
+
+def test_no_next_step_reads_whether_the_customer_asked(coach):
+    """Bad news in answer to a question is the answer; told to a customer who reported a problem,
+    it strands them. Without the customer's message nothing rules it out."""
+    rule = "ownership.no-next-step"
+    assert findings_of(coach, rule, EXPIRED, "I asked three times for a name change and nobody has done it!")
+    assert not findings_of(coach, rule, EXPIRED, "Can I still change the name on my booking?")
+    assert findings_of(coach, rule, EXPIRED)
+
+
+@pytest.mark.parametrize("draft", ["No problem at all, Jo.", "No worries at all!",
+                                   "Don't forget your boarding pass!", "Congrats, you're nearly there, can't wait!"])
+def test_no_next_step_takes_friendly_idioms_for_what_they_are(coach, draft):
+    assert not findings_of(coach, "ownership.no-next-step", draft, "Loved the flight, thanks team!")
+
+
+PLEDGE = "Sorry for the trouble. We will keep optimizing our network."
+
+
+def test_improve_pledge_points_at_the_pledge(coach):
+    hits = findings_of(coach, "ownership.improve-pledge", PLEDGE)
+    assert [f.text for f in hits] == ["keep optimizing"]
+    assert not findings_of(coach, "ownership.vague-promise", PLEDGE)  # one rule per problem
+
+
+@pytest.mark.parametrize("step", [
+    " You can reset the network settings in Settings > General.",  # a step for the customer
+    " Please DM us your address and we'll check the signal there.",  # a request to act on
+    " Which street are you on?",  # a question back
+])
+def test_improve_pledge_is_quiet_beside_a_concrete_step(coach, step):
+    assert not findings_of(coach, "ownership.improve-pledge", PLEDGE + step)
+
+
+@pytest.mark.parametrize("tail", [" Please understand.", " Please pay attention to our updates.",
+                                  " More about our network: https://example.com/network"])
+def test_improve_pledge_is_not_quieted_by_a_plea_or_a_bare_link(coach, tail):
+    assert findings_of(coach, "ownership.improve-pledge", PLEDGE + tail)
+
+
+COMPLAINT = "There was a plaster in the salad I bought from you yesterday. Disgusting."
+
+
+def test_pleasantries_only_points_at_the_thanks_for_an_upset_customer(coach):
+    draft = "@shopper_22 Hi Sam, many thanks and kind regards! - Lee 3/3"
+    hits = findings_of(coach, "ownership.pleasantries-only", draft, COMPLAINT)
+    assert [f.text for f in hits] == ["many thanks and kind regards"]
+    assert not findings_of(coach, "ownership.pleasantries-only", draft, "Loved the salad, thanks!")
+
+
+def test_pleasantries_only_wants_nothing_else_in_the_reply(coach):
+    assert not findings_of(coach, "ownership.pleasantries-only",
+                           "Many thanks, I've refunded the salad. - Lee", COMPLAINT)
 
 
 def test_vague_promise_fires_once_per_reply(coach):
