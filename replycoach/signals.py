@@ -247,12 +247,13 @@ def exasperation_cues(text: str) -> list[str]:
 _REPEAT = re.compile(r"\b(?:again|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|multiple times|"
                      r"several times|(?:twice|three times) now)\b", re.IGNORECASE)
 # A fix tried and failed, or a report already made: the rubric's "repeated failure", said flatly
-# ("Didn't work.", "done that multiple times", "have reported it").
+# ("Didn't work.", "done that multiple times", "have reported it", "it keeps crashing").
 _FAILED_AGAIN = re.compile(
     r"\b(?:(?:didn't|did not|doesn't|does not|don't|won't|still (?:not|doesn't|won't|didn't)|not) work(?:ed|ing)?\b"
     r"|(?:tried|done|did) (?:that|this|it|everything|all (?:of )?(?:that|the \w+))\b.{0,40}\b"
     r"(?:times|already|twice|still|but|nothing)|already (?:tried|done|did|reported|contacted|called)|"
-    r"(?:multiple|several|many|few) times|(?:have|has|already) reported)",
+    r"(?:multiple|several|many|few) times|(?:have|has|already) reported|"
+    r"keeps? (?:on )?(?:crash|fail|freez|drop|disconnect|cancel|declin|reject|restart|logging me out)\w*)",
     re.IGNORECASE,
 )
 _EXCLAIM_RUN = re.compile(r"!+")

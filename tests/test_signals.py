@@ -36,6 +36,7 @@ def cues_of(text: str) -> set[str]:
     ("This is the 3rd time my order is late!!", {"loud_problem", "repeat_problem"}),
     ("Didn’t work. The screen still freezes.", {"failed_again"}),
     ("yes I've done that multiple times", {"failed_again"}),
+    ("The app keeps crashing when I open it.", {"failed_again"}),
     ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
     ("Thanks for nothing.", {"sarcastic"}),
     ("Where do I find my order number?", set()),

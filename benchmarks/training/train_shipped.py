@@ -51,8 +51,8 @@ from replycoach.train import TrainResult, featurize, train  # noqa: E402
 # (all but failed_again), CV F1 0.751 -> 0.760; judgement.py customer_upset on eval-twcs-a+b 0.740 ->
 # 0.832, on dev 0.812 -> 0.820, twcs+stc3 0.827 -> 0.830. Learned weights: resolved -5.3, loud_praise
 # -3.4, praise_calm -2.0, emoji_warm -1.9, emoji_upset +3.3, exasperation +2.7. failed_again (the
-# rubric's repeated failure said flatly, "Didn't work.") then gave CV 0.762, eval-twcs 0.853, dev
-# 0.815, twcs+stc3 0.828 (one model's customer_upset, before the harness's rows). A rule forcing
+# rubric's repeated failure said flatly: "Didn't work.", "it keeps crashing") then gave CV 0.762,
+# eval-twcs 0.853, dev 0.822, twcs+stc3 0.834 (reply models rebuilt, main of 2026-12-02 merged). A rule forcing
 # "calm" on praise_calm on top of the model changed nothing on the three sets, so there is none.
 # The very-upset model keeps the recipe without them: trained with them, RSiCS odd-id very_upset
 # fell 0.554 -> 0.528.
