@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from .cache import CacheStore, fingerprint
 from .errors import RuleError
 from .pipeline import Analysis, norm_of
-from .signals import Gated, customer_sentiment, upset_cues
+from .signals import CUSTOMER_CUES, Gated, customer_sentiment, upset_cues
 
 __all__ = ["FORMAT", "NUMERIC", "Judgement", "LinearModel", "Recipe", "Side", "WeightsFile", "features",
            "load_lexicons", "load_weights"]
@@ -355,6 +355,8 @@ NUMERIC: dict[str, tuple[str, Callable[[Side], float]]] = {
               lambda s: float(_vader(s) >= 0.5
                               and (not _THANKS.isdisjoint(s.keys) or _count_valence(s, False) > 0))),
 }
+# The customer-state model's cues of thanks, praise and exasperation, read from the text (signals.py).
+NUMERIC.update({name: (what, lambda s, cue=cue: cue(s.text)) for name, (what, cue) in CUSTOMER_CUES.items()})
 
 # Features of the reply against the customer's message (type `x`, for models that read both).
 _STOP = frozenset("a an the and or but to of in on at for with by from is be are was were it this that "

@@ -6,12 +6,14 @@ sincere apology as negative); both are features of the customer-state model (`li
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Gated", "customer_sentiment", "load_lexicons", "upset_cues", "vader"]
+__all__ = ["CUSTOMER_CUES", "Gated", "customer_sentiment", "emoji_feeling", "exasperation_cues", "load_lexicons",
+           "names_fault", "names_problem", "praise_cues", "resolved_cues", "sarcastic_cues", "upset_cues", "vader"]
 
 class Gated:
     """A regular expression with the strings one of its matches must contain: ASCII text that
@@ -111,6 +113,8 @@ def load_lexicons() -> None:
     the first check that reads a customer's message."""
     vader()
     _emoji_chars()
+    _emoji_valence()
+    _bad_words()
 
 
 def customer_sentiment(text: str) -> float:
@@ -123,3 +127,205 @@ def upset_cues(text: str) -> list[str]:
     return [m.group() for m in _UPSET_CUES.finditer(text[:20000])]
 
 
+
+
+# --- how a customer's thanks, praise and exasperation read ----------------------------------------
+# The customer-state model learned from complaints and questions, where "!" and capitals go with
+# anger; on Twitter they as often go with delight ("THANK YOU!!! YOU ARE A REAL MVP!!!"). These
+# cues let it tell the two apart. Each is a count of short, general patterns, never a brand or a
+# message of the labelled sets.
+
+# A problem named in words: something broken, lost, late or refused, a failure, a negative word.
+# Not "again", "still" or a length of time alone: "once again you set the bar" is praise, and
+# "another day, another shop" names no delay.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nothing|nobody|can'?t|cannot|won'?t|don'?t|doesn'?t|didn'?t|isn'?t|wasn'?t|aren'?t|"
+    r"haven'?t|hasn'?t|couldn'?t)\b|n't\b",
+    re.IGNORECASE,
+)
+_FAULT = re.compile(
+    r"\b(?:problems?|issues?|broken|break|missing|lost|wrong|late|delay\w*|"
+    r"cancel\w*|charged|crash\w*|stuck|error\w*|fail\w*|outage|down|refund|damaged|stolen|blocked|banned|"
+    r"locked|declined|denied|glitch\w*|bug|freez\w*|frozen|slow|ignored|waiting|waited|"
+    r"terrible|awful|worst|horrible|ridiculous|unacceptable|disappoint\w*|frustrat\w*|annoy\w*|angry|upset|"
+    r"hate|useless|joke|pathetic|disgust\w*|rude|trash|garbage|rubbish|scam|fraud|compromised|hack\w*|"
+    r"suspend\w*|incorrect|worried|worry|(?:please|pls|plz|need) help|help (?:me|us)|out of service|"
+    r"(?:mess|screw)(?:es|s|ed|ing)? up|(?:not|\w*n't|stopped|never|still) (?:work|load|open|arriv|show|send)\w*)\b",
+    re.IGNORECASE,
+)
+# Thanks and praise for the company or its people.
+_PRAISE = re.compile(
+    r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate\w*|grateful|kudos|love[sd]?|loving|great|awesome|"
+    r"amazing|brilliant|excellent|fantastic|perfect|wonderful|superb|impressed|(?:the|you'?re) best(?! way)|"
+    r"legends?|heroes?|hero|"
+    r"mvp|well done|stepped up|set the bar|above and beyond|glad|happy|yay|woo+|delighted)\b",
+    re.IGNORECASE,
+)
+# Thanks that closes a problem: the customer says it is fixed, or thanks for a quick answer.
+_RESOLVED = re.compile(
+    r"\b(?:got it (?:to work|working|sorted|fixed|back)|(?:it'?s|all|now|got it) (?:sorted|fixed|resolved|working)|"
+    r"works? (?:now|fine now|again)|working (?:now|again|fine)|fixed it|figured it out|sorted it|"
+    r"found a (?:way|work) ?around|problem solved|issue (?:is )?resolved|never ?mind|nvm|"
+    r"thanks? (?:you )?(?:so much |very much )?for (?:the|your) (?:quick|fast|speedy|prompt) "
+    r"(?:reply|response|help|answer))\b",
+    re.IGNORECASE,
+)
+# Thanks meant as a complaint.
+_SARCASTIC = re.compile(
+    r"\b(?:thanks? (?:a lot |so much )?for (?:nothing|wasting|ruining|making me wait)|cheers for nothing|"
+    r"thanks a (?:lot|bunch)\b(?=.{0,40}\b(?:not|no|never|still|again)\b)|(?:erm|er|yeah|uhm?) not|"
+    r"#not|(?:great|first class|excellent|brilliant|amazing) (?:service|job|work)\W{0,3}(?:not|erm|lol|\.{3}))\b",
+    re.IGNORECASE,
+)
+# Exasperation in words VADER's list and the frustration cues do not know: contempt, swearing,
+# "come on", "get it together", a letter held ("whyyyy"). (An SOS is an upset emoji, below.)
+_EXASPERATION = re.compile(
+    r"\b(?:trash|garbage|rubbish|crap\w*|shit\w*|fuck\w*|f\*+k\w*|wtf|ffs|bs|damn\w*|sucks?|"
+    r"scam\w*|joke|clowns?|incompetent|shambles|disgrace\w*|seriously|come on|get it together|"
+    r"sort it out|sort (?:yourselves|yourself) out|what'?s going on|how hard can it be|are you kidding|"
+    r"you had one job)\b|\b\w*([a-z])\1{3,}\w*\b",
+    re.IGNORECASE,
+)
+
+# Emoji by the feeling they carry. VADER's emoji list gives each its name ("red heart", "loudly
+# crying face") and its word list rates those names; these are the ones whose names carry no
+# feeling word, or the wrong one, as customers use them (a pumpkin at Halloween is warm, a ghost
+# is play, "SOS button" and "pouting face" are upset, "broken heart" is not praise, and "hand"
+# makes every hand warm). Hand-written because no packaged table rates emoji as customers use them.
+_EMOJI_FEELING = {
+    "\U0001F383": 1.0, "\U0001F60B": 1.0, "\U0001F44D": 1.0, "\U0001F64F": 1.0, "\U0001F64C": 1.0,
+    "\U0001F44F": 1.0, "\U0001F4AF": 1.0, "\U0001F525": 1.0, "\U0001F47B": 0.5, "\U0001F389": 1.0,
+    "\U0001F973": 1.0, "\U0001F60E": 1.0, "\U0001F917": 1.0, "\u2728": 1.0, "\U0001F495": 1.0,
+    "\U0001F198": -1.0, "\U0001F621": -1.0, "\U0001F92C": -1.0, "\U0001F624": -1.0, "\U0001F644": -1.0,
+    "\U0001F612": -1.0, "\U0001F926": -1.0, "\U0001F937": -0.5, "\U0001F44E": -1.0, "\U0001F494": -1.0,
+    "\U0001F620": -1.0, "\U0001F62D": -1.0, "\U0001F622": -1.0, "\U0001F61E": -1.0, "\U0001F629": -1.0,
+    "\U0001F62B": -1.0, "\U0001F92F": -1.0, "\U0001F625": -1.0,
+    # a raised, waving or writing hand, a neutral, confused or astonished face: no feeling either way
+    "\u270B": 0.0, "\U0001F91A": 0.0, "\U0001F590": 0.0, "\u270D": 0.0, "\U0001F481": 0.0, "\U0001F64B": 0.0,
+    "\u270C": 0.0, "\U0001F919": 0.0, "\U0001F44B": 0.0, "\U0001F610": 0.0, "\U0001F611": 0.0,
+    "\U0001F615": 0.0, "\U0001F632": 0.0, "\U0001F608": 0.0, "\U0001F913": 0.0,
+}
+
+
+@lru_cache(maxsize=1)
+def _emoji_valence() -> dict[str, float]:
+    """Emoji -> feeling, -1..1: VADER's rating of the emoji's name, then the table above."""
+    analyser = vader()
+    rated = {emoji: analyser.polarity_scores(name)["compound"] for emoji, name in analyser.emojis.items()}
+    return {emoji: value for emoji, value in {**rated, **_EMOJI_FEELING}.items() if abs(value) >= 0.25}
+
+
+def emoji_feeling(text: str) -> tuple[int, int]:
+    """How many warm and how many upset emoji a text holds (a variation selector is ignored)."""
+    table = _emoji_valence()
+    warm = upset = 0
+    for char in text[:5000]:
+        value = table.get(char)
+        if value is not None:
+            warm += value > 0
+            upset += value < 0
+    return warm, upset
+
+
+_WORD = re.compile(r"[a-z']+")
+
+
+@lru_cache(maxsize=1)
+def _bad_words() -> frozenset[str]:
+    """The words VADER's list rates clearly negative (-1.5 or below): "evil", "awful", "scam"."""
+    return frozenset(w for w, v in vader().lexicon.items() if v <= -1.5)
+
+
+def names_fault(text: str) -> bool:
+    """The text names a fault: a failure, a delay, a loss, a clearly negative word."""
+    text = text[:5000].replace("\u2019", "'")  # "can’t" as "can't"
+    return _FAULT.search(text) is not None or not _bad_words().isdisjoint(_WORD.findall(text.lower()))
+
+
+def names_problem(text: str) -> bool:
+    """The text names a problem: a fault, or a negation ("it won't load", "no reply")."""
+    return _NEGATION.search(text[:5000].replace("\u2019", "'")) is not None or names_fault(text)
+
+
+def praise_cues(text: str) -> list[str]:
+    """Thanks or praise in a text ("thanks", "love", "MVP", "set the bar"), in order."""
+    return [m.group() for m in _PRAISE.finditer(text[:5000])]
+
+
+# A fix hoped for or denied, not confirmed: "should have fixed it", "hasn't got it working".
+_UNREAL = re.compile(r"\b(?:should|would|could|might|supposed|hoping|hope|if|not|never)\b[^.!?]{0,12}$|n't\W*\w*\W*$",
+                     re.IGNORECASE)
+
+
+def resolved_cues(text: str) -> list[str]:
+    """Thanks that closes a problem: "got it to work", "all sorted", "thanks for the quick reply"."""
+    text = text[:5000]
+    return [m.group() for m in _RESOLVED.finditer(text) if not _UNREAL.search(text[max(0, m.start() - 30):m.start()])]
+
+
+def sarcastic_cues(text: str) -> list[str]:
+    """Thanks or praise meant as a complaint: "thanks for nothing", "first class service - erm not"."""
+    return [m.group() for m in _SARCASTIC.finditer(text[:5000])]
+
+
+# A held letter that laughs or cheers ("LOLLLL", "yaaaay", "sooo"), not exasperation ("whyyyy").
+_INTENSITY = re.compile(r"(?:l+o+l+|(?:h+a+)+h*|(?:h+e+)+h*|lmf?a+o+|x+d+|y+a+y+|w+o+h?o+|s+o+|a+w+|o+h+|w+)$",
+                        re.IGNORECASE)
+
+
+def exasperation_cues(text: str) -> list[str]:
+    """Contempt, swearing and exasperation the other lists miss: "trash", "come on", "whyyyy"."""
+    return [m.group() for m in _EXASPERATION.finditer(text[:5000])
+            if m.group(1) is None or (len(set(m.group().lower())) > 1 and not _INTENSITY.match(m.group()))]
+
+
+_REPEAT = re.compile(r"\b(?:again|(?:second|third|fourth|fifth|\d+(?:st|nd|rd|th)) time|multiple times|"
+                     r"several times|(?:twice|three times) now)\b", re.IGNORECASE)
+# A fix tried and failed, or a report already made: the rubric's "repeated failure", said flatly
+# ("Didn't work.", "done that multiple times", "have reported it", "it keeps crashing").
+_FAILED_AGAIN = re.compile(
+    r"\b(?:(?:didn't|did not|doesn't|does not|don't|won't|still (?:not|doesn't|won't|didn't)|not) work(?:ed|ing)?\b"
+    r"|(?:tried|done|did) (?:that|this|it|everything|all (?:of )?(?:that|the \w+))\b.{0,40}\b"
+    r"(?:times|already|twice|still|but|nothing)|already (?:tried|done|did|reported|contacted|called)|"
+    r"(?:multiple|several|many|few) times|(?:have|has|already) reported|"
+    r"keeps? (?:on )?(?:crash|fail|freez|drop|disconnect|cancel|declin|reject|restart|logging me out)\w*)",
+    re.IGNORECASE,
+)
+_EXCLAIM_RUN = re.compile(r"!+")
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _praising_calmly(text: str) -> bool:
+    """Thanks, praise, a fix confirmed or a warm emoji, with no problem, exasperation or sarcasm."""
+    warm, upset = emoji_feeling(text)
+    return (bool(warm or praise_cues(text) or resolved_cues(text)) and not upset and not names_problem(text)
+            and not exasperation_cues(text) and not sarcastic_cues(text))
+
+
+def _shouting(text: str) -> int:
+    """Runs of "!" and all-capital words: how loudly a text is written, whatever its feeling."""
+    return len(_EXCLAIM_RUN.findall(text[:5000])) + len(_CAPS_WORD.findall(text[:5000]))
+
+
+# name -> (what it measures, how, from the text alone); numeric features of the customer-state
+# model (linear.NUMERIC takes them in), each small and bounded like the others there.
+CUSTOMER_CUES: dict[str, tuple[str, Callable[[str], float]]] = {
+    "praise_calm": ("thanks, praise, a fix confirmed or a warm emoji, and no problem named",
+                    lambda t: float(_praising_calmly(t))),
+    "loud_praise": ("'!' and capitals in a message that praises and names no problem (log)",
+                    lambda t: math.log1p(_shouting(t)) if _praising_calmly(t) else 0.0),
+    "loud_problem": ("'!' and capitals in a message that names a problem (log)",
+                     lambda t: math.log1p(_shouting(t)) if names_problem(t) else 0.0),
+    "resolved": ("thanks that closes a problem: 'got it to work', 'all sorted' (log)",
+                 lambda t: math.log1p(len(resolved_cues(t)))),
+    "sarcastic": ("thanks meant as a complaint: 'thanks for nothing'", lambda t: float(bool(sarcastic_cues(t)))),
+    "exasperation": ("contempt, swearing, 'come on', a held letter (log)",
+                     lambda t: math.log1p(len(exasperation_cues(t)))),
+    "emoji_warm": ("warm emoji in a message that names no fault (log; a laugh at a fault is no praise)",
+                   lambda t: 0.0 if names_fault(t) else math.log1p(emoji_feeling(t)[0])),
+    "emoji_upset": ("upset emoji (log)", lambda t: math.log1p(emoji_feeling(t)[1])),
+    "failed_again": ("a fix tried and failed or a report already made: 'didn't work', 'have reported it'",
+                     lambda t: float(_FAILED_AGAIN.search(t[:5000].replace("\u2019", "'")) is not None)),
+    "repeat_problem": ("a repetition ('again', 'third time') with a problem named",
+                       lambda t: float(_REPEAT.search(t[:5000]) is not None and names_problem(t))),
+}

@@ -1,15 +1,31 @@
-"""Cheap customer signals: the gated expressions find exactly what their expressions find."""
+"""Customer signals: the gated expressions find exactly what their plain expressions find, and
+the customer-message cues tell thanks and praise from complaint."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from replycoach import linear, signals
-from replycoach.signals import Gated, upset_cues
+from replycoach.linear import NUMERIC
+from replycoach.signals import (
+    CUSTOMER_CUES,
+    Gated,
+    emoji_feeling,
+    exasperation_cues,
+    names_fault,
+    names_problem,
+    praise_cues,
+    resolved_cues,
+    sarcastic_cues,
+    upset_cues,
+)
 
 GATED = {"cues": signals._UPSET_CUES, "exclaim": linear._EXCLAIM, "laugh": linear._LAUGH,
          "waiting": linear._WAITING}
@@ -57,3 +73,97 @@ def test_text_without_the_gate_words_is_not_searched() -> None:
 def test_upset_cues_in_order() -> None:
     assert upset_cues("Still not fixed, AGAIN!! Third time I ASKED, NOBODY answers") == [
         "Still not", "AGAIN", "!!", "Third time", "ASKED, NOBODY"]
+
+def cues_of(text: str) -> set[str]:
+    return {name for name, (_, cue) in CUSTOMER_CUES.items() if cue(text)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("THANK YOU!!! YOU ARE A REAL MVP!!!", {"praise_calm", "loud_praise"}),
+    ("Once again you set the bar for what a bank should be.", {"praise_calm"}),
+    ("Love the new menu! \U0001F383", {"praise_calm", "loud_praise", "emoji_warm"}),
+    ("Thanks for the quick reply! I got it to work after reinstalling, not sure what it was.",
+     {"resolved", "loud_problem"}),
+    ("Thanks for the quick reply! I got it to work after reinstalling a few times.",
+     {"resolved", "failed_again", "praise_calm", "loud_praise"}),
+    ("This is the 3rd time my order is late!!", {"loud_problem", "repeat_problem"}),
+    ("Didn’t work. The screen still freezes.", {"failed_again"}),
+    ("yes I've done that multiple times", {"failed_again"}),
+    ("The app keeps crashing when I open it.", {"failed_again"}),
+    ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
+    ("Thanks for nothing.", {"sarcastic"}),
+    ("Where do I find my order number?", set()),
+])
+def test_each_message_shows_its_cues(text: str, expected: set[str]) -> None:
+    assert cues_of(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks, I'll do that.", "You're the best!", "Well done team", "kudos to the crew", "So glad it's sorted",
+])
+def test_praise_is_found(text: str) -> None:
+    assert praise_cues(text)
+
+
+@pytest.mark.parametrize("text", ["What's the best way to get there?", "I can't log in", "Please reply"])
+def test_no_praise_where_none_is_given(text: str) -> None:
+    assert not praise_cues(text)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("got it to work, thanks", True), ("It's all sorted now", True), ("works now!", True),
+    ("Thanks for the fast response", True), ("found a workaround in the end", True),
+    ("15.3 should have fixed it", False), ("it is not working again", False), ("if it works now, great", False),
+])
+def test_a_fix_confirmed_is_told_from_a_fix_hoped_for(text: str, found: bool) -> None:
+    assert bool(resolved_cues(text)) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("thanks for nothing", True), ("really first class service - erm not", True),
+    ("thanks a lot, still no refund", True), ("thanks a lot for the help", False), ("great service, thanks", False),
+])
+def test_sarcastic_thanks(text: str, found: bool) -> None:
+    assert bool(sarcastic_cues(text)) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("customer service is trash", True), ("Come on. Get it together.", True), ("whyyyy", True),
+    ("that's a fucking joke", True), ("LOLLLL", False), ("yaaaay", False), ("wwww.example.com", False),
+    ("sooo happy", False), ("please call me back", False),
+])
+def test_exasperation_beyond_the_sentiment_lexicon(text: str, found: bool) -> None:
+    assert bool(exasperation_cues(text)) is found
+
+
+@pytest.mark.parametrize(("text", "fault", "problem"), [
+    ("my parcel is missing", True, True), ("it’s not there", False, True), ("this is evil", True, True),
+    ("Another day, another shop", False, False), ("Once again, great", False, False),
+    ("Thanks for your help!", False, False), ("please help me", True, True),
+    ("app still not working \U0001F60A", True, True), ("it doesn’t load", True, True),
+])
+def test_fault_and_problem(text: str, fault: bool, problem: bool) -> None:
+    assert (names_fault(text), names_problem(text)) == (fault, problem)
+
+
+def test_emoji_are_read_for_their_feeling() -> None:
+    assert emoji_feeling("\u2764\ufe0f\u2764\ufe0f\U0001F60D") == (3, 0)  # hearts and heart eyes
+    assert emoji_feeling("\U0001F621\U0001F62D\U0001F198") == (0, 3)  # pouting, crying, SOS
+    assert emoji_feeling("\U0001F44B\U0001F615 hi") == (0, 0)  # a wave and a confused face carry no feeling
+
+
+def test_a_laugh_at_a_fault_is_no_warmth() -> None:
+    assert "emoji_warm" in cues_of("got mine \U0001F602")
+    assert "emoji_warm" not in cues_of("you fixed one thing and broke another \U0001F602")
+
+
+def test_the_cues_are_numeric_features_of_the_models() -> None:
+    for name, (what, cue) in CUSTOMER_CUES.items():
+        assert NUMERIC[name][0] == what
+        value = cue("THANK YOU!!! \U0001F198 whyyyy not again!!")
+        assert math.isfinite(value) and 0 <= value <= 5
+
+
+def test_the_shipped_customer_model_reads_the_cues() -> None:
+    data = json.loads((Path(__file__).parents[1] / "replycoach" / "data" / "customer-upset.json").read_text())
+    assert set(CUSTOMER_CUES) <= set(data["recipe"]["numeric"])
