@@ -26,7 +26,7 @@ import argparse
 import json
 import sys
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ from corpus import (  # noqa: E402
 )
 
 from replycoach import Coach, Config  # noqa: E402
-from replycoach.evaluation import LabelledReply, read_labelled  # noqa: E402
+from replycoach.evaluation import LabelledReply, agreed, read_labelled  # noqa: E402
 from replycoach.linear import Recipe  # noqa: E402
 from replycoach.train import TrainResult, featurize, train  # noqa: E402
 
@@ -89,16 +89,6 @@ def _our_labels(*, exclude: set[str]) -> list[LabelledReply]:
             first = by_id.get(item.id)
             by_id[item.id] = item if first is None else agreed(first, item)
     return list(by_id.values())
-
-
-def agreed(first: LabelledReply, second: LabelledReply) -> LabelledReply:
-    """Two judgements of one reply as one: each label (and the verdict) where both give the same
-    value, None where they differ or one of them gives none; both judgements' notes."""
-    names = dict.fromkeys([*first.labels, *second.labels])
-    labels = {name: first.labels.get(name) if first.labels.get(name) == second.labels.get(name) else None
-              for name in names}
-    return replace(first, labels=labels, verdict=first.verdict if first.verdict == second.verdict else None,
-                   notes=first.notes + second.notes)
 
 
 def project_labelled(*, with_dev: bool) -> list[LabelledReply]:
