@@ -217,6 +217,8 @@ def _emoji_valence() -> dict[str, float]:
 
 def emoji_feeling(text: str) -> tuple[int, int]:
     """How many warm and how many upset emoji a text holds (a variation selector is ignored)."""
+    if text.isascii():  # no emoji is ASCII: most messages need no walk over their characters
+        return 0, 0
     table = _emoji_valence()
     warm = upset = 0
     for char in text[:5000]:
@@ -307,25 +309,48 @@ def _shouting(text: str) -> int:
     return len(_EXCLAIM_RUN.findall(text[:5000])) + len(_CAPS_WORD.findall(text[:5000]))
 
 
-# name -> (what it measures, how, from the text alone); numeric features of the customer-state
-# model (linear.NUMERIC takes them in), each small and bounded like the others there.
-CUSTOMER_CUES: dict[str, tuple[str, Callable[[str], float]]] = {
-    "praise_calm": ("thanks, praise, a fix confirmed or a warm emoji, and no problem named",
-                    lambda t: float(_praising_calmly(t))),
-    "loud_praise": ("'!' and capitals in a message that praises and names no problem (log)",
-                    lambda t: math.log1p(_shouting(t)) if _praising_calmly(t) else 0.0),
-    "loud_problem": ("'!' and capitals in a message that names a problem (log)",
-                     lambda t: math.log1p(_shouting(t)) if names_problem(t) else 0.0),
-    "resolved": ("thanks that closes a problem: 'got it to work', 'all sorted' (log)",
-                 lambda t: math.log1p(len(resolved_cues(t)))),
-    "sarcastic": ("thanks meant as a complaint: 'thanks for nothing'", lambda t: float(bool(sarcastic_cues(t)))),
-    "exasperation": ("contempt, swearing, 'come on', a held letter (log)",
-                     lambda t: math.log1p(len(exasperation_cues(t)))),
-    "emoji_warm": ("warm emoji in a message that names no fault (log; a laugh at a fault is no praise)",
-                   lambda t: 0.0 if names_fault(t) else math.log1p(emoji_feeling(t)[0])),
-    "emoji_upset": ("upset emoji (log)", lambda t: math.log1p(emoji_feeling(t)[1])),
-    "failed_again": ("a fix tried and failed or a report already made: 'didn't work', 'have reported it'",
-                     lambda t: float(_FAILED_AGAIN.search(t[:5000].replace("\u2019", "'")) is not None)),
-    "repeat_problem": ("a repetition ('again', 'third time') with a problem named",
-                       lambda t: float(_REPEAT.search(t[:5000]) is not None and names_problem(t))),
+@lru_cache(maxsize=64)
+def _cue_values(text: str) -> dict[str, float]:
+    """Every CUSTOMER_CUES value of one text. The cues share their parts (whether a problem is
+    named, the emoji, the praise), so each part is found once, and only where a value needs it:
+    the customer-state model reads all ten on every check, and a part found ten times cost more
+    than VADER's whole score of the text. Cached, as each model of a check reads the same text."""
+    warm, upset = emoji_feeling(text)
+    praise, resolved = praise_cues(text), resolved_cues(text)
+    exasperated, sarcastic = exasperation_cues(text), sarcastic_cues(text)
+    shouting = _shouting(text)
+    repeated = _REPEAT.search(text[:5000]) is not None
+    fault = names_fault(text) if warm or praise or resolved or shouting or repeated else False
+    problem = fault or (bool(warm or praise or resolved or shouting or repeated)
+                        and _NEGATION.search(text[:5000].replace("\u2019", "'")) is not None)
+    calm = bool(warm or praise or resolved) and not upset and not problem and not exasperated and not sarcastic
+    return {
+        "praise_calm": float(calm),
+        "loud_praise": math.log1p(shouting) if calm else 0.0,
+        "loud_problem": math.log1p(shouting) if problem else 0.0,
+        "resolved": math.log1p(len(resolved)),
+        "sarcastic": float(bool(sarcastic)),
+        "exasperation": math.log1p(len(exasperated)),
+        "emoji_warm": 0.0 if fault else math.log1p(warm),
+        "emoji_upset": math.log1p(upset),
+        "failed_again": float(_FAILED_AGAIN.search(text[:5000].replace("\u2019", "'")) is not None),
+        "repeat_problem": float(repeated and problem),
+    }
+
+
+# name -> what it measures; numeric features of the customer-state model (linear.NUMERIC takes
+# them in, each read from `_cue_values`), each small and bounded like the others there.
+_CUE_MEANINGS = {
+    "praise_calm": "thanks, praise, a fix confirmed or a warm emoji, and no problem named",
+    "loud_praise": "'!' and capitals in a message that praises and names no problem (log)",
+    "loud_problem": "'!' and capitals in a message that names a problem (log)",
+    "resolved": "thanks that closes a problem: 'got it to work', 'all sorted' (log)",
+    "sarcastic": "thanks meant as a complaint: 'thanks for nothing'",
+    "exasperation": "contempt, swearing, 'come on', a held letter (log)",
+    "emoji_warm": "warm emoji in a message that names no fault (log; a laugh at a fault is no praise)",
+    "emoji_upset": "upset emoji (log)",
+    "failed_again": "a fix tried and failed or a report already made: 'didn't work', 'have reported it'",
+    "repeat_problem": "a repetition ('again', 'third time') with a problem named",
 }
+CUSTOMER_CUES: dict[str, tuple[str, Callable[[str], float]]] = {
+    name: (what, lambda t, name=name: _cue_values(t)[name]) for name, what in _CUE_MEANINGS.items()}
