@@ -11,7 +11,6 @@ customer's message that makes the search run out skips the rule, reported in
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Literal
 
@@ -23,7 +22,7 @@ from ..models import Finding, Strength
 from ..pipeline import Analysis
 from ..text import CleanText
 from .base import MatcherBank, register_kind
-from .regexp import _WALL_TRIES, TIME_LIMIT_S, Regex, RegexSpec, compiled_size
+from .regexp import Regex, RegexSpec, compile_guarded, within_time_limit
 
 
 class ExchangeSpec(RegexSpec):
@@ -69,11 +68,7 @@ class Exchange(Regex):
         for name in ("customer_matches", "customer_lacks"):
             pattern = getattr(self.spec, name)
             if pattern is not None:
-                compiled_size(pattern)
-                try:
-                    self._customer[name] = regex.compile(pattern, flags)
-                except regex.error as err:
-                    raise ValueError(f"{name}: invalid regular expression: {err}") from None
+                self._customer[name] = compile_guarded(pattern, flags, name)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         text = _words_only(ctx.customer.analysis.clean) if ctx.customer is not None else None
@@ -88,17 +83,7 @@ class Exchange(Regex):
     @staticmethod
     def _found(pattern: regex.Pattern[str], text: str | None) -> bool | None:
         """Whether `pattern` occurs in the customer's `text` (False without one), or None when the
-        search takes more than TIME_LIMIT_S of CPU (the limit `regex` rules have, kept the same way:
-        a search the busy machine stopped early on the wall clock is tried again)."""
+        search takes more than the CPU time `regex` rules are allowed (`within_time_limit`)."""
         if text is None:
             return False
-        began = time.thread_time()
-        wall = TIME_LIMIT_S
-        for _ in range(_WALL_TRIES):
-            try:
-                return pattern.search(text, timeout=wall) is not None
-            except TimeoutError:
-                if time.thread_time() - began >= TIME_LIMIT_S:
-                    return None
-                wall *= 4
-        return None
+        return within_time_limit(lambda wall: pattern.search(text, timeout=wall) is not None)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from re import _parser
-from typing import Literal
+from typing import Literal, TypeVar
 
 import regex
 from pydantic import Field
@@ -73,6 +73,35 @@ def _size(items: _parser.SubPattern, depth: int) -> int:
     return total
 
 
+def compile_guarded(pattern: str, flags: int, field: str = "") -> regex.Pattern[str]:
+    """`pattern` compiled once its unrolled size is within bounds; a ValueError (prefixed with the
+    spec's `field`, when there is more than one) names what is wrong."""
+    compiled_size(pattern)
+    try:
+        return regex.compile(pattern, flags)
+    except regex.error as err:
+        raise ValueError(f"{field + ': ' if field else ''}invalid regular expression: {err}") from None
+
+
+T = TypeVar("T")
+
+
+def within_time_limit(search: Callable[[float], T]) -> T | None:
+    """`search(timeout)`'s result, or None when it takes more than TIME_LIMIT_S of this thread's
+    CPU. `search` runs the `regex` module's search with a wall-clock timeout; one that the busy
+    machine stopped early, before the CPU limit, is tried again with four times the wall budget."""
+    began = time.thread_time()
+    wall = TIME_LIMIT_S
+    for _ in range(_WALL_TRIES):
+        try:
+            return search(wall)
+        except TimeoutError:
+            if time.thread_time() - began >= TIME_LIMIT_S:
+                return None
+            wall *= 4
+    return None
+
+
 class RegexSpec(RuleSpec):
     kind: Literal["regex"]
     pattern: str = Field(min_length=1, max_length=600)
@@ -87,11 +116,7 @@ class Regex(Check[RegexSpec]):
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
-        compiled_size(self.spec.pattern)
-        try:
-            self._pattern = regex.compile(self.spec.pattern, regex.IGNORECASE if self.spec.ignore_case else 0)
-        except regex.error as err:
-            raise ValueError(f"invalid regular expression: {err}") from None
+        self._pattern = compile_guarded(self.spec.pattern, regex.IGNORECASE if self.spec.ignore_case else 0)
         if self._pattern.search("", timeout=TIME_LIMIT_S) is not None:
             raise ValueError("the pattern matches empty text; it would fire everywhere")
 
@@ -110,13 +135,4 @@ class Regex(Check[RegexSpec]):
 
     def _spans(self, text: str, lo: int, hi: int) -> list[tuple[int, int]] | None:
         """Every match's span, or None when the search takes more than TIME_LIMIT_S of CPU."""
-        began = time.thread_time()
-        wall = TIME_LIMIT_S
-        for _ in range(_WALL_TRIES):
-            try:
-                return [m.span() for m in self._pattern.finditer(text, lo, hi, timeout=wall)]
-            except TimeoutError:
-                if time.thread_time() - began >= TIME_LIMIT_S:
-                    return None
-                wall *= 4
-        return None
+        return within_time_limit(lambda wall: [m.span() for m in self._pattern.finditer(text, lo, hi, timeout=wall)])
