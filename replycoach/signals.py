@@ -244,9 +244,13 @@ def names_fault(text: str) -> bool:
     return _FAULT.search(text) is not None or not _bad_words().isdisjoint(_WORD.findall(text.lower()))
 
 
+def _negates(text: str) -> bool:
+    return _NEGATION.search(text[:5000].replace("\u2019", "'")) is not None
+
+
 def names_problem(text: str) -> bool:
     """The text names a problem: a fault, or a negation ("it won't load", "no reply")."""
-    return _NEGATION.search(text[:5000].replace("\u2019", "'")) is not None or names_fault(text)
+    return _negates(text) or names_fault(text)
 
 
 def praise_cues(text: str) -> list[str]:
@@ -297,13 +301,6 @@ _EXCLAIM_RUN = re.compile(r"!+")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 
 
-def _praising_calmly(text: str) -> bool:
-    """Thanks, praise, a fix confirmed or a warm emoji, with no problem, exasperation or sarcasm."""
-    warm, upset = emoji_feeling(text)
-    return (bool(warm or praise_cues(text) or resolved_cues(text)) and not upset and not names_problem(text)
-            and not exasperation_cues(text) and not sarcastic_cues(text))
-
-
 def _shouting(text: str) -> int:
     """Runs of "!" and all-capital words: how loudly a text is written, whatever its feeling."""
     return len(_EXCLAIM_RUN.findall(text[:5000])) + len(_CAPS_WORD.findall(text[:5000]))
@@ -320,9 +317,10 @@ def _cue_values(text: str) -> dict[str, float]:
     exasperated, sarcastic = exasperation_cues(text), sarcastic_cues(text)
     shouting = _shouting(text)
     repeated = _REPEAT.search(text[:5000]) is not None
-    fault = names_fault(text) if warm or praise or resolved or shouting or repeated else False
-    problem = fault or (bool(warm or praise or resolved or shouting or repeated)
-                        and _NEGATION.search(text[:5000].replace("\u2019", "'")) is not None)
+    # whether a problem is named matters only to a value some part above has made non-zero
+    needed = bool(warm or praise or resolved or shouting or repeated)
+    fault = needed and names_fault(text)
+    problem = fault or (needed and _negates(text))
     calm = bool(warm or praise or resolved) and not upset and not problem and not exasperated and not sarcastic
     return {
         "praise_calm": float(calm),
