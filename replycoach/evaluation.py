@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .models import Finding, Report
 
 __all__ = ["LABELS", "Counts", "LabelledReply", "agreed", "agreement", "auc", "best_threshold", "flags", "iter_gold",
-           "predict_labels", "read_labelled"]
+           "predict_labels", "read_labelled", "recall_threshold"]
 
 # label -> the report category that answers it (customer_upset is a metric, not a category)
 LABELS: dict[str, str | None] = {
@@ -235,6 +235,26 @@ def best_threshold(gold: Sequence[bool], probabilities: Sequence[float],
         if key > best[0] or (key == best[0] and abs(cut - 0.5) < abs(best[1] - 0.5)):
             best = (key, cut, counts)
     return best[1], best[2]
+
+
+def recall_threshold(gold: Sequence[bool], probabilities: Sequence[float], *,
+                     recall: float) -> tuple[float, Counts]:
+    """The highest cut-off that still catches `recall` of the positives, and its counts. Recall
+    only falls as the cut rises, so this cut moves smoothly as rows change, where the best F1
+    on a flat curve jumps. Candidates are midpoints between neighbouring distinct values."""
+    values = sorted(set(probabilities))
+    positives = sum(map(bool, gold))
+    below = 0  # positives under the cut between values[i] and values[i + 1]
+    cut = values[0] / 2
+    positives_at: dict[float, int] = {}
+    for g, p in zip(gold, probabilities, strict=True):
+        positives_at[p] = positives_at.get(p, 0) + bool(g)
+    for low, high in zip(values, values[1:], strict=False):
+        below += positives_at[low]
+        if positives and (positives - below) / positives < recall:
+            break
+        cut = (low + high) / 2
+    return cut, Counts.of(gold, [p >= cut for p in probabilities])
 
 
 def iter_gold(items: Sequence[LabelledReply], label: str) -> Iterator[tuple[int, bool]]:

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError, ReplycoachError
-from .evaluation import Counts, LabelledReply, best_threshold
+from .evaluation import Counts, LabelledReply, best_threshold, recall_threshold
 from .linear import FORMAT, Reads, Recipe, Trained, WeightsFile, features
 
 if TYPE_CHECKING:
     from .coach import Coach
 
-__all__ = ["TrainResult", "featurize", "recall_threshold", "train"]
+__all__ = ["TrainResult", "featurize", "train"]
 
 _MIN_WEIGHT = 1e-4  # smaller weights change no decision; leaving them out keeps the file small
 
@@ -103,13 +103,13 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
     numeric = [j for j, n in enumerate(names) if ".num:" in n or ".lex:" in n]
     mean = np.zeros(len(names))
     scale = np.ones(len(names))
-    for j in numeric:  # standardise counts and cues so one C suits them and the binary n-grams
-        col = x[:, j].toarray().ravel()
-        mean[j], scale[j] = col.mean(), col.std() or 1.0
-    # sparse rows (liblinear skips zeros either way: the fit is the same, in half the time)
+    # Counts and cues standardised, so that one C suits them and the binary n-grams; the rows stay
+    # sparse (liblinear skips zeros either way: the fit is the same, in half the time).
     xs = x.tolil()
     for j in numeric:
-        xs[:, j] = ((x[:, j].toarray().ravel() - mean[j]) / scale[j])[:, None]
+        col = x[:, j].toarray().ravel()
+        mean[j], scale[j] = col.mean(), col.std() or 1.0
+        xs[:, j] = ((col - mean[j]) / scale[j])[:, None]
     xs = xs.tocsr()
 
     def model() -> LogisticRegression:
@@ -141,26 +141,6 @@ def train(coach: Coach, items: Sequence[LabelledReply], *, label: str, reads: Re
                             "precision": round(cv.precision, 3), "recall": round(cv.recall, 3),
                             "f1": round(cv.f1, 3)}))
     return TrainResult(weights=spec, cv=cv, dropped=dropped)
-
-
-def recall_threshold(gold: Sequence[bool], probabilities: Sequence[float], *,
-                     recall: float) -> tuple[float, Counts]:
-    """The highest cut-off that still catches `recall` of the positives, and its counts. Recall
-    only falls as the cut rises, so this cut moves smoothly as rows change, where the best F1
-    on a flat curve jumps. Candidates are midpoints between neighbouring distinct values."""
-    values = sorted(set(probabilities))
-    positives = sum(map(bool, gold))
-    below = 0  # positives under the cut between values[i] and values[i + 1]
-    cut = values[0] / 2
-    positives_at: dict[float, int] = {}
-    for g, p in zip(gold, probabilities, strict=True):
-        positives_at[p] = positives_at.get(p, 0) + bool(g)
-    for low, high in zip(values, values[1:], strict=False):
-        below += positives_at[low]
-        if positives and (positives - below) / positives < recall:
-            break
-        cut = (low + high) / 2
-    return cut, Counts.of(gold, [p >= cut for p in probabilities])
 
 
 def _prune(rows: list[dict[str, float]], min_count: int) -> list[dict[str, float]]:

@@ -129,7 +129,7 @@ def test_train_records_the_recall_it_chose_the_threshold_by(labels):
 
 
 def test_recall_threshold_is_the_highest_cut_that_keeps_the_recall():
-    from replycoach.train import recall_threshold
+    from replycoach.evaluation import recall_threshold
 
     assert recall_threshold(_GOLD, _PROBABILITIES, recall=0.5)[0] == pytest.approx(0.75)  # the top 2: 2 of 4
     cut, counts = recall_threshold(_GOLD, _PROBABILITIES, recall=0.75)  # the top 4: 3 of 4

@@ -241,7 +241,7 @@ class ReplyModel:
     cross: tuple[str, ...] = _CROSS
     lexicons: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the threshold: the highest cut-off whose cross-validated recall is at least this
-    # (replycoach.train.recall_threshold), for a model whose F1 curve is flat; None: the F1-best one
+    # (replycoach.evaluation.recall_threshold), for a model whose F1 curve is flat; None: the F1-best one
     recall: float | None = None
 
 
