@@ -13,6 +13,7 @@ from ..conftest import ROOT, SHARED_DATA, findings_of
 HAIR = "I found a hair in the sandwich I bought from you this morning. Disgusting!"
 LOST = "Another lost trouble ticket, after 16 hours on the phone with your billing department. Ridiculous."
 LABELS_FILE = ROOT / "benchmarks" / "training" / "eval-ibm-dev-later-turns.jsonl"
+BROKEN_PROMISE = "Another broken promise! Still waiting for my refund after three weeks..."
 
 
 def test_stock_only_reads_past_handles_links_and_signatures(coach):
@@ -104,3 +105,10 @@ def test_labels_file_keeps_out_of_reserved_and_dev_texts():
         assert row["id"] not in {r["id"] for r in dev}, row["id"]
         assert (row["customer"].strip(), row["reply"].strip()) not in dev_texts, row["id"]
         assert row["reply"].strip() not in dev_replies, row["id"]
+
+
+def test_stock_to_upset_knows_the_stock_dm_invitation(coach):
+    rule = "canned.stock-to-upset"
+    stock = "Thanks for reaching out. If you're having issues, we'd like to assist. DM us and we'll continue there."
+    assert findings_of(coach, rule, stock, BROKEN_PROMISE)
+    assert not findings_of(coach, rule, stock.replace("having issues", "still waiting for the refund"), BROKEN_PROMISE)

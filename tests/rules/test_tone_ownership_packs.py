@@ -1,6 +1,7 @@
 """The whole-reply rules of the tone and ownership packs (rules/tone/brush-off.yaml,
 rules/ownership/receipt-only.yaml, no-next-step.yaml, vague-promise.yaml, improve-pledge.yaml,
-pleasantries-only.yaml), and that the labels file trained beside them keeps out of dev and reserved."""
+pleasantries-only.yaml), the agent-acting exception of deflection and the bounced customer of
+failed-channel, and that the labels file trained beside them keeps out of dev and reserved."""
 
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ from ..conftest import ROOT, SHARED_DATA, findings_of
 
 STRANDED = "My driver never came, I'm stuck at the station with no way home and the app says try later. Ridiculous!!"
 LABELS_FILE = ROOT / "benchmarks" / "training" / "ibm-labels-judge-tone.jsonl"
+BOUNCED = "Reported it to them, they said report it to you. Would be nice to know if it will be fixed."
 
 
 def test_brush_off_points_at_the_brush_off_once(coach):
@@ -154,3 +156,18 @@ def test_labels_file_keeps_out_of_dev_and_reserved():
         conversation = row["id"].rsplit("-", 1)[0]  # ibm-<conversation>-<turn>
         assert row["id"] not in taken and conversation not in taken, row["id"]
         assert (row["customer"], row["reply"]) not in dev_texts, row["id"]
+
+
+@pytest.mark.parametrize(("draft", "fires"), [
+    ("Please reach out to the store about this.", True),
+    ("Tell us which store it was and we can reach out to the store manager.", False),
+    ("We've contacted the seller and will update you by Friday.", False),
+])
+def test_deflection_is_the_customer_sent_not_the_agent_acting(coach, draft, fires):
+    assert bool(findings_of(coach, "ownership.deflection", draft)) is fires
+
+
+def test_failed_channel_sees_a_customer_already_bounced(coach):
+    draft = "We recommend contacting the studio here https://example.com/studio."
+    assert findings_of(coach, "ownership.failed-channel", draft, BOUNCED)
+    assert not findings_of(coach, "ownership.failed-channel", draft, "Who looks after the game server?")

@@ -1,6 +1,6 @@
 """The tone pack's whole-reply and customer-state rules, beyond each rule file's own examples:
 brush-off (rules/tone/brush-off.yaml), not-our-end, your-end, curt-opener, sarcasm, laughing,
-defensive and non-apology."""
+defensive, non-apology and thanks-only."""
 
 import pytest
 
@@ -8,6 +8,7 @@ from ..conftest import findings_of
 
 UPSET = "WOULD SOMEONE PLEASE HELP ME!! I can't get into my kids' accounts and NOTHING WORKS!!!"
 CALM = "Hi, quick question about my account settings. Thanks!"
+BROKEN_PROMISE = "Another broken promise! Still waiting for my refund after three weeks..."
 
 
 @pytest.mark.parametrize("draft", [
@@ -87,3 +88,22 @@ def test_flat_refusal_spares_refusing_account_details_in_public(coach):
     upset = "I forgot my email and can't log in, please help me, this is so annoying!"
     assert not findings_of(coach, "tone.flat-refusal", "Sorry, we cannot provide any account information here.", upset)
     assert findings_of(coach, "tone.flat-refusal", "We cannot provide any updates on this.", upset)
+
+
+def test_thanks_only_points_at_the_thanks(coach):
+    draft = "@jo Hi Jo, thank you. ^bc"
+    hits = findings_of(coach, "tone.thanks-only", draft, BROKEN_PROMISE)
+    assert [draft[f.start:f.end] for f in hits] == ["thank you"]
+
+
+@pytest.mark.parametrize("draft", [
+    "Thank you. Your refund went out today. ^bc",  # anything of its own after the thanks
+    "Thanks for waiting. ^bc",  # thanks for something is not a bare thanks
+])
+def test_thanks_only_wants_the_whole_reply_to_be_thanks(coach, draft):
+    assert not findings_of(coach, "tone.thanks-only", draft, BROKEN_PROMISE)
+
+
+def test_thanks_only_is_for_upset_customers(coach):
+    assert findings_of(coach, "tone.thanks-only", "Thank you. ^bc", BROKEN_PROMISE)
+    assert not findings_of(coach, "tone.thanks-only", "Thank you. ^bc", "I'll send the photo tonight.")
