@@ -101,14 +101,25 @@ class Gated:
     of whose matches a match of a case-sensitive part must hold. Text that is not ASCII is always
     searched: there, case folding is more than lower-casing."""
 
-    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...], cased: re.Pattern[str] | None = None
-                 ) -> None:
+    def __init__(self, pattern: re.Pattern[str], words: tuple[str, ...], cased: re.Pattern[str] | None = None,
+                 *, as_written: tuple[str, ...] = ()) -> None:
         self.pattern = pattern
         self.words = words
         self.cased = cased
+        self.as_written = as_written  # strings found in the text as it is (a case-sensitive part)
+
+    @classmethod
+    def derived(cls, pattern: Any, source: str | None = None, flags: int | None = None) -> Gated | None:
+        """The gate `needed_strings` finds for `pattern` (or for `source` with `flags`, the same
+        expression as Python's parser reads it), or None when it finds none."""
+        needed = needed_strings(pattern.pattern if source is None else source,
+                                pattern.flags if flags is None else flags)
+        return None if needed is None else cls(pattern, needed[0], as_written=needed[1])
 
     def may_match(self, text: str) -> bool:
         if not text.isascii():
+            return True
+        if any(w in text for w in self.as_written):
             return True
         lowered = text.lower()
         return any(w in lowered for w in self.words) or (self.cased is not None and self.cased.search(text) is not None)
@@ -121,6 +132,79 @@ class Gated:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_match(text) else None
+
+
+def needed_strings(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Strings one of which every match of `pattern` holds, read from its parse tree: (those
+    found lower-cased in the lower-cased text, where the expression ignores case; those found as
+    written), or None when the tree shows none (a part made only of classes, or an alternative
+    without a literal). A sequence needs each of its parts, so the part with the longest shortest
+    string is kept; alternatives need one of theirs; a repeat needs its body if it runs at least
+    once; a lookaround consumes nothing, so a lookahead's or lookbehind's text is in the text too
+    and a run of literals goes on across it. Under IGNORECASE a character that is not ASCII ends a
+    run: it may fold onto an ASCII one (the long s onto "s"). Only for ASCII text (see Gated)."""
+    try:
+        tree = _parser.parse(pattern, flags)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    found = _needed(tree, bool(tree.state.flags & re.IGNORECASE))
+    if found is None:
+        return None
+    # a string holding another of the same sort adds nothing: whenever it is there, so is the other
+    kept = sorted({s for s in found if not any(o != s and o[1] == s[1] and o[0] in s[0] for o in found)})
+    return tuple(s for s, fold in kept if fold), tuple(s for s, fold in kept if not fold)
+
+
+_REPEAT_OPS = (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT)
+
+
+def _needed(items: Any, fold: bool) -> frozenset[tuple[str, bool]] | None:
+    """The (string, lower-cased) set of one sequence of a parse tree (see needed_strings)."""
+    options: list[frozenset[tuple[str, bool]]] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if run:
+            options.append(frozenset({("".join(run), fold)}))
+            run.clear()
+
+    for op, av in items:
+        if op is _constants.LITERAL:
+            char = chr(av)
+            if fold and not char.isascii():
+                end_run()
+            else:
+                run.append(char.lower() if fold else char)
+            continue
+        if op is _constants.AT or op is _constants.ASSERT_NOT:
+            continue  # consumes nothing and needs nothing
+        if op is _constants.ASSERT:  # consumes nothing, but its text is in the text
+            inner = _needed(av[1], fold)
+            if inner:
+                options.append(inner)
+            continue
+        if op in _REPEAT_OPS and av[0] >= 1 and all(o is _constants.LITERAL for o, _ in av[2]) and av[2]:
+            chars = [chr(c) for _, c in av[2]]
+            if not fold or all(map(str.isascii, chars)):
+                run.extend((c.lower() if fold else c) for c in chars)  # the body once, then the run ends
+        end_run()
+        part: frozenset[tuple[str, bool]] | None = None
+        if op is _constants.SUBPATTERN:
+            _, add, drop, body = av
+            part = _needed(body, bool((fold or add & re.IGNORECASE) and not drop & re.IGNORECASE))
+        elif op is _constants.ATOMIC_GROUP:
+            part = _needed(av, fold)
+        elif op is _constants.BRANCH:
+            alternatives = [_needed(b, fold) for b in av[1]]
+            part = frozenset().union(*alternatives) if all(alternatives) else None  # type: ignore[arg-type]
+        elif op in _REPEAT_OPS and av[0] >= 1:
+            part = _needed(av[2], fold)
+        if part:
+            options.append(part)
+    end_run()
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(len(s) for s, _ in o), -len(o)))
 
 
 # Signs of frustration that VADER misses: repetition, waiting, escalation words, shouting. Each
