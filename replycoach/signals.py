@@ -42,9 +42,9 @@ class Folded:
         return None if found is None else self.pattern.match(text, found.start())
 
     def findall(self, text: str) -> list[Any]:
-        if self.pattern.groups:  # findall's groups, as written
+        if self.twin is None or self.pattern.groups or not text.isascii():  # groups: findall gives those
             return self.pattern.findall(text)
-        return [m.group() for m in self.finditer(text)]
+        return [text[m.start():m.end()] for m in self.twin.finditer(text.lower())]
 
 
 def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -54,8 +54,8 @@ def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     ("K", the Kelvin sign, folds to "k"), and no part of it sets its own case flag. Then each
     test of a character, a class, a word boundary or a back-reference answers alike. None for
     any other pattern, or one that ignores no case."""
-    if not pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
-        return None
+    if not isinstance(pattern, re.Pattern) or not pattern.flags & re.IGNORECASE or not isinstance(pattern.pattern, str):
+        return None  # (the regex module's patterns read more syntax than Python's parser)
     flags = pattern.flags & ~re.IGNORECASE
     try:
         tree = _parser.parse(pattern.pattern, flags)
@@ -107,6 +107,7 @@ class Gated:
         self.words = words
         self.cased = cased
         self.as_written = as_written  # strings found in the text as it is (a case-sensitive part)
+        self._searched = Folded(pattern)  # through its case-sensitive twin, where it has one
 
     @classmethod
     def derived(cls, pattern: Any, source: str | None = None, flags: int | None = None) -> Gated | None:
@@ -125,13 +126,13 @@ class Gated:
         return any(w in lowered for w in self.words) or (self.cased is not None and self.cased.search(text) is not None)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self.may_match(text) else iter(())
+        return self._searched.finditer(text) if self.may_match(text) else iter(())
 
     def findall(self, text: str) -> list[Any]:
-        return self.pattern.findall(text) if self.may_match(text) else []
+        return self._searched.findall(text) if self.may_match(text) else []
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.may_match(text) else None
+        return self._searched.search(text) if self.may_match(text) else None
 
 
 def needed_strings(pattern: str, flags: int = 0) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
