@@ -104,8 +104,10 @@ def within_time_limit(search: Callable[[float], T]) -> T | None:
 
 
 # Syntax that Python's parser reads otherwise than the regex module: a POSIX class ("[[:alpha:]]"),
-# fuzzy matching ("(?:colour){e<=1}"); Python reads a brace that is not a count as a literal.
+# fuzzy matching ("(?:colour){e<=1}"); Python reads a brace that is not a count as a literal. Looked
+# for with every escaped character taken out ("\{" is a brace in both).
 _READ_OTHERWISE = re.compile(r"\[:|\{(?!\d*(?:,\d*)?\})")
+_ESCAPED = re.compile(r"\\.", re.DOTALL)
 
 
 def literal_gate(pattern: regex.Pattern[str], source: str, flags: int) -> Gated | None:
@@ -114,7 +116,7 @@ def literal_gate(pattern: regex.Pattern[str], source: str, flags: int) -> Gated 
     The regex module's own atoms are read as what they match (a character, or nothing); None
     for syntax Python's parser would read otherwise."""
     as_python = _REGEX_ONLY.sub(_as_python, source)
-    if _READ_OTHERWISE.search(as_python):
+    if _READ_OTHERWISE.search(_ESCAPED.sub("", as_python)):
         return None
     return Gated.derived(pattern, as_python, flags)
 

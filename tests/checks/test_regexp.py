@@ -34,8 +34,10 @@ def test_needed_strings(pattern: str, flags: int, needed: tuple[tuple[str, ...],
 def test_syntax_python_reads_otherwise_gets_no_gate() -> None:
     import regex
 
-    for source in (r"(?:colour){e<=1}", r"[[:alpha:]]+ing"):
+    for source in (r"(?:colour){e<=1}", r"[[:alpha:]]+ing", r"\\{e<=1}"):
         assert literal_gate(regex.compile(source), source, 0) is None
+    escaped = literal_gate(regex.compile(r"\{\{name\}\}|\[:x"), r"\{\{name\}\}|\[:x", 0)  # braces in both
+    assert escaped is not None and escaped.as_written == ("[:x", "{{name}}")
     source = r"\p{Lu}\K(?:sorry)"  # the regex module's own atoms: a character, a position
     gate = literal_gate(regex.compile(source, regex.I), source, re.I)
     assert gate is not None and gate.words == ("sorry",)
