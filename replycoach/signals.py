@@ -30,21 +30,33 @@ class Folded:
         self.twin = _case_sensitive_twin(pattern)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.twin is None or not text.isascii():
+        if self.twin is None or not _case_is_ascii(text):
             return self.pattern.finditer(text)
         match = self.pattern.match
         return (match(text, m.start()) for m in self.twin.finditer(text.lower()))  # type: ignore[misc]
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self.twin is None or not text.isascii():
+        if self.twin is None or not _case_is_ascii(text):
             return self.pattern.search(text)
         found = self.twin.search(text.lower())
         return None if found is None else self.pattern.match(text, found.start())
 
     def findall(self, text: str) -> list[Any]:
-        if self.twin is None or self.pattern.groups or not text.isascii():  # groups: findall gives those
+        if self.twin is None or self.pattern.groups or not _case_is_ascii(text):  # groups: findall gives those
             return self.pattern.findall(text)
         return [text[m.start():m.end()] for m in self.twin.finditer(text.lower())]
+
+
+@lru_cache(maxsize=256)
+def _case_is_ascii(text: str) -> bool:
+    """Whether every letter of `text` that has a case is ASCII: its other characters ("’", an
+    emoji, "é" is not one) neither change when lower-cased nor fold onto an ASCII letter, so a
+    twin over the lower-cased text finds what the expression finds. Cached: the cue lists search
+    the same few texts one after another."""
+    if text.isascii():
+        return True
+    other = "".join(c for c in set(text) if not c.isascii())
+    return other.lower() == other == other.upper()
 
 
 def _case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:

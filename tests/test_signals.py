@@ -79,7 +79,7 @@ FOLD_PIECES = ["not", "NOT", "n't", "can't", "Cannot", "broken", "Delayed", "hel
                "thank you", "THANKS", "ty", "woooo", "the best", "you're BEST", "got it working", "Works now",
                "thanks for nothing", "erm not", "#NOT", "great service...", "whyyyy", "lolllll", "Sooo",
                "come on", "3rd time", "multiple times", "didn't work", "keeps crashing", "should", "if",
-               "ſ", "\u212a", "é", " ", "\n", ".", "!", "?", "'", "a", "x", "9"]
+               "ſ", "\u212a", "é", "\u2019", "\U0001F600", "\u0130", " ", "\n", ".", "!", "?", "'", "a", "x", "9"]
 
 
 @pytest.mark.parametrize("name", sorted(FOLDED))
@@ -113,10 +113,22 @@ def test_a_twin_only_where_it_finds_the_same(pattern: re.Pattern[str], twin: boo
     assert (signals._case_sensitive_twin(pattern) is not None) is twin
 
 
-def test_folded_searches_text_that_is_not_ascii_as_written() -> None:
+def test_folded_searches_text_with_a_cased_letter_beyond_ascii_as_written() -> None:
+    class Counting:
+        def __init__(self, pattern: re.Pattern[str]) -> None:
+            self.pattern, self.calls = pattern, 0
+
+        def finditer(self, text: str):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return self.pattern.finditer(text)
+
     folded = signals.Folded(re.compile(r"stop", re.IGNORECASE))
-    assert [m.group() for m in folded.finditer("\u017fTOP and Stop")] == ["\u017fTOP", "Stop"]
+    twin = folded.twin = Counting(folded.twin)  # type: ignore[assignment,arg-type]
+    assert [m.group() for m in folded.finditer("\u017fTOP and Stop")] == ["\u017fTOP", "Stop"]  # the long s
+    assert twin.calls == 0
     assert [m.group() for m in folded.finditer("STOP and Stop")] == ["STOP", "Stop"]  # as given, not lowered
+    assert [m.group() for m in folded.finditer("don\u2019t STOP \U0001F600")] == ["STOP"]  # no case: the twin
+    assert twin.calls == 2
 
 
 def test_upset_cues_in_order() -> None:
