@@ -206,7 +206,7 @@ class Context:
     unchecked: list[str] = field(default_factory=list)  # rules that could not finish on this draft
     _mirrors: bool | None = None
     _reply_side: Side | None = None
-    _features: dict[int, dict[str, float]] = field(default_factory=dict)  # id(model) -> its map
+    _features: dict[str, dict[str, float]] = field(default_factory=dict)
     _shared: dict[str, Any] = field(default_factory=dict)
 
     def shared(self, name: str, compute: Callable[[], T]) -> T:
@@ -216,15 +216,13 @@ class Context:
         return self._shared[name]  # type: ignore[no-any-return]
 
     def features(self, model: LinearModel, analysis: Analysis) -> dict[str, float]:
-        """The feature map a learned rule reads, once per model per check: only the n-grams it
-        has weights for (most of a text's have none, and a weightless feature adds nothing to its
-        score, in the same order), over the texts as models read them, which every model shares
-        (`reply_side`, `Customer.side`: their n-grams and cues are worked out once)."""
-        found = self._features.get(id(model))
+        """The feature map learned rules read, built once per recipe per check: rules trained
+        with the same recipe share it, and each reads the features it has weights for."""
+        found = self._features.get(model.recipe_key)
         if found is None:
-            found = self._features[id(model)] = features(
+            found = self._features[model.recipe_key] = features(
                 model.recipe, model.reads, reply=self.reply_side(analysis),
-                customer=self.customer.side if self.customer else None, fired=self.fired, only=model.vocabulary)
+                customer=self.customer.side if self.customer else None, fired=self.fired)
         return found
 
     def reply_side(self, analysis: Analysis) -> Side:
