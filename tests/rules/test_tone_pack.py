@@ -93,8 +93,11 @@ def test_laughing_hears_every_spelling(coach, laugh):
     assert not findings_of(coach, "tone.laughing", draft, "Thanks so much, the kids loved it :)")
 
 
-@pytest.mark.parametrize("draft", ["Please press [Home Key] and [Volume Up] together.", "[Hi Henry] your order is here.",
-                                   "Open [Settings] > [Grinder] to adjust it."])
+@pytest.mark.parametrize("draft", [
+    "Please press [Home Key] and [Volume Up] together.",
+    "[Hi Henry] your order is here.",
+    "Open [Settings] > [Grinder] to adjust it.",
+])
 def test_laughing_leaves_bracketed_names_alone(coach, draft):
     assert not findings_of(coach, "tone.laughing", draft, UPSET)
 
@@ -126,8 +129,11 @@ def test_nothing_more_we_can_do_is_a_flat_refusal_unless_something_follows(coach
                            "There's nothing more we can do online, but I've asked the desk to call you.", UPSET)
 
 
-@pytest.mark.parametrize("draft", ["As I said, the refund takes five days.", "Like we said, the refund takes five days.",
-                                   "The speed is affected by many factors such as peak hours."])
+@pytest.mark.parametrize("draft", [
+    "As I said, the refund takes five days.",
+    "Like we said, the refund takes five days.",
+    "The speed is affected by many factors such as peak hours.",
+])
 def test_defensive_recaps_and_excuses_only_to_an_upset_customer(coach, draft):
     assert findings_of(coach, "tone.defensive", draft, UPSET)
     assert not findings_of(coach, "tone.defensive", draft, CALM)
