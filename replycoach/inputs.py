@@ -63,7 +63,7 @@ def expand(args: Sequence[str], *, extensions: Iterable[str] = DEFAULT_EXTENSION
                 if Path(m).is_dir():
                     for f in _walk(Path(m), wanted):
                         add(f)
-                else:
+                elif Path(m).is_file():  # as in a folder: a pipe or device it matched is no draft
                     add(Path(m))
         else:
             add(path)  # a file, or a path that does not exist: reading it gives the coded error

@@ -18,6 +18,7 @@ def test_a_folder_walk_skips_pipes_and_devices(tmp_path: Path):
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "zero.txt").symlink_to("/dev/zero")
     assert [i.name for i in expand([str(tmp_path)])] == [str(tmp_path / "draft.txt")]
+    assert [i.name for i in expand([str(tmp_path / "*.txt")])] == [str(tmp_path / "draft.txt")]
 
 
 def test_a_folder_walk_follows_a_link_to_a_file(tmp_path: Path):
