@@ -202,6 +202,18 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_KINDS = ((bool, "true or false"), ((int, float), "a number"), (list, "a list"), (dict, "an object"))
+
+
+def _not_text(name: str, value: object) -> str | None:
+    """Why a text field's value is no text, or None: `str()` of a JSON list or object would be
+    scored as if an agent had written "['Thanks,', ...]"."""
+    if value is None or isinstance(value, str):
+        return None
+    kind = next((k for types, k in _KINDS if isinstance(value, types)), f"a {type(value).__name__}")
+    return f"{name!r} holds {kind}, not text; map the column that holds the words"
+
+
 def _optional(record: dict[str, Any], key: str, *, text: bool = False) -> str | None:
     """A field's value, or None. In a field other than a text (id, agent, team, channel, time,
     author) a lone surrogate (a JSON "\\ud800") becomes U+FFFD here, so that every result line can
@@ -322,6 +334,11 @@ def _normalise(records: Iterable[dict[str, Any]], *, cols: Columns, shape: Shape
         text = record.get(cols.text)
         if text is None:
             yield Item(**common, error=f"no {cols.text!r} value")  # type: ignore[arg-type]
+            continue
+        wrong = _not_text(cols.text, text) or (None if linked is not None
+                                               else _not_text(cols.customer, record.get(cols.customer)))
+        if wrong:
+            yield Item(**common, error=wrong)  # type: ignore[arg-type]
             continue
         yield Item(**common, text=_text(text), customer=customer)  # type: ignore[arg-type]
 

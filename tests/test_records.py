@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from replycoach.errors import InputError
-from replycoach.records import Columns, column_warnings, count_records, read_items
+from replycoach.records import Columns, column_warnings, count_records, normalise_records, read_items
 
 ROWS = [{"id": "r1", "text": "Thanks, José — it ships today."}, {"id": "r2", "text": "Sorry for the wait."}]
 
@@ -79,3 +79,15 @@ def test_a_missing_text_column_is_warned_of_with_the_columns_there():
     warned = column_warnings({"id": "1", "body": "Thanks", "agent": "ann", "time": "2026-01-01"})
     assert set(warned) == {"text"} and "body" in warned["text"] and "--text-col" in warned["text"]
     assert "text" not in column_warnings({"id": "1", "body": "x"}, cols=Columns(text="body"))
+
+
+@pytest.mark.parametrize("value, kind", [
+    (["Thanks,", "it ships today."], "a list"), ({"html": "<p>Hi</p>"}, "an object"), (5, "a number"),
+    (True, "true or false"),
+])
+def test_a_text_that_is_not_a_string_is_an_error_not_its_repr(value: object, kind: str):
+    """`str()` of a JSON list or object was scored as if an agent had written "['Thanks,', ...]"."""
+    item, = normalise_records([{"id": "r1", "text": value}])
+    assert item.error is not None and kind in item.error and "'text'" in item.error
+    customer, = normalise_records([{"id": "r2", "text": "Thanks, it ships today.", "customer": value}])
+    assert customer.error is not None and "'customer'" in customer.error
