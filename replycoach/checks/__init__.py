@@ -14,6 +14,7 @@ from . import (
     repeated,
     required,
     runon,
+    stock,
     substitution,
 )
 from .base import KINDS, Check, MatcherBank, register_kind
@@ -22,4 +23,4 @@ __all__ = ["KINDS", "Check", "MatcherBank", "register_kind"]
 
 # Importing the kind modules above registers them; nothing else here needs their names.
 _REGISTERED = (acronym, budget, exchange, lone, metric, model, pattern, phrases, rarity, regexp, repeated, required,
-               runon, substitution)
+               runon, stock, substitution)
