@@ -19,7 +19,7 @@ from ..models import Finding, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
 from ..signals import names_problem
-from .base import Check, register_kind
+from .base import Check, MatcherBank, register_kind
 
 _GREETINGS = frozenset({"hi", "hello", "hey", "dear"})
 _SIGNATURE_MARKS = ("^", "*", "-", "~")  # "^MG", "*TM", "- Martin": an agent's initials or name
@@ -58,8 +58,8 @@ class Stock(Check[StockSpec]):
     Spec = StockSpec
     word_level = False  # it judges the whole reply
 
-    def __init__(self, rule):  # type: ignore[no-untyped-def]
-        super().__init__(rule)
+    def compile(self, bank: MatcherBank) -> None:
+        super().compile(bank)
         self._words, self._prefixes = _vocabulary(self.spec.words)
         self._needs, self._need_prefixes = _vocabulary(self.spec.needs)
 
