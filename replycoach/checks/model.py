@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import ClassVar, Literal
 
+import regex
 from pydantic import Field
 
 from ..context import Context
@@ -21,6 +22,7 @@ from ..models import Evidence, Finding, Signal, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
 from .base import Check, MatcherBank, register_kind
+from .regexp import TIME_LIMIT_S, compile_guarded, within_time_limit
 
 
 class ModelSpec(RuleSpec):
@@ -36,6 +38,10 @@ class ModelSpec(RuleSpec):
         "not (reported as a signal), so the category score follows the model."))
     point_at: Literal["evidence", "opening", "closing"] = Field(
         default="evidence", description="evidence: the reply words that drove it; else where a fix goes.")
+    unless_matches: str | None = Field(default=None, min_length=1, max_length=600, description=(
+        "A regular expression over the reply (case-insensitive, guarded as `regex` rules are): where it "
+        "matches, the model's verdict is not worth a finding. For what `exceptions` phrases cannot say, "
+        "such as an apology followed by a question about the customer's problem."))
     suggestions: tuple[str, ...] = ()
 
 
@@ -45,10 +51,15 @@ class Model(Check[ModelSpec]):
     word_level = False
     reads_findings: ClassVar[bool] = True  # runs after the other rules: their hits may be features
     model: LinearModel
+    _unless: regex.Pattern[str] | None = None
 
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
         self.model = load_weights(self.rule.path.parent / self.spec.weights)
+        if self.spec.unless_matches is not None:
+            self._unless = compile_guarded(self.spec.unless_matches, regex.IGNORECASE, "unless_matches")
+            if self._unless.search("", timeout=TIME_LIMIT_S) is not None:
+                raise ValueError("unless_matches matches empty text; the rule would never fire")
         if self.spec.reads is not None and self.spec.reads != self.model.reads:
             raise RuleError(f"{self.rule.id}: the rule reads {self.spec.reads!r} but its weights read "
                             f"{self.model.reads!r}", code="RC209", place=str(self.rule.path),
@@ -64,6 +75,14 @@ class Model(Check[ModelSpec]):
             # The rule's exceptions mark replies a trainer's rubric calls fine whatever the model
             # says (ownership: asking for details by DM so the agent can act).
             judgement = replace(judgement, positive=False)
+        if judgement.positive and self._unless is not None:
+            unless = self._unless
+            # (a one-item tuple, as None is what within_time_limit returns when the search runs out)
+            searched = within_time_limit(lambda wall: (unless.search(a.clean.analysed, timeout=wall),))
+            if searched is None:
+                ctx.unchecked.append(self.rule.id)  # a pathological reply for the pattern: no finding
+            if searched is None or searched[0] is not None:
+                judgement = replace(judgement, positive=False)
         if self.spec.graded:
             yield Signal(rule=self.rule.id, category=self.spec.category, probability=judgement.probability,
                          penalty=round(self.spec.graded * judgement.probability, 2))
