@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import ClassVar, Literal
 
 import regex
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..context import Context
 from ..errors import RuleError
@@ -27,6 +27,7 @@ from .regexp import TIME_LIMIT_S, compile_guarded, within_time_limit
 
 class ModelSpec(RuleSpec):
     kind: Literal["model"]
+    phrase_fields = ("point_phrases",)
     weights: str = Field(pattern=r"^[\w.-]+\.json$",
                          description="The weights file, in the rule file's folder (data only).")
     reads: Reads | None = Field(default=None, description="Must match the weights file's, if given.")
@@ -36,13 +37,23 @@ class ModelSpec(RuleSpec):
     graded: float = Field(default=0, ge=0, le=25, description=(
         "Take up to this many points from the category in proportion to the probability, finding or "
         "not (reported as a signal), so the category score follows the model."))
-    point_at: Literal["evidence", "opening", "closing"] = Field(
-        default="evidence", description="evidence: the reply words that drove it; else where a fix goes.")
+    point_at: Literal["evidence", "opening", "closing", "phrase"] = Field(
+        default="evidence", description=(
+            "evidence: the reply words that drove it; phrase: the first of `point_phrases` (the weak "
+            "words the finding is about), else the opening; opening or closing: where a fix goes."))
+    point_phrases: tuple[str, ...] = Field(default=(), description=(
+        "With point_at: phrase, the phrases whose sentence a finding points at (matched on lemmas)."))
     unless_matches: str | None = Field(default=None, min_length=1, max_length=600, description=(
         "A regular expression over the reply (case-insensitive, guarded as `regex` rules are): where it "
         "matches, the model's verdict is not worth a finding. For what `exceptions` phrases cannot say, "
         "such as an apology followed by a question about the customer's problem."))
     suggestions: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _phrases_to_point_at(self) -> ModelSpec:
+        if (self.point_at == "phrase") != bool(self.point_phrases):
+            raise ValueError("point_at: phrase and point_phrases go together: give both or neither")
+        return self
 
 
 @register_kind("model")
@@ -56,6 +67,8 @@ class Model(Check[ModelSpec]):
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
         self.model = load_weights(self.rule.path.parent / self.spec.weights)
+        if self.spec.point_phrases:
+            bank.add_phrases(self.key + "#point", self.spec.point_phrases)
         if self.spec.unless_matches is not None:
             self._unless = compile_guarded(self.spec.unless_matches, regex.IGNORECASE, "unless_matches")
             if self._unless.search("", timeout=TIME_LIMIT_S) is not None:
@@ -101,9 +114,16 @@ class Model(Check[ModelSpec]):
         yield finding.model_copy(update={"evidence": evidence})
 
     def _span(self, a: Analysis, ctx: Context, drivers: tuple[tuple[str, float], ...]) -> tuple[int, int]:
-        """The sentence holding the reply words that contributed most (a lone "Please" says
-        little; its sentence says what reads as stock), else the sentence where a fix belongs."""
+        """The sentence holding the first of `point_phrases` (point_at: phrase), or the reply words
+        that contributed most (a lone "Please" says little; its sentence says what reads as stock),
+        else the sentence where a fix belongs."""
         body = [s for s in a.sentences if s.words]
+        pointed = ctx.hits.get(self.key + "#point") if self.spec.point_at == "phrase" else None
+        if pointed:
+            at = a.starts[min(pointed)[0]]
+            sentence = next((s for s in a.sentences if s.start <= at < s.end), None)
+            if sentence is not None:
+                return sentence.start, sentence.end
         if self.spec.point_at == "evidence":
             reply = ctx.reply_side(a)
             for name, _ in drivers:

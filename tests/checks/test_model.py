@@ -136,3 +136,18 @@ def test_unless_matches_that_cannot_work_are_refused(tmp_path, pattern):
     rule = RULE.replace("weights: curt.json", f"weights: curt.json\nunless_matches: {pattern}")
     with pytest.raises(RuleError):
         team_coach(pack(tmp_path, rule=rule))
+
+
+def test_point_at_phrase_points_at_the_weak_words_else_the_opening(tmp_path):
+    rule = RULE.replace("weights: curt.json", "weights: curt.json\npoint_at: phrase\npoint_phrases: [sorry]")
+    coach = team_coach(pack(tmp_path, rule=rule))
+    [finding] = coach.check("Read the manual. Sorry about that.").findings
+    assert finding.text == "Sorry about that."
+    [finding] = coach.check("Read the manual. It is all there.").findings
+    assert finding.text == "Read the manual."
+
+
+def test_point_at_phrase_needs_its_phrases(tmp_path):
+    for extra in ("point_at: phrase", "point_phrases: [sorry]"):
+        with pytest.raises(RuleError):
+            team_coach(pack(tmp_path, rule=RULE.replace("weights: curt.json", f"weights: curt.json\n{extra}")))
