@@ -3,7 +3,8 @@
 The rule file says what a finding means (category, message, why); the weights file says when
 one is due. A finding points at the sentence holding the reply words that pushed the model most,
 or, when nothing in the reply did (something is missing), at the opening or closing where the fix
-belongs. Its `evidence` carries the probability and the features behind it.
+belongs, or at the first of the rule's `point_phrases` (the weak words a finding is about). Its
+`evidence` carries the probability and the features behind it.
 """
 
 from __future__ import annotations
