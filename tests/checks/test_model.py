@@ -109,3 +109,45 @@ def test_exceptions_silence_a_learned_rule_on_replies_the_rubric_calls_fine(tmp_
     coach = team_coach(pack(tmp_path, rule=rule))
     assert not coach.check("Read the manual, or DM us your order number.").findings
     assert coach.check("Read the manual.").findings
+
+
+def test_unless_matches_silences_a_learned_rule_where_its_expression_matches(tmp_path):
+    # An apology followed by a question: a shape phrases cannot say, as words may come between.
+    rule = RULE.replace("weights: curt.json", "weights: curt.json\nunless_matches: '\\bsorry\\b[^?]{0,80}\\?'")
+    coach = team_coach(pack(tmp_path, rule=rule))
+    assert not coach.check("Sorry! Did you read the manual?").findings
+    assert coach.check("Read the manual. Sorry.").findings
+    assert coach.check("Read the manual.").findings
+
+
+def test_unless_matches_that_time_out_leave_the_rule_unchecked(tmp_path, monkeypatch):
+    from replycoach.checks import model
+
+    rule = RULE.replace("weights: curt.json", "weights: curt.json\nunless_matches: 'sorry'")
+    coach = team_coach(pack(tmp_path, rule=rule))
+    monkeypatch.setattr(model, "within_time_limit", lambda search: None)
+    report = coach.check("Read the manual.")
+    assert not report.findings
+    assert report.metrics.unchecked_rules == ("team.curt",)
+
+
+@pytest.mark.parametrize("pattern", ["'(unclosed'", "'x?'"])
+def test_unless_matches_that_cannot_work_are_refused(tmp_path, pattern):
+    rule = RULE.replace("weights: curt.json", f"weights: curt.json\nunless_matches: {pattern}")
+    with pytest.raises(RuleError):
+        team_coach(pack(tmp_path, rule=rule))
+
+
+def test_point_at_phrase_points_at_the_weak_words_else_the_opening(tmp_path):
+    rule = RULE.replace("weights: curt.json", "weights: curt.json\npoint_at: phrase\npoint_phrases: [sorry]")
+    coach = team_coach(pack(tmp_path, rule=rule))
+    [finding] = coach.check("Read the manual. Sorry about that.").findings
+    assert finding.text == "Sorry about that."
+    [finding] = coach.check("Read the manual. It is all there.").findings
+    assert finding.text == "Read the manual."
+
+
+def test_point_at_phrase_needs_its_phrases(tmp_path):
+    for extra in ("point_at: phrase", "point_phrases: [sorry]"):
+        with pytest.raises(RuleError):
+            team_coach(pack(tmp_path, rule=RULE.replace("weights: curt.json", f"weights: curt.json\n{extra}")))
