@@ -79,7 +79,7 @@ def cues_of(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("THANK YOU!!! YOU ARE A REAL MVP!!!", {"praise_calm", "loud_praise", "courteous_exclaim"}),
+    ("THANK YOU!!! YOU ARE A REAL MVP!!!", {"praise_calm", "loud_praise"}),
     ("Once again you set the bar for what a bank should be.", {"praise_calm"}),
     ("Love the new menu! \U0001F383", {"praise_calm", "loud_praise", "emoji_warm"}),
     ("Thanks for the quick reply! I got it to work after reinstalling, not sure what it was.",
@@ -93,10 +93,6 @@ def cues_of(text: str) -> set[str]:
     ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
     ("Thanks for nothing.", {"sarcastic"}),
     ("Where do I find my order number?", set()),
-    ("Where are the cleaning supplies you promised?", {"broken_word"}),
-    ("It's now a police matter.", {"beyond"}),
-    ("No signal for 3 days now", {"time_waited"}),
-    ("Hi! Where do I find my order number?", {"courteous_exclaim"}),
 ])
 def test_each_message_shows_its_cues(text: str, expected: set[str]) -> None:
     assert cues_of(text) == expected
@@ -171,44 +167,3 @@ def test_the_cues_are_numeric_features_of_the_models() -> None:
 def test_the_shipped_customer_model_reads_the_cues() -> None:
     data = json.loads((Path(__file__).parents[1] / "replycoach" / "data" / "customer-upset.json").read_text())
     assert set(CUSTOMER_CUES) <= set(data["recipe"]["numeric"])
-
-
-@pytest.mark.parametrize(("text", "found"), [
-    ("you promised a refund", True), ("I was told it was local rate", True), ("I expect 30 mins ad free", True),
-    ("it was supposed to arrive today", True), ("you never called back", True), ("you took me off the list", True),
-    ("it said the update failed", False), ("You can find it in settings", False), ("Thank you for the help", False),
-])
-def test_a_word_given_and_broken(text: str, found: bool) -> None:
-    assert bool(cues_of(text) & {"broken_word"}) is found
-
-
-@pytest.mark.parametrize(("text", "found"), [
-    ("I will go to court", True), ("filing a complaint with the BBB", True), ("I will tell my friends", True),
-    ("I'm switching to another bank", True), ("cancel my subscription now", True),
-    ("never flying with you again", True),
-    ("please tell me how to reset it", False), ("Tell me more about the plan", False), ("the courtesy car", False),
-])
-def test_a_step_beyond_the_company(text: str, found: bool) -> None:
-    assert bool(cues_of(text) & {"beyond"}) is found
-
-
-@pytest.mark.parametrize(("text", "waited"), [
-    ("on hold for 2 hours", True), ("it's been 72 hours", True), ("broken since last week", True),
-    ("waiting for days", True), ("down all day", True), ("Have a nice day!", False), ("try again", False),
-    ("still no reply", False), ("what time do you open?", False),
-])
-def test_time_waited_is_a_span_not_a_repetition_or_a_wish(text: str, waited: bool) -> None:
-    assert bool(cues_of(text) & {"time_waited"}) is waited
-
-
-@pytest.mark.parametrize(("text", "courteous"), [
-    ("Hi! My order is late", True), ("Thanks! That worked", True), ("Have a nice day!", True),
-    ("hello there!", False), ("My order is late!", False), ("Why is it late!!", False),
-])
-def test_an_exclamation_of_courtesy_is_told_from_one_of_anger(text: str, courteous: bool) -> None:
-    assert bool(cues_of(text) & {"courteous_exclaim"}) is courteous
-
-
-@pytest.mark.parametrize("text", ["¡Excelente servicio! Recibí mis paquetes", "Merci beaucoup", "Grazie mille"])
-def test_thanks_and_praise_in_other_languages(text: str) -> None:
-    assert praise_cues(text)
