@@ -58,7 +58,8 @@ class CacheStore:
             raw = self._path(name, key).read_bytes()
         except OSError:
             return None
-        head, digest, payload = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + _DIGEST], raw[len(_MAGIC) + _DIGEST:]
+        whole = memoryview(raw)  # read in place: a word table is megabytes, and a copy costs as much as its checksum
+        head, digest, payload = whole[:len(_MAGIC)], whole[len(_MAGIC):len(_MAGIC) + _DIGEST], whole[len(_MAGIC) + _DIGEST:]
         if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
             return None
         try:
