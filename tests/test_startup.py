@@ -76,6 +76,14 @@ def test_a_check_imports_neither_spacys_command_line_nor_wordfreq_nor_yaml(tmp_p
     assert not modules & {"typer", "weasel", "requests", "wordfreq", "yaml"}
 
 
+@pytest.mark.parametrize("fmt", ["json", "concise", "sarif"])
+def test_a_check_in_a_machine_format_does_not_import_rich(tmp_path, fmt: str):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Hi Sam, thanks for waiting. I have refunded the charge today.\n^TB", encoding="utf-8")
+    status, modules = _imported_by("check", "--format", fmt, str(draft))
+    assert status == 0 and "spacy" in modules and "rich" not in modules
+
+
 @pytest.mark.parametrize("code", [
     "import replycoach; replycoach.Coach(); import spacy.cli",  # spaCy imported by a Coach, then its CLI
     "import spacy.cli, replycoach; replycoach.Coach()",  # or the caller's own spaCy first
