@@ -129,9 +129,12 @@ def test_shipped_customer_models_read_the_recipe_the_training_script_writes(name
 # licences keep them out of the repository; benchmarks/corpus.eval_texts joins them by id), each
 # set judged twice, blind, in two files of the same ids in the same order.
 EVAL_PAIRS = (("eval-twcs-a.jsonl", "eval-twcs-b.jsonl"), ("eval-holdout-a.jsonl", "eval-holdout-b.jsonl"))
+# dev's own twcs-head and stc3 replies judged again by this project's labellers, blind, to measure
+# how far they agree with dev's trainers (benchmarks/judges.py)
+CALIBRATION_PAIR = ("calib-dev-a.jsonl", "calib-dev-b.jsonl")
 
 
-@pytest.mark.parametrize("pair", EVAL_PAIRS, ids=lambda p: p[0])
+@pytest.mark.parametrize("pair", (*EVAL_PAIRS, CALIBRATION_PAIR), ids=lambda p: p[0])
 def test_evaluation_label_pairs_judge_the_same_replies_with_labels_only(pair):
     judged = []
     for name in pair:
@@ -157,3 +160,15 @@ def test_evaluation_labels_never_name_a_dev_or_reserved_reply():
         for name in pair:
             for line in (TRAINING / name).read_text(encoding="utf-8").splitlines():
                 assert json.loads(line)["id"] not in held, name
+
+
+def test_calibration_labels_judge_exactly_devs_twcs_and_stc3_replies():
+    labelled = Path(__file__).resolve().parents[2] / "shared" / "data" / "labelled-replies"
+    if not (labelled / "dev.jsonl").is_file():
+        pytest.skip("the shared data folder is not beside the checkout")
+    dev = [json.loads(line) for line in (labelled / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    wanted = {row["id"] for row in dev if row["source"] in ("twcs", "stc3")}
+    held = set((labelled / "reserved.txt").read_text(encoding="utf-8").split())
+    for name in CALIBRATION_PAIR:
+        ids = [json.loads(line)["id"] for line in (TRAINING / name).read_text(encoding="utf-8").splitlines()]
+        assert set(ids) == wanted and not held & set(ids), name
