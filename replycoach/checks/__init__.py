@@ -4,6 +4,7 @@ from . import (
     acronym,
     budget,
     exchange,
+    exchange_unless,
     lone,
     metric,
     model,
@@ -21,5 +22,5 @@ from .base import KINDS, Check, MatcherBank, register_kind
 __all__ = ["KINDS", "Check", "MatcherBank", "register_kind"]
 
 # Importing the kind modules above registers them; nothing else here needs their names.
-_REGISTERED = (acronym, budget, exchange, lone, metric, model, pattern, phrases, rarity, regexp, repeated, required,
-               runon, substitution)
+_REGISTERED = (acronym, budget, exchange, exchange_unless, lone, metric, model, pattern, phrases, rarity, regexp,
+               repeated, required, runon, substitution)

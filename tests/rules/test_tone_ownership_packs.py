@@ -1,6 +1,7 @@
 """The whole-reply rules of the tone and ownership packs (rules/tone/brush-off.yaml,
 rules/ownership/receipt-only.yaml, no-next-step.yaml, vague-promise.yaml, improve-pledge.yaml,
-pleasantries-only.yaml), the agent-acting exception of deflection and the bounced customer of
+pleasantries-only.yaml, offer-only.yaml), what the learned ownership.unowned needs in a reply
+before it fires, the agent-acting exception of deflection and the bounced customer of
 failed-channel, and that the labels file trained beside them keeps out of dev and reserved."""
 
 import json
@@ -72,10 +73,21 @@ def test_no_next_step_points_at_the_bad_news(coach):
     " We have refunded the deposit.",  # something done
     " You can rebook at the same fare.",  # a step
     " (1/2)",  # the next tweet carries on
+    " You may need to book again with the new dates.",  # a step put as a possibility
+    " You should be able to rebook at the same fare.",
+    " We suggest booking again before Friday.",  # a suggestion
 ])
 def test_no_next_step_is_silenced_by_a_way_forward_anywhere(coach, tail):
     assert findings_of(coach, "ownership.no-next-step", EXPIRED)
     assert not findings_of(coach, "ownership.no-next-step", EXPIRED + tail)
+
+
+def test_no_next_step_reads_the_words_of_a_way_forward_as_written(coach):
+    """"Call us" offers a step; "prior to calling us" and "may not" do not."""
+    rule = "ownership.no-next-step"
+    assert findings_of(coach, rule, EXPIRED + " Charges are shown on the website prior to calling us.")
+    assert findings_of(coach, rule, EXPIRED + " We may not refund it.")
+    assert not findings_of(coach, rule, EXPIRED + " Please call us to rebook.")
 
 
 def test_no_next_step_wants_bad_news(coach):
@@ -95,7 +107,9 @@ def test_no_next_step_reads_whether_the_customer_asked(coach):
 
 
 @pytest.mark.parametrize("draft", ["No problem at all, Jo.", "No worries at all!",
-                                   "Don't forget your boarding pass!", "Congrats, you're nearly there, can't wait!"])
+                                   "Don't forget your boarding pass!", "Congrats, you're nearly there, can't wait!",
+                                   "Thank you for the kind words! Couldn't do it without you!",
+                                   "No tricks, only treats! Thanks for choosing us."])
 def test_no_next_step_takes_friendly_idioms_for_what_they_are(coach, draft):
     assert not findings_of(coach, "ownership.no-next-step", draft, "Loved the flight, thanks team!")
 
@@ -171,3 +185,25 @@ def test_failed_channel_sees_a_customer_already_bounced(coach):
     draft = "We recommend contacting the studio here https://example.com/studio."
     assert findings_of(coach, "ownership.failed-channel", draft, BOUNCED)
     assert not findings_of(coach, "ownership.failed-channel", draft, "Who looks after the game server?")
+
+
+OFFER = "We apologize for the inconvenience. If you need additional help please let us know."
+
+
+def test_offer_only_wants_nothing_but_the_offer(coach):
+    customer = "My branch told me I can't set up monthly payments into a business account."
+    hits = findings_of(coach, "ownership.offer-only", "@jo " + OFFER + " ^JV", customer)
+    assert [f.text for f in hits] == ["We apologize for the inconvenience"]
+    assert not findings_of(coach, "ownership.offer-only", OFFER + " Which account is it?", customer)
+    assert not findings_of(coach, "ownership.offer-only", OFFER, "All sorted now, thanks!")
+
+
+@pytest.mark.parametrize("draft", [
+    "Hi there. Buses leave from the north side of the station. Phil.",  # a direct answer
+    "Those are the rules. I wouldn't risk it.",
+])
+def test_unowned_wants_a_hand_off_an_apology_or_a_promise_in_the_reply(coach, draft):
+    customer = "do I really have to go round to the other side for the bus?? no staff anywhere!!!"
+    assert not findings_of(coach, "ownership.unowned", draft, customer)
+    assert findings_of(coach, "ownership.unowned", "For help, please visit our help site https://help.example.com",
+                       "The app keeps logging me out and the help site didn't help at all.")

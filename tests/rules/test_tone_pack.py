@@ -1,6 +1,6 @@
 """The tone pack's whole-reply and customer-state rules, beyond each rule file's own examples:
 brush-off (rules/tone/brush-off.yaml), not-our-end, your-end, curt-opener, sarcasm, laughing,
-defensive, non-apology and thanks-only."""
+defensive, non-apology, flat-refusal, shouting and thanks-only."""
 
 import pytest
 
@@ -27,6 +27,26 @@ def test_brush_off_hears_help_only_as_an_offer(coach, draft):
 ])
 def test_brush_off_is_silenced_by_an_offer_of_help(coach, draft):
     assert not findings_of(coach, "tone.brush-off", draft, UPSET)
+
+
+@pytest.mark.parametrize("draft", [
+    "Thank you for your feedback. We will pass it on to the product team.",
+    "Thank you for your feedback and we will record it and transfer it to the product department.",
+    "Thank you for your feedback. Please provide the seller's website via private message.",
+])
+def test_brush_off_is_silenced_by_taking_the_point_on(coach, draft):
+    assert not findings_of(coach, "tone.brush-off", draft, UPSET)
+    assert findings_of(coach, "tone.brush-off", "Thank you for your feedback.", UPSET)
+
+
+@pytest.mark.parametrize("draft", [
+    "For technical help, please visit our Help site https://example.com/hc ^JS",
+    "We have replied to you via DM. Check it out =)",
+    "We've been in touch via DM!",
+])
+def test_brush_off_hears_a_bare_pointer_elsewhere(coach, draft):
+    assert findings_of(coach, "tone.brush-off", draft, UPSET)
+    assert not findings_of(coach, "tone.brush-off", draft, CALM)
 
 
 @pytest.mark.parametrize("draft, fires", [
@@ -65,11 +85,58 @@ def test_sarcasm_leaves_kind_readings_alone(coach, draft):
     assert not findings_of(coach, "tone.sarcasm", draft, UPSET)
 
 
-@pytest.mark.parametrize("laugh", ["hahaha", "Hahahaa", "lmfao", "lolol", "ha ha"])
+@pytest.mark.parametrize("laugh", ["hahaha", "Hahahaa", "lmfao", "lolol", "ha ha", "[Ho-ho]", "[Ho ho]", "[lol]",
+                                   "[Titter]", "[Hehe]"])
 def test_laughing_hears_every_spelling(coach, laugh):
     draft = f"{laugh} please restart it."
     assert findings_of(coach, "tone.laughing", draft, UPSET)
     assert not findings_of(coach, "tone.laughing", draft, "Thanks so much, the kids loved it :)")
+
+
+@pytest.mark.parametrize("draft", [
+    "Please press [Home Key] and [Volume Up] together.",
+    "[Hi Henry] your order is here.",
+    "Open [Settings] > [Grinder] to adjust it.",
+])
+def test_laughing_leaves_bracketed_names_alone(coach, draft):
+    assert not findings_of(coach, "tone.laughing", draft, UPSET)
+
+
+@pytest.mark.parametrize("draft, shouts", [
+    ("Your flight DL 1262 runs LAS JFK tonight.", False),  # two codes in a row are no raised voice
+    ("Members of any INLOVE KTV get a gift.", False),
+    ("YOUR ORDER WAS CANCELLED because the card failed.", True),
+    ("You MUST restart the router first.", True),
+])
+def test_shouting_needs_three_capital_words_or_an_emphasis_word(coach, draft, shouts):
+    assert bool(findings_of(coach, "tone.shouting", draft)) is shouts
+
+
+@pytest.mark.parametrize("rule, draft", [
+    ("tone.flat-refusal", "We can’t refund this fare."),
+    ("tone.flat-refusal", "Unfortunately, we’re not able to guarantee seats."),
+    ("tone.not-our-end", "We’re not seeing any issues on our end."),
+    ("tone.not-our-end", "Everything’s working fine on our side."),
+])
+def test_regex_rules_hear_curly_apostrophes(coach, rule, draft):
+    assert findings_of(coach, rule, draft, UPSET)
+    assert findings_of(coach, rule, draft.replace("’", "'"), UPSET)
+
+
+def test_nothing_more_we_can_do_is_a_flat_refusal_unless_something_follows(coach):
+    assert findings_of(coach, "tone.flat-refusal", "Sorry, there's nothing more we can do.", UPSET)
+    assert not findings_of(coach, "tone.flat-refusal",
+                           "There's nothing more we can do online, but I've asked the desk to call you.", UPSET)
+
+
+@pytest.mark.parametrize("draft", [
+    "As I said, the refund takes five days.",
+    "Like we said, the refund takes five days.",
+    "The speed is affected by many factors such as peak hours.",
+])
+def test_defensive_recaps_and_excuses_only_to_an_upset_customer(coach, draft):
+    assert findings_of(coach, "tone.defensive", draft, UPSET)
+    assert not findings_of(coach, "tone.defensive", draft, CALM)
 
 
 def test_as_mentioned_is_defensive_only_to_an_upset_customer(coach):
