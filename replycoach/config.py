@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,6 +20,10 @@ class ChannelPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     grade: float = Field(8.0, description="Target reading grade (Flesch-Kincaid).")
     thanks: bool = Field(True, description="A thank-you line is expected.")
+
+
+def _default_weights() -> dict[Severity, float]:
+    return {Severity.suggestion: 3.0, Severity.warning: 10.0, Severity.error: 25.0}
 
 
 def _default_channels() -> dict[str, ChannelPolicy]:
@@ -49,8 +54,7 @@ class Config(BaseModel):
     upset_sentiment: float = Field(-0.35, ge=-1, le=1,
                                    description="With customer_model = 'sentiment': the VADER compound at "
                                                "or below which a customer is upset.")
-    weights: dict[Severity, float] = Field(
-        default_factory=lambda: {Severity.suggestion: 3.0, Severity.warning: 10.0, Severity.error: 25.0})
+    weights: dict[Severity, Annotated[float, Field(ge=0)]] = Field(default_factory=_default_weights)
     max_chars: int = Field(100_000, ge=100)
     model: str | None = Field(None, description="A trained spaCy pipeline to load instead of blank English.")
 
@@ -89,18 +93,27 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise ConfigError(f"cannot read config: {err.strerror}", code="RC301", place=str(path)) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"not UTF-8 (byte {err.object[err.start]:#04x} at offset {err.start})", code="RC301",
+                          place=str(path), remedy="save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"not valid TOML: {err}", code="RC301", place=str(path),
                           remedy="fix the TOML syntax") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("replycoach", {})
-    if "channels" in data:
+    # Channels and weights name only what they change; the rest keep their defaults. A value of
+    # the wrong shape is left as it is, for validation to name.
+    channels = data.get("channels")
+    if isinstance(channels, dict):
         defaults = {k: v.model_dump() for k, v in _default_channels().items()}
-        data["channels"] = {k: {**defaults.get(k, {}), **v} for k, v in data["channels"].items()}
-        data["channels"] = {**defaults, **data["channels"]}
-    data["packs"] = [str((path.parent / p).resolve()) for p in data.get("packs", [])]
-    if data.get("customer_model") not in (None, "sentiment"):
-        data["customer_model"] = str((path.parent / str(data["customer_model"])).resolve())
+        data["channels"] = {**defaults, **{k: {**defaults.get(k, {}), **v} if isinstance(v, dict) else v
+                                           for k, v in channels.items()}}
+    if isinstance(data.get("weights"), dict):
+        data["weights"] = {**{k.value: v for k, v in _default_weights().items()}, **data["weights"]}
+    if isinstance(data.get("packs"), list):
+        data["packs"] = [str((path.parent / p).resolve()) if isinstance(p, str) else p for p in data["packs"]]
+    if isinstance(data.get("customer_model"), str) and data["customer_model"] != "sentiment":
+        data["customer_model"] = str((path.parent / data["customer_model"]).resolve())
     try:
         return Config.model_validate(data)
     except ValidationError as err:

@@ -147,8 +147,15 @@ def _titled(r: Checked, message: str) -> str:
     return f"[{r.path.partition('#')[2]}] {message}" if r.line is not None else message
 
 
+def _printable(text: str) -> str:
+    """`render_terminal.printable`, imported on first use: `replycoach --help` loads no rich."""
+    from .render_terminal import printable
+
+    return printable(text)
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return _printable(" ".join(text.split()))
 
 
 def concise_lines(results: Iterable[Checked]) -> Iterable[str]:
@@ -158,16 +165,16 @@ def concise_lines(results: Iterable[Checked]) -> Iterable[str]:
         if r.report is None:
             err = r.failure
             remedy = f"; {err.remedy}" if err.remedy else ""
-            yield f"{r.file_path}:{r.line or 1}:1: error {err.code} {_one_line(err.message + remedy)}"
+            yield f"{_printable(r.file_path)}:{r.line or 1}:1: error {err.code} {_one_line(err.message + remedy)}"
             continue
         for f in r.report.findings:
             at = r.region(f.start, f.end)
-            yield (f"{r.file_path}:{at.line}:{at.column}: {f.severity.value} {f.rule} "
+            yield (f"{_printable(r.file_path)}:{at.line}:{at.column}: {f.severity.value} {f.rule} "
                    f"{_one_line(_titled(r, f.message))}")
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_property(text: str) -> str:
@@ -273,15 +280,16 @@ def _text(results: Sequence[Checked], console: Console) -> None:
         if i:
             console.print()
         if r.report is None:
-            console.print(f"[bold]{escape(r.path)}[/bold]: [red]not checked[/red]: {escape(str(r.failure))}")
+            console.print(f"[bold]{escape(_printable(r.path))}[/bold]: [red]not checked[/red]: "
+                          f"{escape(_printable(str(r.failure)))}")
             continue
         if len(results) > 1:
-            console.print(f"[bold underline]{escape(r.path)}[/bold underline]")
+            console.print(f"[bold underline]{escape(_printable(r.path))}[/bold underline]")
         print_report(r.report, console, name="draft" if r.path == "-" else r.file_path,
                      where=lambda f, r=r: r.region(f.start, f.end)[:2])  # type: ignore[misc]
         if r.rewrite is not None:
             console.print(f"\n[bold]Rewritten ({r.rewrite.before.score} -> {r.rewrite.after.score}):[/bold]")
-            console.print(r.rewrite.text, markup=False, highlight=False)
+            console.print(_printable(r.rewrite.text), markup=False, highlight=False)
     if len(results) > 1:
         failed = sum(1 for r in results if r.report is not None and not r.report.passed)
         broken = sum(1 for r in results if r.report is None)

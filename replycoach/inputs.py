@@ -63,7 +63,7 @@ def expand(args: Sequence[str], *, extensions: Iterable[str] = DEFAULT_EXTENSION
                 if Path(m).is_dir():
                     for f in _walk(Path(m), wanted):
                         add(f)
-                else:
+                elif Path(m).is_file():  # as in a folder: a pipe or device it matched is no draft
                     add(Path(m))
         else:
             add(path)  # a file, or a path that does not exist: reading it gives the coded error
@@ -81,8 +81,11 @@ def names_one_file(arg: str) -> bool:
 
 
 def _walk(folder: Path, wanted: tuple[str, ...]) -> Iterable[Path]:
+    """A folder's drafts: regular files only (links to them too). A pipe or device that happens to
+    carry a draft's suffix would block the run on open, or never end."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(wanted):
-                yield Path(root) / name
+            path = Path(root) / name
+            if not name.startswith(".") and name.lower().endswith(wanted) and path.is_file():
+                yield path

@@ -32,11 +32,13 @@ _ZENDESK_COMMENT = ("comment_value", "comment_value_html")
 
 @dataclass(frozen=True)
 class Macro:
-    """One template of an export: its title, its body and the line of the export it starts on."""
+    """One template of an export: its title, its body and the line of the export it starts on;
+    `error` when the entry is not a macro at all (it is reported in its place, the rest checked)."""
 
     title: str
     body: str
     line: int
+    error: InputError | None = None
 
 
 def read_macros(data: str, *, name: str) -> list[Macro]:
@@ -93,7 +95,9 @@ def _from_json(data: str, *, name: str) -> list[Macro]:
     macros = []
     for i, item in enumerate(parsed, 1):
         if not isinstance(item, dict):
-            raise _unreadable(name, f"macro {i} is not an object")
+            macros.append(Macro(title=f"macro {i}", body="", line=lines.of(""), error=_unreadable(
+                name, f"macro {i} is not an object but {json.dumps(item)[:40]}")))
+            continue
         title = str(item.get("title") or item.get("name") or "").strip()
         body = _body_of(item)
         if body is None:
@@ -240,7 +244,12 @@ def check_macros(coach: Coach, macros: Sequence[Macro], **options: Any
                  ) -> Iterator[tuple[Macro, Report | InputError]]:
     """Each macro with its report, or the coded error that stopped its check."""
     for macro in macros:
+        if macro.error is not None:
+            yield macro, macro.error
+            continue
         try:
             yield macro, check_macro(coach, macro, **options)
         except InputError as err:  # this macro's own fault; a broken rule or config stops the run
+            if err.place is None:  # "draft is empty" alone does not say which of 300 macros
+                err.place = f"macro {macro.title!r} (line {macro.line})"
             yield macro, err

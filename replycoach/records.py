@@ -105,6 +105,54 @@ def _encoding(path: Path) -> str:
         return bom_encoding(f.read(4)) or "utf-8"
 
 
+# A byte the file's encoding cannot read (a cp1252 "é" in a UTF-8 export) becomes a lone surrogate,
+# which the check replaces with U+FFFD and counts in `metrics.replaced_characters`: the record is
+# still scored, and its report says its text was damaged ("replace" here would hide that).
+_BAD_BYTES = "surrogateescape"
+
+
+def _csv_rows(f: Iterable[str], *, delimiter: str, name: str) -> Iterator[dict[str, Any]]:
+    """A CSV's rows as dicts. Read strictly: a lenient reader takes a quote that is never closed
+    for one value running to the end of the file, and every row after it is lost without a
+    word. A row whose quoting is broken yields {"__error__": ...} in its place, and reading goes
+    on with the next line."""
+    rows = csv.DictReader(f, delimiter=delimiter, strict=True)
+    try:
+        _ = rows.fieldnames  # reads the header, so the first row's line is counted from after it
+    except csv.Error as err:
+        raise InputError(f"the header line cannot be read as CSV ({err})", code="RC107", place=name,
+                         remedy="fix the quoting of the first line") from None
+    while True:
+        start = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            if "unexpected end of data" in str(err):
+                yield {"__error__": f"line {start}: a quoted value opened in this row is never closed, so "
+                                    "the rest of the file read as one value; close the quote"}
+            else:
+                yield {"__error__": f"line {start}: broken quoting ({err}); quote the whole value, "
+                                    "and double each quote inside it"}
+            continue
+        yield row
+
+
+def _parquet(path: Path) -> Any:
+    """The file opened as Parquet (pyarrow), or the coded error that says why it cannot be."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("reading Parquet needs pyarrow", code="RC107",
+                         remedy="pip install 'replycoach[batch]'") from None
+    try:
+        return pq.ParquetFile(path)
+    except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        raise InputError(f"not a Parquet file that can be read ({err})", code="RC107", place=str(path),
+                         remedy="export it again, or pass --input-format if it is JSONL or CSV") from None
+
+
 def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[str, Any]]:
     """Raw records, one per row or line, streamed. A line that is not JSON yields
     {"__error__": "..."} in its place, so nothing is dropped."""
@@ -113,7 +161,7 @@ def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[s
     if not path.is_file():
         raise InputError("input file not found", code="RC106", place=str(path))
     if kind == "jsonl":
-        with path.open(encoding=_encoding(path), errors="replace") as f:
+        with path.open(encoding=_encoding(path), errors=_BAD_BYTES) as f:
             for number, line in enumerate(f, 1):
                 if not line.strip():
                     continue
@@ -125,15 +173,10 @@ def read_records(path: str | Path, *, fmt: str | None = None) -> Iterator[dict[s
                 yield value if isinstance(value, dict) else {"__error__": f"line {number}: not a JSON object"}
     elif kind == "csv":
         csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-        with path.open(encoding=_encoding(path), errors="replace", newline="") as f:
-            yield from csv.DictReader(f, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        with path.open(encoding=_encoding(path), errors=_BAD_BYTES, newline="") as f:
+            yield from _csv_rows(f, delimiter="\t" if path.suffix.lower() == ".tsv" else ",", name=str(path))
     elif kind == "parquet":
-        try:
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise InputError("reading Parquet needs pyarrow", code="RC107",
-                             remedy="pip install 'replycoach[batch]'") from None
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+        for batch in _parquet(path).iter_batches(batch_size=1024):
             yield from batch.to_pylist()
     else:
         raise InputError(f"unknown input format {kind!r}", code="RC107", remedy="use jsonl, csv or parquet")
@@ -144,21 +187,31 @@ def count_records(path: str | Path, *, fmt: str | None = None) -> int | None:
     path = Path(path)
     kind = _format(path, fmt)
     if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(_parquet(path).metadata.num_rows)
     if kind == "jsonl":
         encoding = _encoding(path)
         if encoding.startswith("utf-8"):
             with path.open("rb") as f:
                 return sum(1 for line in f if line.strip())
-        with path.open(encoding=encoding, errors="replace") as f:
+        with path.open(encoding=encoding, errors=_BAD_BYTES) as f:
             return sum(1 for line in f if line.strip())
     return None
 
 
 def _text(value: object) -> str:
     return "" if value is None else str(value)
+
+
+_KINDS = ((bool, "true or false"), ((int, float), "a number"), (list, "a list"), (dict, "an object"))
+
+
+def _not_text(name: str, value: object) -> str | None:
+    """Why a text field's value is no text, or None: `str()` of a JSON list or object would be
+    scored as if an agent had written "['Thanks,', ...]"."""
+    if value is None or isinstance(value, str):
+        return None
+    kind = next((k for types, k in _KINDS if isinstance(value, types)), f"a {type(value).__name__}")
+    return f"{name!r} holds {kind}, not text; map the column that holds the words"
 
 
 def _optional(record: dict[str, Any], key: str, *, text: bool = False) -> str | None:
@@ -282,6 +335,11 @@ def _normalise(records: Iterable[dict[str, Any]], *, cols: Columns, shape: Shape
         if text is None:
             yield Item(**common, error=f"no {cols.text!r} value")  # type: ignore[arg-type]
             continue
+        wrong = _not_text(cols.text, text) or (None if linked is not None
+                                               else _not_text(cols.customer, record.get(cols.customer)))
+        if wrong:
+            yield Item(**common, error=wrong)  # type: ignore[arg-type]
+            continue
         yield Item(**common, text=_text(text), customer=customer)  # type: ignore[arg-type]
 
 
@@ -304,7 +362,7 @@ def column_warnings(record: dict[str, Any] | None, *, cols: Columns | None = Non
                     shape: Shape | None = None) -> dict[str, str]:
     """What the run will get wrong or the summary and report will lack, judged from the first
     record: the columns they need that the export does not have (or that are not mapped), each
-    with the option that fixes it. Keyed "tweets", "roles", "id", "agent", "time" (the last three
+    with the option that fixes it. Keyed "tweets", "roles", "text", "id", "agent", "time" (the last three
     as in `BatchSummary.gaps`, which says the same after a run)."""
     cols = cols or Columns()
     if record is None:
@@ -335,6 +393,10 @@ def column_warnings(record: dict[str, Any] | None, *, cols: Columns | None = Non
                                   "--reply-to-col are not both set: customers' tweets are scored as agent replies "
                                   "and no reply gets its customer's message; pass --inbound-col "
                                   f"{inbound or 'inbound'} --reply-to-col {reply_to or 'in_response_to_tweet_id'}")
+    if shape == "replies" and cols.text not in record:
+        columns = ", ".join(str(k) for k in record if k is not None) or "none"  # None: a CSV row's extra cells
+        warnings["text"] = (f"no {cols.text!r} column (the columns are: {columns}): every record will fail "
+                            "with no text to score (pass --text-col NAME; a CSV must be comma-separated)")
     if cols.id not in record:
         warnings["id"] = f"no {cols.id!r} column: results are numbered #0, #1, ... (pass --id-col NAME)"
     if not has_agent:

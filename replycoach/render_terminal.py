@@ -12,17 +12,29 @@ from rich.text import Text
 from .models import Finding, Report
 from .rewrite import Rewrite
 
-__all__ = ["print_report"]
+__all__ = ["print_report", "printable"]
 
 _STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 _CONTEXT = 60  # characters of context either side of a span
+
+# A draft's control characters, shown as Unicode's control pictures ("␛", "␇"), one for one: pasted
+# text can carry escape sequences (ESC ] 0 ; ... BEL retitles a terminal, ESC [ 2 J clears it) that
+# printed as they are would run in the agent's terminal. Line breaks and tabs stay, for the caller
+# to lay out; C1 controls (0x80-0x9f, CSI among them) have no picture and show as U+FFFD.
+_PICTURES = ({c: chr(0x2400 + c) for c in range(0x20) if c not in (0x09, 0x0A)}
+             | {0x7F: "\u2421"} | {c: "\ufffd" for c in range(0x80, 0xA0)})
+
+
+def printable(text: str) -> str:
+    """`text` with each control character but line break and tab shown as a symbol."""
+    return text.translate(_PICTURES)
 
 
 def _context_line(text: str, f: Finding) -> Text:
     """The span with a little context around it, on one line, the span highlighted."""
     lo = max(0, f.start - _CONTEXT)
     hi = min(len(text), f.end + _CONTEXT)
-    before, span, after = text[lo:f.start], text[f.start:f.end], text[f.end:hi]
+    before, span, after = (printable(t) for t in (text[lo:f.start], text[f.start:f.end], text[f.end:hi]))
     line = Text("    ")
     line.append(("…" if lo else "") + before.replace("\n", " ⏎ "), style="dim")
     line.append(span.replace("\n", " ⏎ ") or "▌", style=f"reverse {_STYLE[f.severity.value]}")
@@ -41,18 +53,18 @@ def print_report(report: Report, console: Console, *, name: str = "draft",
     and column in the file as written (default: in the report's text)."""
     for f in report.findings:
         line, col = where(f) if where else _line_col(report.text, f.start)
-        head = Text(f"{name}:{line}:{col} ", style="bold")
+        head = Text(f"{printable(name)}:{line}:{col} ", style="bold")
         head.append(f"{f.severity.value}", style=_STYLE[f.severity.value])
         head.append(f" [{f.category}] {f.rule}", style="dim")
         console.print(head)
         console.print(_context_line(report.text, f))
-        console.print(f"    {escape(f.message)}")
-        console.print(f"    [dim]why: {escape(f.why)}[/dim]")
+        console.print(f"    {escape(printable(f.message))}")  # a message may quote the draft
+        console.print(f"    [dim]why: {escape(printable(f.why))}[/dim]")
         for s in f.suggestions:
-            console.print(f"    [green]→ {escape(s)}[/green]")
+            console.print(f"    [green]→ {escape(printable(s))}[/green]")
         console.print()
     for strength in report.strengths:
-        console.print(f"[green]✓[/green] {escape(strength.message)} [dim]{strength.rule}[/dim]")
+        console.print(f"[green]✓[/green] {escape(printable(strength.message))} [dim]{strength.rule}[/dim]")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for name_ in report.categories:
         table.add_column(name_, justify="right")
@@ -76,9 +88,9 @@ def print_edits(result: Rewrite, console: Console) -> None:
         line, col = _line_col(original, e.start)
         console.print(Text(f"{line}:{col} ", style="bold") + Text(e.rule, style="dim"))
         if e.end > e.start:
-            console.print(Text(f"  - {original[e.start:e.end]}".replace("\n", " ⏎ "), style="red"))
+            console.print(Text(printable(f"  - {original[e.start:e.end]}".replace("\n", " ⏎ ")), style="red"))
         if e.replacement:
-            console.print(Text(f"  + {e.replacement}".replace("\n", " ⏎ "), style="green"))
+            console.print(Text(printable(f"  + {e.replacement}".replace("\n", " ⏎ ")), style="green"))
         console.print(f"    [dim]why: {escape(e.reason)}[/dim]")
     after = result.after
     console.print(Text(f"{len(result.edits)} edits · score {result.before.score} -> {after.score}"))

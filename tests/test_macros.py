@@ -5,7 +5,7 @@ import json
 import pytest
 
 from replycoach.errors import InputError
-from replycoach.macros import Macro, check_macro, read_macros, templated
+from replycoach.macros import Macro, check_macro, check_macros, read_macros, templated
 
 BODY = ("Hi {{ticket.requester.first_name}},\n\nThanks for writing in. Your order {ticket.id} ships today."
         "{% if ticket.priority == 'urgent' %} I'll call you by 5pm.{% endif %}\n\n{{current_user.name}}")
@@ -61,3 +61,21 @@ def test_an_html_macro_is_checked_as_the_customer_reads_it(coach):
     report = check_macro(coach, Macro("H", html, 1))
     assert report.text.startswith("Hi {{ticket.requester.first_name}},")
     assert {f.text for f in report.findings if f.rule == "tone.condescension"} == {"Obviously"}
+
+
+def test_one_entry_that_is_not_a_macro_fails_alone(coach):
+    """A stray value in a JSON export refused the whole export; now it is one coded result, at
+    its place, and the macros around it are checked."""
+    data = json.dumps([{"title": "A", "body": "Thanks, it ships today."}, "junk", {"title": "B", "body": "Hi"}])
+    results = list(check_macros(coach, read_macros(data, name="m.json")))
+    assert [m.title for m, _ in results] == ["A", "macro 2", "B"]
+    error = results[1][1]
+    assert isinstance(error, InputError) and error.code == "RC107" and "not an object" in str(error)
+    assert not isinstance(results[0][1], InputError) and not isinstance(results[2][1], InputError)
+
+
+def test_a_macro_that_cannot_be_checked_says_which_it_is(coach):
+    macros = read_macros("title,body\nRefund,Thanks it ships today\nEmpty,\n", name="m.csv")
+    (_, ok), (_, empty) = check_macros(coach, macros)
+    assert not isinstance(ok, InputError)
+    assert isinstance(empty, InputError) and empty.code == "RC101" and "'Empty' (line 3)" in str(empty)

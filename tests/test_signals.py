@@ -70,6 +70,67 @@ def test_text_without_the_gate_words_is_not_searched() -> None:
     assert counting.calls == 2
 
 
+FOLDED = {name: getattr(signals, name) for name in (
+    "_NEGATION", "_FAULT", "_PRAISE", "_RESOLVED", "_SARCASTIC", "_EXASPERATION", "_REPEAT", "_FAILED_AGAIN",
+    "_UNREAL")}
+# Words of the folded cue lists in several cases, with what decides a match around them (held
+# letters, apostrophes, a letter that folds to ASCII: the long s, the Kelvin sign).
+FOLD_PIECES = ["not", "NOT", "n't", "can't", "Cannot", "broken", "Delayed", "help me", "HELP US", "still not work",
+               "thank you", "THANKS", "ty", "woooo", "the best", "you're BEST", "got it working", "Works now",
+               "thanks for nothing", "erm not", "#NOT", "great service...", "whyyyy", "lolllll", "Sooo",
+               "come on", "3rd time", "multiple times", "didn't work", "keeps crashing", "should", "if",
+               "ſ", "\u212a", "é", "\u2019", "\U0001F600", "\u0130", " ", "\n", ".", "!", "?", "'", "a", "x", "9"]
+
+
+@pytest.mark.parametrize("name", sorted(FOLDED))
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FOLD_PIECES), max_size=12).map("".join))
+@example("Thanks a lot, still not WORKING!! whyyyy")
+def test_folded_finds_what_the_expression_finds(name: str, text: str) -> None:
+    folded = FOLDED[name]
+    assert folded.twin is not None  # each cue list is searched through its twin on ASCII text
+    found = [(m.span(), m.group(), m.groups()) for m in folded.finditer(text)]
+    assert found == [(m.span(), m.group(), m.groups()) for m in folded.pattern.finditer(text)]
+    assert folded.findall(text) == folded.pattern.findall(text)
+    assert (folded.search(text) and folded.search(text).span()) == (  # type: ignore[union-attr]
+        folded.pattern.search(text) and folded.pattern.search(text).span())  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("pattern", "twin"), [
+    (re.compile(r"\b(?:late|delay\w*)\b", re.IGNORECASE), True),
+    (re.compile(r"[a-z0-9_]+", re.IGNORECASE), True),
+    (re.compile(r"late"), False),  # ignores no case: nothing to gain
+    (re.compile(r":D\b", re.IGNORECASE), False),  # a capital: the twin would never see it
+    (re.compile(r"[A-Z]{4}", re.IGNORECASE), False),
+    (re.compile(r"a(?-i:B)", re.IGNORECASE), False),  # a part with its own case flag
+    (re.compile(r"(?i)late"), False),
+    (re.compile("\u017ftop", re.IGNORECASE), False),  # the long s folds to "s"
+    (re.compile("[\u212a]", re.IGNORECASE), False),  # the Kelvin sign folds to "k"
+    (re.compile("[\u00e0-\u00ff]", re.IGNORECASE), False),
+    (re.compile("\U0001F602|lol", re.IGNORECASE), True),  # an emoji has no case
+])
+def test_a_twin_only_where_it_finds_the_same(pattern: re.Pattern[str], twin: bool) -> None:
+    assert (signals._case_sensitive_twin(pattern) is not None) is twin
+
+
+def test_folded_searches_text_with_a_cased_letter_beyond_ascii_as_written() -> None:
+    class Counting:
+        def __init__(self, pattern: re.Pattern[str]) -> None:
+            self.pattern, self.calls = pattern, 0
+
+        def finditer(self, text: str):  # type: ignore[no-untyped-def]
+            self.calls += 1
+            return self.pattern.finditer(text)
+
+    folded = signals.Folded(re.compile(r"stop", re.IGNORECASE))
+    twin = folded.twin = Counting(folded.twin)  # type: ignore[assignment,arg-type]
+    assert [m.group() for m in folded.finditer("\u017fTOP and Stop")] == ["\u017fTOP", "Stop"]  # the long s
+    assert twin.calls == 0
+    assert [m.group() for m in folded.finditer("STOP and Stop")] == ["STOP", "Stop"]  # as given, not lowered
+    assert [m.group() for m in folded.finditer("don\u2019t STOP \U0001F600")] == ["STOP"]  # no case: the twin
+    assert twin.calls == 2
+
+
 def test_upset_cues_in_order() -> None:
     assert upset_cues("Still not fixed, AGAIN!! Third time I ASKED, NOBODY answers") == [
         "Still not", "AGAIN", "!!", "Third time", "ASKED, NOBODY"]

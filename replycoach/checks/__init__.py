@@ -15,6 +15,7 @@ from . import (
     repeated,
     required,
     runon,
+    stock,
     substitution,
 )
 from .base import KINDS, Check, MatcherBank, register_kind
@@ -23,4 +24,4 @@ __all__ = ["KINDS", "Check", "MatcherBank", "register_kind"]
 
 # Importing the kind modules above registers them; nothing else here needs their names.
 _REGISTERED = (acronym, budget, exchange, exchange_unless, lone, metric, model, pattern, phrases, rarity, regexp,
-               repeated, required, runon, substitution)
+               repeated, required, runon, stock, substitution)

@@ -11,6 +11,7 @@ customer's message that makes the search run out skips the rule, reported in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Literal
 
@@ -20,9 +21,10 @@ from pydantic import Field, model_validator
 from ..context import Context
 from ..models import Finding, Strength
 from ..pipeline import Analysis
+from ..signals import Gated
 from ..text import CleanText
 from .base import MatcherBank, register_kind
-from .regexp import Regex, RegexSpec, compile_guarded, within_time_limit
+from .regexp import Regex, RegexSpec, compile_guarded, literal_gate, within_time_limit
 
 
 class ExchangeSpec(RegexSpec):
@@ -64,15 +66,16 @@ class Exchange(Regex):
     def compile(self, bank: MatcherBank) -> None:
         super().compile(bank)
         flags = regex.IGNORECASE if self.spec.ignore_case else 0
-        self._customer: dict[str, regex.Pattern[str]] = {}
+        self._customer: dict[str, tuple[regex.Pattern[str], Gated | None]] = {}
         for name in ("customer_matches", "customer_lacks"):
             pattern = getattr(self.spec, name)
             if pattern is not None:
-                self._customer[name] = compile_guarded(pattern, flags, name)
+                compiled = compile_guarded(pattern, flags, name)
+                self._customer[name] = compiled, literal_gate(compiled, pattern, re.IGNORECASE if flags else 0)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         text = _words_only(ctx.customer.analysis.clean) if ctx.customer is not None else None
-        found = {name: self._found(pattern, text) for name, pattern in self._customer.items()}
+        found = {name: self._found(*searched, text) for name, searched in self._customer.items()}
         if None in found.values():  # the customer's message made a search run out
             ctx.unchecked.append(self.rule.id)
             return
@@ -81,9 +84,10 @@ class Exchange(Regex):
         yield from super().run(a, ctx)
 
     @staticmethod
-    def _found(pattern: regex.Pattern[str], text: str | None) -> bool | None:
-        """Whether `pattern` occurs in the customer's `text` (False without one), or None when the
-        search takes more than the CPU time `regex` rules are allowed (`within_time_limit`)."""
-        if text is None:
+    def _found(pattern: regex.Pattern[str], gate: Gated | None, text: str | None) -> bool | None:
+        """Whether `pattern` occurs in the customer's `text` (False without one, or without any
+        string its matches need), or None when the search takes more than the CPU time `regex`
+        rules are allowed (`within_time_limit`)."""
+        if text is None or (gate is not None and not gate.may_match(text)):
             return False
         return within_time_limit(lambda wall: pattern.search(text, timeout=wall) is not None)

@@ -22,6 +22,7 @@ from ..context import Context
 from ..models import Finding, Strength
 from ..pipeline import Analysis
 from ..rules.schema import RuleSpec
+from ..signals import Gated
 from .base import Check, MatcherBank, register_kind
 
 TIME_LIMIT_S = 0.05  # CPU seconds one rule's search may take on one text
@@ -102,6 +103,30 @@ def within_time_limit(search: Callable[[float], T]) -> T | None:
     return None
 
 
+# Syntax that Python's parser reads otherwise than the regex module: a POSIX class ("[[:alpha:]]"),
+# fuzzy matching ("(?:colour){e<=1}"); Python reads a brace that is not a count as a literal. Looked
+# for with every escaped character taken out ("\{" is a brace in both).
+_READ_OTHERWISE = re.compile(r"\[:|\{(?!\d*(?:,\d*)?\})")
+_ESCAPED = re.compile(r"\\.", re.DOTALL)
+
+
+def literal_gate(pattern: regex.Pattern[str], source: str, flags: int) -> Gated | None:
+    """The strings one of which every match of a rule's pattern holds (signals.needed_strings),
+    so that a draft without any is not searched: most patterns need a word most drafts lack.
+    The regex module's own atoms are read as what they match (a character, or nothing); None
+    for syntax Python's parser would read otherwise."""
+    as_python = _REGEX_ONLY.sub(_as_python, source)
+    if _READ_OTHERWISE.search(_ESCAPED.sub("", as_python)):
+        return None
+    return Gated.derived(pattern, as_python, flags)
+
+
+def _as_python(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1)  # an escaped backslash
+    return "" if m.group()[1] in "mMGK" else "."  # a position, or one character (\X: one or more)
+
+
 class RegexSpec(RuleSpec):
     kind: Literal["regex"]
     pattern: str = Field(min_length=1, max_length=600)
@@ -119,6 +144,7 @@ class Regex(Check[RegexSpec]):
         self._pattern = compile_guarded(self.spec.pattern, regex.IGNORECASE if self.spec.ignore_case else 0)
         if self._pattern.search("", timeout=TIME_LIMIT_S) is not None:
             raise ValueError("the pattern matches empty text; it would fire everywhere")
+        self._gate = literal_gate(self._pattern, self.spec.pattern, re.IGNORECASE if self.spec.ignore_case else 0)
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
         if not self.applies(a, ctx):
@@ -135,4 +161,6 @@ class Regex(Check[RegexSpec]):
 
     def _spans(self, text: str, lo: int, hi: int) -> list[tuple[int, int]] | None:
         """Every match's span, or None when the search takes more than TIME_LIMIT_S of CPU."""
+        if self._gate is not None and not self._gate.may_match(text):
+            return []
         return within_time_limit(lambda wall: [m.span() for m in self._pattern.finditer(text, lo, hi, timeout=wall)])

@@ -73,7 +73,23 @@ class _Descheduled:
 def test_a_customer_search_stopped_by_a_busy_machine_is_resumed(pack_coach):
     coach = pack_coach(r=BASE + "customer_lacks: '\\?'\n" + EXAMPLES)
     (check,) = [c for c in coach._checks if c.rule.id == "team.r"]
-    check._customer["customer_lacks"] = slow = _Descheduled(check._customer["customer_lacks"])
+    pattern, _gate = check._customer["customer_lacks"]
+    slow = _Descheduled(pattern)
+    check._customer["customer_lacks"] = slow, None  # no gate: the message holds no "?", searched all the same
     report = coach.check("Unfortunately not.", customer="It broke again!")
     assert slow.searches == 2
     assert spans(report) == ["Unfortunately"] and report.metrics.unchecked_rules == ()
+
+
+def test_a_customer_message_without_what_the_expression_needs_is_not_searched(pack_coach):
+    coach = pack_coach(r=BASE + "customer_lacks: '\\?'\n" + EXAMPLES)
+    (check,) = [c for c in coach._checks if c.rule.id == "team.r"]
+    pattern, gate = check._customer["customer_lacks"]
+    assert gate is not None and gate.words == ("?",)
+    counting = _Descheduled(pattern)
+    counting.searches = 1  # no stop: counts the searches
+    check._customer["customer_lacks"] = counting, gate
+    assert spans(coach.check("Unfortunately not.", customer="It broke again!")) == ["Unfortunately"]
+    assert counting.searches == 1
+    assert spans(coach.check("Unfortunately not.", customer="Is it broken?")) == []
+    assert counting.searches == 2

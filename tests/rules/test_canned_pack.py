@@ -1,4 +1,5 @@
-"""The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml),
+"""The whole-reply rules of the canned pack (rules/canned/stock-only.yaml, stock-to-upset.yaml,
+stock-reply.yaml),
 the channel's policy in place of an answer (channel-policy.yaml), what corporate.yaml counts as a
 line about the company in general, and that the labels file written beside them
 (benchmarks/training/eval-ibm-dev-later-turns.jsonl) keeps out of dev and reserved."""
@@ -14,6 +15,7 @@ HAIR = "I found a hair in the sandwich I bought from you this morning. Disgustin
 LOST = "Another lost trouble ticket, after 16 hours on the phone with your billing department. Ridiculous."
 LABELS_FILE = ROOT / "benchmarks" / "training" / "eval-ibm-dev-later-turns.jsonl"
 BROKEN_PROMISE = "Another broken promise! Still waiting for my refund after three weeks..."
+WRONG_TRIP = "The app sent my driver to my old address. I cancelled the trip but would like a credit."
 
 
 def test_stock_only_reads_past_handles_links_and_signatures(coach):
@@ -112,3 +114,35 @@ def test_stock_to_upset_knows_the_stock_dm_invitation(coach):
     stock = "Thanks for reaching out. If you're having issues, we'd like to assist. DM us and we'll continue there."
     assert findings_of(coach, rule, stock, BROKEN_PROMISE)
     assert not findings_of(coach, rule, stock.replace("having issues", "still waiting for the refund"), BROKEN_PROMISE)
+
+
+def test_stock_reply_is_for_a_customer_who_asked_or_named_a_problem(coach):
+    draft = "@sam Here to help! Send us a note via https://example.com/help so our team can assist."
+    hits = findings_of(coach, "canned.stock-reply", draft, WRONG_TRIP)
+    assert [f.text for f in hits] == ["Here to help!"]
+    assert not findings_of(coach, "canned.stock-reply", draft, "Thanks so much, it all works now!")
+    assert not findings_of(coach, "canned.stock-reply", draft)
+
+
+@pytest.mark.parametrize("draft", [
+    "Here to help! Send us a note via https://example.com/help with the trip date and we'll credit it.",
+    "Hi Sam! Please DM us so we can check this out.",  # a bare DM request: no help-desk formula
+    "Thank you so much!",  # no offer of help, apology or redirect
+])
+def test_stock_reply_is_quiet_on_a_word_of_its_own_or_a_bare_request(coach, draft):
+    assert not findings_of(coach, "canned.stock-reply", draft, WRONG_TRIP)
+
+
+@pytest.mark.parametrize(("draft", "match"), [
+    ("Hello! We have recorded your suggestion. Thank you for your support!", "recorded your suggestion"),
+    ("Hi! Your satisfaction is the driving force of our progress.", "Your satisfaction is the driving force"),
+    ("We will optimize the subsequent versions.", "optimize the subsequent versions"),
+])
+def test_corporate_knows_help_desk_lines_about_feedback_and_progress(coach, draft, match):
+    assert [f.text for f in findings_of(coach, "canned.corporate", draft, HAIR)] == [match]
+
+
+def test_a_form_letter_opener_before_specific_help_is_a_suggestion(coach):
+    draft = "Dear customer, you can try clearing the browser cache, then log in again."
+    canned = [f for f in coach.check(draft, customer=HAIR).findings if f.category == "canned"]
+    assert [(f.rule, f.severity.value) for f in canned] == [("canned.openers", "suggestion")]
