@@ -58,7 +58,9 @@ class CacheStore:
             raw = self._path(name, key).read_bytes()
         except OSError:
             return None
-        head, digest, payload = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + _DIGEST], raw[len(_MAGIC) + _DIGEST:]
+        whole = memoryview(raw)  # read in place: a word table is megabytes, and a copy costs as much as its checksum
+        at = len(_MAGIC)
+        head, digest, payload = whole[:at], whole[at:at + _DIGEST], whole[at + _DIGEST:]
         if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
             return None
         try:
@@ -210,7 +212,14 @@ def fingerprint(*parts: object, files: Iterable[Path] = ()) -> str:
     counts as its path alone: loading it will report the error)."""
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+        # Text and bytes (a module's source, a weights file: 10,000s of characters) are hashed as
+        # they are, by type and length, where repr() would first copy them with every escape
+        # written out (a third of reading the weights files); anything else by its repr.
+        if isinstance(part, (str, bytes)):
+            data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+            digest.update(b"%s%d:" % (b"b" if isinstance(part, bytes) else b"s", len(data)) + data)
+        else:
+            digest.update(b"r" + repr(part).encode("utf-8", "surrogatepass") + b"\0")
     for path in files:
         digest.update(str(path).encode("utf-8", "surrogatepass") + b"\0")
         with contextlib.suppress(OSError):

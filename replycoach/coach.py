@@ -513,7 +513,7 @@ def _load_lexicons(store: CacheStore | None) -> None:
         from wordfreq import zipf_frequency
 
         zipf_frequency("the", "en")  # wordfreq reads a language's list on first look-up
-    signals.load_lexicons()
+    signals.load_lexicons(store)
     linear.load_lexicons()
 
 

@@ -100,12 +100,14 @@ def _locator(source: str, report: Report | None) -> Callable[[int, int], Region]
     return locate
 
 
-def render(results: Sequence[Checked], fmt: str, *, console: Console, rules: Sequence[Rule[Any]] = (),
+def render(results: Sequence[Checked], fmt: str, *, console: Console | None, rules: Sequence[Rule[Any]] = (),
            version: str = "", many: bool | None = None) -> None:
     """Print the results in `fmt` (one of FORMATS); `many` (default: more than one result) makes
-    json an array."""
+    json an array. `console` draws the text format and is unused by the others (which print())."""
     many = len(results) != 1 if many is None else many
     if fmt == "text":
+        if console is None:
+            raise ValueError("the text format needs a console")
         _text(results, console)
     elif fmt == "json":
         objects = [_json_object(r, with_path=many) for r in results]

@@ -412,9 +412,13 @@ def _load_inflections() -> None:
 def _load_lemmas(store: CacheStore) -> None:
     """The lemma table from the cache, read part by part, where gzip and JSON read it whole."""
     global _lemmas
-    if _lemmas:
+    if isinstance(_lemmas, Table):
         return
     key = fingerprint(FORMAT, Path(__file__).read_bytes(), files=[LEMMA_TABLE])
+    if _lemmas:  # read whole already, by a cold start's phrases (a cached Coach reads none): kept for next time
+        if Table.unpack(store.load("lemmas", key)) is None:
+            store.save("lemmas", key, pack_table(_lemmas))
+        return
     _lemmas = _cached_table(store, "lemmas", key, _read_lemma_file)
 
 

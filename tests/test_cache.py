@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replycoach import Coach, Config, RuleError
-from replycoach.cache import PART, CacheStore, Table, open_store, pack_table
+from replycoach.cache import PART, CacheStore, Table, fingerprint, open_store, pack_table
 from replycoach.cli import main
 
 PHRASE_RULE = """\
@@ -251,3 +251,15 @@ def test_a_weights_file_is_checked_against_its_recipe_once_per_content(tmp_path:
         with pytest.raises(RuleError) as err:
             load()
         assert err.value.code == "RC209" and "r.zz:nonsense" in str(err.value)
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (("ab", ""), ("a", "b")),  # where one part ends and the next begins
+    (("a",), (b"a",)),  # text and the same bytes
+    ((1,), ("1",)),  # a number and its digits
+    (("a\0",), ("a", "")),
+    (("é",), ("e\u0301",)),
+])
+def test_a_key_tells_its_parts_apart(one: tuple[object, ...], other: tuple[object, ...]):
+    assert fingerprint(*one) != fingerprint(*other)
+    assert fingerprint(*one) == fingerprint(*one)

@@ -187,3 +187,18 @@ def test_initials_are_searched_for_only_where_their_marks_are(text):
     end = len(text.rstrip())
     found = _INITIALS.search(text, max(0, end - 240), end)
     assert found is None or any(m in text[max(0, end - 240):end] for m in _INITIAL_MARKS)
+
+
+def test_a_cold_start_keeps_the_lemma_table_for_the_next_process(tmp_path, monkeypatch):
+    """A Coach with an empty cache reads the lemma file whole while compiling phrases, before
+    `load_tables`: the table it read is still kept, so the next process reads it from the cache."""
+    from replycoach import pipeline
+    from replycoach.cache import CacheStore
+
+    store = CacheStore(tmp_path)
+    monkeypatch.setattr(pipeline, "_lemmas", pipeline._read_lemma_file())  # as the phrases left it
+    pipeline._load_lemmas(store)
+    monkeypatch.setattr(pipeline, "_lemmas", {})  # the next process
+    monkeypatch.setattr(pipeline, "_read_lemma_file", lambda: pytest.fail("the lemma file was read again"))
+    pipeline._load_lemmas(store)
+    assert isinstance(pipeline._lemmas, Table) and pipeline.lemma_of("utilised") == "utilise"

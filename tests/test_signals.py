@@ -228,3 +228,24 @@ def test_the_cues_are_numeric_features_of_the_models() -> None:
 def test_the_shipped_customer_model_reads_the_cues() -> None:
     data = json.loads((Path(__file__).parents[1] / "replycoach" / "data" / "customer-upset.json").read_text())
     assert set(CUSTOMER_CUES) <= set(data["recipe"]["numeric"])
+
+
+def test_the_emoji_table_is_read_from_the_cache_and_rated_again_when_it_is_not_a_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from replycoach.cache import CacheStore
+
+    store = CacheStore(tmp_path)
+    rated = signals._rate_emoji()
+    monkeypatch.setattr(signals, "_valence", {})
+    signals.load_lexicons(store)  # an empty cache: rated, and kept
+    assert signals._emoji_valence() == rated and len(list(tmp_path.glob("emoji-*.bin"))) == 1
+    monkeypatch.setattr(signals, "_valence", {})
+    doctored = {**rated, "\U0001F600": -0.75}  # what the cache holds is what a check reads
+    monkeypatch.setattr(store, "load", lambda name, key: doctored)
+    signals.load_lexicons(store)
+    assert emoji_feeling("fine \U0001F600") == (0, 1)
+    for broken in (None, {}, ["\U0001F600", 1.0], {"\U0001F600": "warm"}):
+        monkeypatch.setattr(signals, "_valence", {})
+        monkeypatch.setattr(store, "load", lambda name, key, broken=broken: broken)
+        signals.load_lexicons(store)
+        assert signals._emoji_valence() == rated

@@ -66,13 +66,22 @@ def test_an_unknown_name_is_an_attribute_error():
         replycoach.Coah  # noqa: B018
 
 
-def test_a_check_imports_neither_spacys_command_line_nor_wordfreq(tmp_path):
+def test_a_check_imports_neither_spacys_command_line_nor_wordfreq_nor_yaml(tmp_path):
+    """Nor PyYAML, once the compiled-pack cache holds the rule files' data."""
     draft = tmp_path / "draft.txt"
     draft.write_text("Hi Sam, thanks for waiting. I have refunded the charge today.\n^TB", encoding="utf-8")
     _imported_by("check", str(draft))  # fills the compiled-pack cache (the Zipf table among it)
     status, modules = _imported_by("check", str(draft))
     assert status == 0 and "spacy" in modules
-    assert not modules & {"typer", "weasel", "requests", "wordfreq"}
+    assert not modules & {"typer", "weasel", "requests", "wordfreq", "yaml"}
+
+
+@pytest.mark.parametrize("fmt", ["json", "concise", "sarif"])
+def test_a_check_in_a_machine_format_does_not_import_rich(tmp_path, fmt: str):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Hi Sam, thanks for waiting. I have refunded the charge today.\n^TB", encoding="utf-8")
+    status, modules = _imported_by("check", "--format", fmt, str(draft))
+    assert status == 0 and "spacy" in modules and "rich" not in modules
 
 
 @pytest.mark.parametrize("code", [

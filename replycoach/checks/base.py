@@ -207,15 +207,15 @@ class Phrase(NamedTuple):
 class MatcherBank:
     """All rules' phrases and token patterns, matched in one pass per Doc."""
 
-    def __init__(self, nlp: Language, *, phrase_tokens: dict[str, Any] | None = None) -> None:
+    def __init__(self, nlp: Language, *, phrase_tokens: dict[Any, Any] | None = None) -> None:
         from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = nlp
-        # Each phrase variant's tokens as plain data (a Phrase) under "1" + phrase (keyed) or
-        # "0" + phrase (exact), for the compiled-pack cache: read instead of tokenising the phrase
-        # and working out its keys. None: no cache, nothing kept.
+        # The tokens of each call's phrase variants as plain data (Phrase tuples) under (1, phrases)
+        # (keyed) or (0, phrases) (exact), for the compiled-pack cache: read instead of expanding
+        # the phrases, tokenising each variant and working out its keys. None: no cache, nothing kept.
         # `phrases_added` says whether compiling found phrases it lacked (then it is worth saving).
-        self.phrase_tokens: dict[str, Any] | None = phrase_tokens
+        self.phrase_tokens: dict[Any, Any] | None = phrase_tokens
         self.phrases_added = False
         self._by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._by_lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -241,22 +241,21 @@ class MatcherBank:
 
     def _phrases(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Phrase]:
         """Each phrase variant's tokens; `keyed`: with its matching keys (NORM) worked out."""
-        found = []
         known = self.phrase_tokens
+        call = (int(keyed), tuple(phrases))
+        entry = known.get(call) if known is not None else None
+        if isinstance(entry, tuple) and all(isinstance(e, tuple) and len(e) == 3 for e in entry):
+            return [Phrase(*e) for e in entry]
+        found = []
         for text in expand_phrases(list(phrases)):
-            entry = known.get(f"{int(keyed)}{text}") if known is not None else None
-            if isinstance(entry, tuple) and len(entry) == 3 and len(entry[0]) == len(entry[1]) == len(entry[2]):
-                found.append(Phrase(*entry))
-                continue
             doc = self.nlp.make_doc(text)
             if keyed:  # matching keys are all a phrase needs: no sentences
                 doc = self.nlp.get_pipe("replycoach_norm")(doc)
-            phrase = Phrase(tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
-                            tuple(t.norm_ for t in doc))
-            if known is not None:
-                known[f"{int(keyed)}{text}"] = tuple(phrase)
-                self.phrases_added = True
-            found.append(phrase)
+            found.append(Phrase(tuple(t.text for t in doc), tuple(bool(t.whitespace_) for t in doc),
+                                tuple(t.norm_ for t in doc)))
+        if known is not None:
+            known[call] = tuple(tuple(p) for p in found)
+            self.phrases_added = True
         return found
 
     def add_patterns(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:

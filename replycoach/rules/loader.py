@@ -21,15 +21,18 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import ValidationError
 
+from ..cache import package_version
 from ..checks import KINDS, Check, register_kind  # the package: importing it registers the built-in kinds
 from ..errors import RuleError
 from ..models import Severity
 from .schema import Rule, RuleSpec, count_variants
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # PyYAML is imported where a file is parsed: a Coach whose files all come from
+    # the compiled-pack cache never imports it (0.015 s)
+    import yaml
+
     from ..config import Config
 
 __all__ = ["ParsedFiles", "RulePack", "RuleSet", "discover_packs", "load_pack", "load_rule_file", "load_rules",
@@ -68,7 +71,7 @@ class ParsedFiles:
     data: dict[str, Any]
     added: bool = False
 
-    KEY_PARTS = ("yaml-data", 1, yaml.__version__)  # with this module's bytes, the cache key
+    KEY_PARTS = ("yaml-data", 1, package_version("PyYAML"))  # with this module's bytes, the cache key
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,6 @@ def _rule_id(pack: str, root: Path, file: Path) -> str:
     return ".".join([pack, *file.relative_to(root).with_suffix("").parts])
 
 
-# libyaml's C loader when PyYAML has it (ten times faster); same safe semantics.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -223,7 +222,10 @@ def _read(file: Path) -> str:
 def _parse(file: Path, source: str) -> tuple[Any, yaml.Node | None]:
     """The file's data and its YAML node tree (for line numbers), or a RuleError naming the line.
     The tree is checked (_check_nodes) before the data is built from it."""
-    loader = _SAFE_LOADER(source)
+    import yaml
+
+    # libyaml's C loader when PyYAML has it (ten times faster); same safe semantics.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(source)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -251,6 +253,8 @@ _MERGE = "tag:yaml.org,2002:merge"
 def _check_nodes(file: Path, root: yaml.Node) -> None:
     """Refuse duplicate keys, aliases that contain themselves, and more than MAX_YAML_NODES
     nodes once aliases are expanded (counted, not expanded: each node's size once, depth-first)."""
+    import yaml
+
     size: dict[int, int] = {}
     open_: set[int] = set()
     stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]  # (node, its children once opened)
@@ -286,6 +290,10 @@ def _check_nodes(file: Path, root: yaml.Node) -> None:
 
 def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
     """The YAML node at a pydantic error location, as deep as the location reaches."""
+    if root is None:  # data read from the cache: its tree is built only to place an error
+        return None
+    import yaml
+
     node = root
     for part in loc:
         if isinstance(node, yaml.MappingNode):
@@ -404,6 +412,8 @@ def _rule(file: Path, data: Any, root: yaml.Node | None, *, rule_id: str,
 def compile_error(rule: Rule[Any], err: Exception) -> RuleError:
     """A check's compile-time ValueError, placed at the field that holds what failed to compile
     (patterns, phrases, swap, any or exceptions), or at line 1 if none is found."""
+    import yaml
+
     try:
         root = yaml.compose(rule.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, yaml.YAMLError):
