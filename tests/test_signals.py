@@ -154,6 +154,8 @@ def cues_of(text: str) -> set[str]:
     ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
     ("Thanks for nothing.", {"sarcastic"}),
     ("Where do I find my order number?", set()),
+    ("Where are the cleaning supplies you promised?", {"broken_word"}),
+    ("It's now a police matter.", {"beyond"}),
 ])
 def test_each_message_shows_its_cues(text: str, expected: set[str]) -> None:
     assert cues_of(text) == expected
@@ -228,3 +230,27 @@ def test_the_cues_are_numeric_features_of_the_models() -> None:
 def test_the_shipped_customer_model_reads_the_cues() -> None:
     data = json.loads((Path(__file__).parents[1] / "replycoach" / "data" / "customer-upset.json").read_text())
     assert set(CUSTOMER_CUES) <= set(data["recipe"]["numeric"])
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("you promised a refund", True), ("I was told it was local rate", True), ("I expect 30 mins ad free", True),
+    ("it was supposed to arrive today", True), ("you never called back", True), ("you took me off the list", True),
+    ("it said the update failed", False), ("You can find it in settings", False), ("Thank you for the help", False),
+])
+def test_a_word_given_and_broken(text: str, found: bool) -> None:
+    assert bool(cues_of(text) & {"broken_word"}) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("I will go to court", True), ("filing a complaint with the BBB", True), ("I will tell my friends", True),
+    ("I'm switching to another bank", True), ("cancel my subscription now", True),
+    ("never flying with you again", True),
+    ("please tell me how to reset it", False), ("Tell me more about the plan", False), ("the courtesy car", False),
+])
+def test_a_step_beyond_the_company(text: str, found: bool) -> None:
+    assert bool(cues_of(text) & {"beyond"}) is found
+
+
+@pytest.mark.parametrize("text", ["¡Excelente servicio! Recibí mis paquetes", "Merci beaucoup", "Grazie mille"])
+def test_thanks_and_praise_in_other_languages(text: str) -> None:
+    assert praise_cues(text)
