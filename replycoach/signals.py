@@ -342,7 +342,9 @@ _PRAISE = Folded(re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|appreciate\w*|grateful|kudos|love[sd]?|loving|great|awesome|"
     r"amazing|brilliant|excellent|fantastic|perfect|wonderful|superb|impressed|(?:the|you'?re) best(?! way)|"
     r"legends?|heroes?|hero|"
-    r"mvp|well done|stepped up|set the bar|above and beyond|glad|happy|yay|woo+|delighted)\b",
+    r"mvp|well done|stepped up|set the bar|above and beyond|glad|happy|yay|woo+|delighted|"
+    # thanks and praise in the languages brands' English accounts most often hear besides
+    r"danke|vielen dank|gracias|merci|grazie|obrigad[oa]|excelente|genial|super)\b",
     re.IGNORECASE,
 ))
 # Thanks that closes a problem: the customer says it is fixed, or thanks for a quick answer.
@@ -506,6 +508,26 @@ _FAILED_AGAIN = Folded(re.compile(
     r"keeps? (?:on )?(?:crash|fail|freez|drop|disconnect|cancel|declin|reject|restart|logging me out)\w*)",
     re.IGNORECASE,
 ))
+# The situation, where no word of feeling is said (the rubric's frustration all the same): a
+# promise or a word given and broken ("the supplies you promised", "I was told it was local rate",
+# "I expect 30 mins ad free"), or a step beyond the company ("It's now a police matter", "I will
+# tell my friends"). Each alternative holds one of its gate's words.
+_BROKEN_WORD = Gated(re.compile(
+    r"\b(?:promis(?:ed|e)|(?:you|they|he|she) said|(?:i|we) (?:was|were) (?:told|advised|assured|promised)|"
+    r"told (?:me|us)|supposed to|(?:i|we) expect(?:ed)?|guarantee[ds]?|advertised|"
+    r"you (?:only |just )?(?:care|took|charged|lied|keep|never|didn'?t|did not|failed|ignored|refuse[ds]?)\b)",
+    re.IGNORECASE,
+), ("promis", " said", " told", "supposed to", " expect", "guarantee", "advertised", "you "))
+_BEYOND = Gated(re.compile(
+    r"\b(?:police|lawyers?|attorneys?|legal action|sue you|small claims|court|bbb|better business bureau|"
+    r"ombudsman|trading standards|fcc|chargeback|(?:formal )?complaint|tell (?:all )?(?:my|everyone|every one)|"
+    r"never (?:use|using|fly|flying|shop|shopping|buy|buying|order|ordering) (?:with |from |on )?(?:you|again|"
+    r"this|your)|take my (?:business|money)|switch(?:ing)? to|leaving (?:you|for)|(?:cancel|cancelling|"
+    r"canceling) my (?:account|subscription|service|contract|membership))\b",
+    re.IGNORECASE,
+), ("police", "lawyer", "attorney", "legal action", "sue you", "small claims", "court", "bbb", "better business",
+    "ombudsman", "trading standards", "fcc", "chargeback", "complaint", "tell ", "never ", "take my", "switch",
+    "leaving ", "cancel"))
 _EXCLAIM_RUN = re.compile(r"!+")
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -542,6 +564,8 @@ def _cue_values(text: str) -> dict[str, float]:
         "emoji_upset": math.log1p(upset),
         "failed_again": float(_FAILED_AGAIN.search(text[:5000].replace("\u2019", "'")) is not None),
         "repeat_problem": float(repeated and problem),
+        "broken_word": float(_BROKEN_WORD.search(text[:5000].replace("\u2019", "'")) is not None),
+        "beyond": float(_BEYOND.search(text[:5000]) is not None),
     }
 
 
@@ -558,6 +582,8 @@ _CUE_MEANINGS = {
     "emoji_upset": "upset emoji (log)",
     "failed_again": "a fix tried and failed or a report already made: 'didn't work', 'have reported it'",
     "repeat_problem": "a repetition ('again', 'third time') with a problem named",
+    "broken_word": "a promise or word given and broken: 'you promised', 'I was told', 'supposed to'",
+    "beyond": "a step beyond the company: police, a lawyer, a complaint, 'tell my friends', leaving",
 }
 CUSTOMER_CUES: dict[str, tuple[str, Callable[[str], float]]] = {
     name: (what, lambda t, name=name: _cue_values(t)[name]) for name, what in _CUE_MEANINGS.items()}

@@ -154,6 +154,8 @@ def cues_of(text: str) -> set[str]:
     ("\U0001F198\U0001F198 whyyyy is the app not working", {"exasperation", "emoji_upset", "failed_again"}),
     ("Thanks for nothing.", {"sarcastic"}),
     ("Where do I find my order number?", set()),
+    ("Where are the cleaning supplies you promised?", {"broken_word"}),
+    ("It's now a police matter.", {"beyond"}),
 ])
 def test_each_message_shows_its_cues(text: str, expected: set[str]) -> None:
     assert cues_of(text) == expected
@@ -249,3 +251,27 @@ def test_the_emoji_table_is_read_from_the_cache_and_rated_again_when_it_is_not_a
         monkeypatch.setattr(store, "load", lambda name, key, broken=broken: broken)
         signals.load_lexicons(store)
         assert signals._emoji_valence() == rated
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("you promised a refund", True), ("I was told it was local rate", True), ("I expect 30 mins ad free", True),
+    ("it was supposed to arrive today", True), ("you never called back", True), ("you took me off the list", True),
+    ("it said the update failed", False), ("You can find it in settings", False), ("Thank you for the help", False),
+])
+def test_a_word_given_and_broken(text: str, found: bool) -> None:
+    assert bool(cues_of(text) & {"broken_word"}) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("I will go to court", True), ("filing a complaint with the BBB", True), ("I will tell my friends", True),
+    ("I'm switching to another bank", True), ("cancel my subscription now", True),
+    ("never flying with you again", True),
+    ("please tell me how to reset it", False), ("Tell me more about the plan", False), ("the courtesy car", False),
+])
+def test_a_step_beyond_the_company(text: str, found: bool) -> None:
+    assert bool(cues_of(text) & {"beyond"}) is found
+
+
+@pytest.mark.parametrize("text", ["¡Excelente servicio! Recibí mis paquetes", "Merci beaucoup", "Grazie mille"])
+def test_thanks_and_praise_in_other_languages(text: str) -> None:
+    assert praise_cues(text)

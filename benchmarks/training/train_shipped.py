@@ -89,9 +89,13 @@ from replycoach.train import TrainResult, featurize, train  # noqa: E402
 # 0.850), dev's ibm rows trained on (--with-dev: twcs+stc3 0.838, eval-twcs 0.859).
 _PRAISE_CUES = ("praise_calm", "loud_praise", "loud_problem", "resolved", "sarcastic", "exasperation", "emoji_warm",
                 "emoji_upset", "repeat_problem", "failed_again")
+# A word given and broken ("you promised", "I was told"), a step beyond the company (police, a
+# complaint, "tell my friends"): the situation where no feeling is named (see below for figures).
+_SITUATION_CUES = ("broken_word", "beyond")
 CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", "exclaim", "multi_exclaim", "question",
                                                  "caps", "words", "waiting", "cues", "neg_words", "pos_words",
-                                                 "thanks", "negation", "happy", *_PRAISE_CUES),
+                                                 "thanks", "negation", "happy", *_PRAISE_CUES,
+                                                 *_SITUATION_CUES),
                          lexicons={
     # Words of a bad experience, so that complaints in words the labels never saw still count.
     "trouble": ("broken", "break", "missing", "lost", "lose", "wrong", "late", "delay", "delayed", "cancel",
@@ -106,7 +110,7 @@ CUSTOMER_RECIPE = Recipe(ngrams=(1, 2), stems=6, numeric=("vader", "vader_neg", 
              "information", "love", "great", "awesome", "happy", "thanks", "thank", "appreciate"),
 })
 VERY_UPSET_RECIPE = CUSTOMER_RECIPE.model_copy(
-    update={"numeric": tuple(n for n in CUSTOMER_RECIPE.numeric if n not in _PRAISE_CUES)})
+    update={"numeric": tuple(n for n in CUSTOMER_RECIPE.numeric if n not in (*_PRAISE_CUES, *_SITUATION_CUES))})
 POLITENESS_RECIPE = Recipe(ngrams=(1, 2), numeric=("question", "exclaim", "caps", "words"))
 
 
