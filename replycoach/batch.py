@@ -55,7 +55,12 @@ def score_item(coach: Coach, item: Item) -> dict[str, Any]:
     channel = item.channel if item.channel in coach.config.channels else None
     try:
         if item.shape == "conversations":
-            result["conversation"] = coach.check_conversation(item.turns, channel=channel).model_dump(mode="json")
+            conversation = coach.check_conversation(item.turns, channel=channel)
+            result["conversation"] = conversation.model_dump(mode="json")
+            if not any(turn.report for turn in conversation.turns):
+                # its score (0) would count as a conversation scored; the turns' errors stay in the line
+                result["skipped"] = ("no agent turn could be scored" if any(t.role == "agent" for t in item.turns)
+                                     else "no agent turn")
             answered = _answered(item.turns)
             if answered:  # as written into the line: a lone surrogate cannot be, so it becomes U+FFFD
                 result["customer_before"] = {i: replace_unencodable(t)[0] for i, t in answered.items()}

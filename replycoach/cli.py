@@ -193,6 +193,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What one command reads from a file or stdin at most: far above any draft, customer message or
+# macro export, and a bound on memory for a device or pipe that never ends (/dev/zero).
+READ_LIMIT = 64 * 1024 * 1024
+
+
 def _read(path: str, *, encoding: str, what: str) -> str:
     from .text import decode_bytes
 
@@ -200,12 +205,22 @@ def _read(path: str, *, encoding: str, what: str) -> str:
         if sys.stdin.isatty():
             raise InputError(f"no {what} given", code="RC106",
                              remedy="pass a FILE, or pipe the text in: replycoach check - < draft.txt")
-        return decode_bytes(sys.stdin.buffer.read(), encoding=encoding, name=f"{what} (stdin)")
+        return decode_bytes(_bounded(sys.stdin.buffer, what=what, place="stdin"), encoding=encoding,
+                            name=f"{what} (stdin)")
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as fh:
+            data = _bounded(fh, what=what, place=path)
     except OSError as err:
         raise InputError(f"cannot read {what}: {err.strerror}", code="RC106", place=path) from None
     return decode_bytes(data, encoding=encoding, name=path)
+
+
+def _bounded(fh: BinaryIO, *, what: str, place: str) -> bytes:
+    data = fh.read(READ_LIMIT + 1)
+    if len(data) > READ_LIMIT:
+        raise InputError(f"the {what} is larger than {READ_LIMIT // 2**20} MiB", code="RC104", place=place,
+                         remedy="check one reply at a time (batch reads large exports record by record)")
+    return data
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -586,7 +601,7 @@ def _cmd_rules(args: argparse.Namespace, out: Console) -> int:
         return EXIT_PASSED
     coach = _pack_coach(args.path)
     if args.rules_command == "validate":
-        out.print(f"ok: {len(coach.rules)} rules in {args.path}")
+        out.print(f"ok: {len(coach.rules)} rule{'' if len(coach.rules) == 1 else 's'} in {args.path}")
         return EXIT_PASSED
     from .selftest import run_examples
 

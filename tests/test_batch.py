@@ -438,3 +438,24 @@ def test_a_full_window_freed_by_a_slow_worker_is_refilled_not_waited_on(monkeypa
     items = [f"r{i}" for i in range(200)]
     out = list(replycoach.batch._in_order(iter(items), [slow, fast], window=4, times=replycoach.batch.RunTimes()))
     assert [item for item, _, _ in out] == items
+
+
+def test_a_conversation_without_a_scorable_agent_turn_is_skipped_not_scored_zero(tmp_path):
+    convs = [
+        {"id": "c1", "agent": "ann", "turns": [{"role": "customer", "text": "Anyone there?"}]},
+        {"id": "c2", "agent": "ann", "turns": [{"role": "customer", "text": "Hello?"}, {"role": "agent", "text": ""}]},
+        {"id": "c3", "agent": "ann", "turns": [{"role": "customer", "text": "Hello?"},
+                                               {"role": "agent", "text": "Happy to help: what is your order number?"}]},
+    ]
+    src = write_jsonl(tmp_path / "conv.jsonl", convs)
+    out = tmp_path / "out.jsonl"
+    run_cli("batch", str(src), "--out", str(out))
+    lines = {r["id"]: r for r in read_out(out)}
+    assert lines["c1"]["skipped"] == "no agent turn"
+    assert lines["c2"]["skipped"] == "no agent turn could be scored"
+    assert lines["c2"]["conversation"]["turns"][1]["error"]["code"] == "RC101"  # nothing lost
+    assert "skipped" not in lines["c3"] and lines["c3"]["conversation"]["score"] > 0
+    summary = BatchSummary()
+    for line in lines.values():
+        summary.add(line)
+    assert (summary.scored, summary.skipped) == (1, 2)

@@ -318,3 +318,22 @@ def test_as_the_command_itself_check_leaves_start_up_frozen_for_the_exit(tmp_pat
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.split() == ["True", "True"]
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_an_endless_input_is_a_coded_error_not_a_memory_error(capsys, monkeypatch, tmp_path, source):
+    import io
+
+    import replycoach.cli as cli
+
+    monkeypatch.setattr(cli, "READ_LIMIT", 1000)  # /dev/zero, made small: more bytes than the limit
+    big = b"Sorry for the wait. " * 100
+    if source == "file":
+        path = tmp_path / "huge.txt"
+        path.write_bytes(big)
+        argv = ["check", str(path)]
+    else:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(big)))
+        argv = ["check", "-"]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "RC104" in err and "larger than" in err

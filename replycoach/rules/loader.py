@@ -27,7 +27,7 @@ from ..cache import package_version
 from ..checks import KINDS, Check, register_kind  # the package: importing it registers the built-in kinds
 from ..errors import RuleError
 from ..models import Severity
-from .schema import Rule, RuleSpec, count_variants
+from .schema import Rule, RuleSpec, count_variants, stray_alternation
 
 if TYPE_CHECKING:  # PyYAML is imported where a file is parsed: a Coach whose files all come from
     # the compiled-pack cache never imports it (0.015 s)
@@ -402,6 +402,13 @@ def _rule(file: Path, data: Any, root: yaml.Node | None, *, rule_id: str,
         raise RuleError(f"the phrases expand to more than {MAX_FILE_VARIANTS:,} variants "
                         "(`{a|b}` alternations multiply)", code="RC213", place=_place(file, _node_at(root, largest)),
                         remedy="split the file or use fewer alternations")
+    for loc, phrases in spec.phrase_lists():
+        for i, phrase in enumerate(phrases):
+            problem = stray_alternation(phrase)
+            if problem:
+                raise RuleError(f"{'.'.join(loc)}[{i}]: {phrase!r} has {problem}", code="RC202",
+                                place=_place(file, _node_at(root, (*loc, i))),
+                                remedy="close the { } or take the stray character out")
     severity = spec.severity
     for prefix, level in sorted((relevel or {}).items(), key=lambda kv: len(kv[0])):
         if names_rule(prefix, rule_id):

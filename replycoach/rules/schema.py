@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..models import Severity
 
 __all__ = ["Condition", "Example", "Examples", "FixExample", "Measured", "Rule", "RuleSpec", "Scope", "count_variants",
-           "expand_phrases", "fill_template", "format_template"]
+           "expand_phrases", "fill_template", "format_template", "stray_alternation"]
 
 Scope = Literal["reply", "opening", "closing", "sentence", "conversation", "first-turn", "last-turn"]
 CONVERSATION_SCOPES = ("conversation", "first-turn", "last-turn")
@@ -188,6 +188,18 @@ def count_variants(phrase: str) -> int:
         if i % 2:
             count *= part.count("|") + 1
     return count
+
+
+def stray_alternation(phrase: str) -> str | None:
+    """What is wrong with a phrase's `{a|b}` alternations, or None: a brace left open or closed
+    twice, a nested one, or a "|" outside braces (each would be matched as a literal character,
+    so a typo would load and never match)."""
+    rest = _ALTERNATION.sub("", phrase)
+    if "{" in rest or "}" in rest:
+        return "a { without its } (or a nested or empty one); alternations look like {a|b|}"
+    if "|" in rest:
+        return "a | outside { }; alternations look like {a|b|}"
+    return None
 
 
 def expand_phrases(phrases: tuple[str, ...] | list[str]) -> list[str]:

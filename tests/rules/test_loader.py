@@ -53,6 +53,24 @@ def test_invalid_yaml_names_the_line(make_pack):
     assert err.code == "RC203" and ":5" in str(err.place)
 
 
+@pytest.mark.parametrize(("phrase", "problem"), [
+    ("per my {last|previous email", "a { without its }"),
+    ("per my last} email", "a { without its }"),
+    ("per my last|previous email", "a | outside { }"),
+])
+def test_a_phrase_with_a_broken_alternation_names_its_line(make_pack, phrase, problem):
+    body = GOOD.replace("phrases: [per my last email]", f"phrases:\n  - as I said\n  - {phrase}")
+    err = load_error(make_pack, body)
+    assert err.code == "RC202" and str(err.place).endswith("broken.yaml:7") and problem in str(err)
+    assert "phrases[1]" in str(err)
+
+
+def test_a_closed_alternation_and_an_empty_choice_load(make_pack):
+    body = GOOD.replace("phrases: [per my last email]", "phrases: ['per my {last|previous|} email']")
+    coach = Coach(config=Config(shipped_packs=False), rules=[make_pack("team", cold=body)])
+    assert [r.id for r in coach.rules] == ["team.cold"]
+
+
 def test_yaml_boolean_trap_is_explained(make_pack):
     body = """\
 kind: substitution
