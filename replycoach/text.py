@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 from .errors import InputError
@@ -43,6 +44,17 @@ class CleanText:
 
     def is_protected(self, start: int, end: int) -> bool:
         return any(s.start < end and start < s.end for s in self.protected)
+
+    @cached_property
+    def straight(self) -> str:
+        """`analysed` with curly quotes made straight, one character for one (offsets kept): what
+        regular expressions search, so that a pattern written "can't" also hears the "can’t"
+        that phones type. Phrase rules match on normalised tokens and need no such copy."""
+        return self.analysed.translate(_STRAIGHT_QUOTES)
+
+
+_STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+                                  "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
 
 
 # Byte-order marks, longest first: UTF-32's little-endian mark begins with UTF-16's.

@@ -48,8 +48,8 @@ _NOT_WORDS = frozenset({"code", "url", "email", "handle"})
 
 
 def _words_only(clean: CleanText) -> str:
-    """The customer's analysed text with links, addresses, handles and code blanked (offsets kept)."""
-    text, at = clean.analysed, 0
+    """The customer's analysed text, quotes straight, with links, addresses, handles and code blanked (offsets kept)."""
+    text, at = clean.straight, 0
     parts: list[str] = []
     for span in clean.protected:  # in order, never overlapping (one pass of one expression)
         if span.kind in _NOT_WORDS:

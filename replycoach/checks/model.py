@@ -92,7 +92,7 @@ class Model(Check[ModelSpec]):
         if judgement.positive and self._unless is not None:
             unless = self._unless
             # (a one-item tuple, as None is what within_time_limit returns when the search runs out)
-            searched = within_time_limit(lambda wall: (unless.search(a.clean.analysed, timeout=wall),))
+            searched = within_time_limit(lambda wall: (unless.search(a.clean.straight, timeout=wall),))
             if searched is None:
                 ctx.unchecked.append(self.rule.id)  # a pathological reply for the pattern: no finding
             if searched is None or searched[0] is not None:

@@ -150,7 +150,7 @@ class Regex(Check[RegexSpec]):
         if not self.applies(a, ctx):
             return
         lo, hi = a.scope_range("reply" if self.spec.scope == "sentence" else self.spec.scope)
-        spans = self._spans(a.clean.analysed, lo, hi)
+        spans = self._spans(a.clean.straight, lo, hi)
         if spans is None:  # a pathological input for this pattern: skip the rule rather than hang
             ctx.unchecked.append(self.rule.id)
             return

@@ -71,3 +71,24 @@ def test_a_shipped_gate_closes_only_where_the_pattern_cannot_match(check: Regex,
     text = "".join(data.draw(st.lists(st.sampled_from(pieces), max_size=25)))
     assert check._gate is not None
     assert check._gate.may_match(text) or check._pattern.search(text) is None
+
+
+REGEX_RULE = """\
+kind: regex
+category: tone
+message: "'{match}' sounds final."
+why: It closes the door.
+pattern: "(?i)\\\\bwe can't help\\\\b"
+examples:
+  flag: [We can't help with that.]
+  pass: [We can help with that.]
+"""
+
+
+@pytest.mark.parametrize("draft", ["Sorry, we can’t help with that.", "Sorry, we can‘t help with that."])
+def test_a_pattern_written_with_a_straight_quote_hears_a_curly_one_at_the_same_span(make_pack, draft: str) -> None:
+    from replycoach import Config
+
+    coach = Coach(config=Config(shipped_packs=False), rules=[make_pack("team", final=REGEX_RULE)])
+    (finding,) = [f for f in coach.check(draft).findings if f.rule == "team.final"]
+    assert (finding.start, finding.end) == (7, 20) and draft[7:20] == "we can" + draft[13] + "t help"
