@@ -29,7 +29,7 @@ from .config import Config
 from .errors import ConfigError, InputError, ReplycoachError
 from .models import CATEGORIES
 from .records import Columns, Item, Turn, items_from
-from .summary import BatchSummary, parse_time, replies_of
+from .summary import NO_AGENT_TURN, NO_SCORED_TURN, BatchSummary, parse_time, replies_of
 from .text import replace_unencodable
 from .workers import Worker, WorkerError, WorkerLost, wait_any
 
@@ -59,8 +59,7 @@ def score_item(coach: Coach, item: Item) -> dict[str, Any]:
             result["conversation"] = conversation.model_dump(mode="json")
             if not any(turn.report for turn in conversation.turns):
                 # its score (0) would count as a conversation scored; the turns' errors stay in the line
-                result["skipped"] = ("no agent turn could be scored" if any(t.role == "agent" for t in item.turns)
-                                     else "no agent turn")
+                result["skipped"] = NO_SCORED_TURN if any(t.role == "agent" for t in item.turns) else NO_AGENT_TURN
             answered = _answered(item.turns)
             if answered:  # as written into the line: a lone surrogate cannot be, so it becomes U+FFFD
                 result["customer_before"] = {i: replace_unencodable(t)[0] for i, t in answered.items()}

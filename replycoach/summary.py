@@ -132,6 +132,12 @@ class GroupStats:
         return [(w, int(v[0]), round(v[1] / v[0], 1)) for w, v in sorted(self.weeks.items())]
 
 
+# batch's `skipped` reasons for a conversation with no agent turn at all (its roles are not mapped,
+# or it has none) and for one whose agent turns all failed
+NO_AGENT_TURN = "no agent turn"
+NO_SCORED_TURN = "no agent turn could be scored"
+
+
 @dataclass
 class BatchSummary:
     """What a trainer reads after a run: counts, per-agent and per-team stats, reused lines."""
@@ -140,6 +146,7 @@ class BatchSummary:
     scored: int = 0
     failed: int = 0
     skipped: int = 0
+    without_agent: int = 0  # conversations skipped for want of a turn with the role "agent"
     errors: Counter[str] = field(default_factory=Counter)
     agents: dict[str, GroupStats] = field(default_factory=dict)
     teams: dict[str, GroupStats] = field(default_factory=dict)
@@ -157,6 +164,7 @@ class BatchSummary:
             return
         if "skipped" in result:
             self.skipped += 1
+            self.without_agent += result["skipped"] == NO_AGENT_TURN
             return
         self.scored += 1
         team, when = result.get("team"), result.get("time")
@@ -180,8 +188,8 @@ class BatchSummary:
         """What the summary lacks for want of data, keyed "agent", "time" or "roles" (the same keys
         as `records.column_warnings`), each saying why and what to pass."""
         gaps: dict[str, str] = {}
-        if self.scored and not self.overall.replies:
-            gaps["roles"] = (f"{self.scored} conversations were read but none had a turn with the role 'agent', "
+        if self.without_agent and not self.overall.replies:
+            gaps["roles"] = (f"{self.without_agent} conversations were read but none had a turn with the role 'agent', "
                              "so no reply was scored: map the agents' role with --role-map NAME=agent")
         if self.overall.replies and not self.agents:
             gaps["agent"] = ("no reply names its agent (no agent column, or it is empty): there are no per-agent "
