@@ -235,8 +235,14 @@ class MatcherBank:
         lower = self.nlp.vocab.lex_attr_getters.get(LOWER, str.lower)  # what a token's LOWER is made from
         # The matcher takes each phrase as the attribute values it matches on, the values it would
         # read from the phrase's Doc: no Doc (nor vocabulary entry) is made for a cached phrase.
-        (self._by_lower if exact else self._by_norm).add(
-            key, [[add(lower(w)) for w in p.words] if exact else [add(n) for n in p.norms] for p in found])
+        if exact:
+            # a phrase written "it's" also matches the "it’s" phones type: the tokenizer splits both
+            # alike ("it" "'s" / "it" "’s"), so the curly variant is the same words, quote swapped
+            words = [[lower(w) for w in p.words] for p in found]
+            words += [[w.replace("'", "\u2019") for w in ws] for ws in words if any("'" in w for w in ws)]
+            self._by_lower.add(key, [[add(w) for w in ws] for ws in words])
+        else:
+            self._by_norm.add(key, [[add(n) for n in p.norms] for p in found])
         return found
 
     def _phrases(self, phrases: list[str] | tuple[str, ...], *, keyed: bool) -> list[Phrase]:

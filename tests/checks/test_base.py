@@ -77,6 +77,18 @@ def test_a_bank_built_from_cached_phrase_tokens_matches_what_a_fresh_one_does():
     assert len(hits["exact"]) == 4  # on lower case: "asap" too
 
 
+def test_an_exact_phrase_written_with_a_straight_quote_matches_a_curly_one():
+    from replycoach.checks.base import MatcherBank
+    from replycoach.pipeline import build_nlp
+
+    nlp = build_nlp()
+    bank = MatcherBank(nlp)
+    bank.add_phrases("exact", ["it's not our problem", "Kind regards"], exact=True)
+    doc = nlp("Well, it\u2019s not our problem. It's not our problem. Kind regards")
+    assert [doc[s:e].text for s, e in bank.run(doc)["exact"]] == [
+        "it\u2019s not our problem", "It's not our problem", "Kind regards"]
+
+
 # Patterns of every shape SetPatterns takes: optional, repeated and "one or more" tokens inside,
 # IN / NOT_IN / equals on ORTH, TEXT and LOWER, flags and LENGTH compared, several tests on a token.
 _SET_PATTERNS = {
