@@ -525,6 +525,15 @@ class Analysis:
         """The text of tokens [start, end)."""
         return self.text[self.starts[start]:self.token_end(end - 1)]
 
+    def in_words(self, start: int, end: int) -> bool:
+        """Whether tokens [start, end) are the writer's words: none inside a link, an address, an
+        id or code (numbers count: "24 hours")."""
+        return all(self.protected[i] in (None, "number") for i in range(start, end))
+
+    def asks(self) -> bool:
+        """Whether a question mark stands outside links, ids and code ("watch?v=" asks nothing)."""
+        return any("?" in text and kind is None for text, kind in zip(self.texts, self.protected, strict=True))
+
 
 def greeting_range(text: str) -> tuple[int, int] | None:
     stripped = text.lstrip("\n ")

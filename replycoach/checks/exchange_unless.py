@@ -43,7 +43,5 @@ class ExchangeUnless(Exchange):
         bank.add_phrases(self.key + "#unless", self.spec.unless, exact=self.spec.match == "lower")
 
     def run(self, a: Analysis, ctx: Context) -> Iterator[Finding | Strength]:
-        for start, end in ctx.hits.get(self.key + "#unless", ()):
-            if all(a.protected[i] in (None, "number") for i in range(start, end)):
-                return
-        yield from super().run(a, ctx)
+        if not any(a.in_words(start, end) for start, end in ctx.hits.get(self.key + "#unless", ())):
+            yield from super().run(a, ctx)

@@ -45,8 +45,5 @@ class Lone(Phrases):
 
     def _engages(self, a: Analysis, ctx: Context) -> bool:
         """Does the reply say anything besides the phrase: an `unless` phrase or a question, outside links?"""
-        for start, end in ctx.hits.get(self.key + "#unless", ()):
-            if all(a.protected[i] in (None, "number") for i in range(start, end)):
-                return True
-        return self.spec.unless_question and any(
-            "?" in word and a.protected[i] is None for i, word in enumerate(a.texts))
+        return (any(a.in_words(start, end) for start, end in ctx.hits.get(self.key + "#unless", ()))
+                or (self.spec.unless_question and a.asks()))

@@ -87,8 +87,7 @@ def _customer_asks(ctx: Context) -> bool:
     if customer is None:
         return False
     said = customer.analysis
-    asked = any("?" in text and kind is None for text, kind in zip(said.texts, said.protected, strict=True))
-    return customer.upset or asked or names_problem(said.text)  # a "?" inside a link asks nothing
+    return customer.upset or said.asks() or names_problem(said.text)
 
 
 def _own_words(a: Analysis) -> list[tuple[int, str]]:
