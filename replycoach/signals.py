@@ -547,7 +547,9 @@ def _cue_values(text: str) -> dict[str, float]:
     praise, resolved = praise_cues(text), resolved_cues(text)
     exasperated, sarcastic = exasperation_cues(text), sarcastic_cues(text)
     shouting = _shouting(text)
-    repeated = _REPEAT.search(text[:5000]) is not None
+    head = text[:5000]
+    straight = head.replace("\u2019", "'")  # "didn’t" as "didn't", for the cues written with '
+    repeated = _REPEAT.search(head) is not None
     # whether a problem is named matters only to a value some part above has made non-zero
     needed = bool(warm or praise or resolved or shouting or repeated)
     fault = needed and names_fault(text)
@@ -562,10 +564,10 @@ def _cue_values(text: str) -> dict[str, float]:
         "exasperation": math.log1p(len(exasperated)),
         "emoji_warm": 0.0 if fault else math.log1p(warm),
         "emoji_upset": math.log1p(upset),
-        "failed_again": float(_FAILED_AGAIN.search(text[:5000].replace("\u2019", "'")) is not None),
+        "failed_again": float(_FAILED_AGAIN.search(straight) is not None),
         "repeat_problem": float(repeated and problem),
-        "broken_word": float(_BROKEN_WORD.search(text[:5000].replace("\u2019", "'")) is not None),
-        "beyond": float(_BEYOND.search(text[:5000]) is not None),
+        "broken_word": float(_BROKEN_WORD.search(straight) is not None),
+        "beyond": float(_BEYOND.search(head) is not None),
     }
 
 
